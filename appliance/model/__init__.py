@@ -1,0 +1,1 @@
+"""The nouns of the appliance as msgspec Structs (pure: standard library and msgspec only)."""
