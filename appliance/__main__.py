@@ -3,48 +3,46 @@
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
 import sys
 
-from appliance import calculator
-from appliance.scoring import MarksError
-
-
-def _skate(args: argparse.Namespace) -> int:
-    try:
-        data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
-    except OSError as exc:
-        print(f"floorcraft skate: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return 2
-    try:
-        sheet = calculator.parse_sheet(data)
-        result = calculator.compute(sheet)
-    except MarksError as exc:
-        print(f"floorcraft skate: {exc}", file=sys.stderr)
-        return 2
-    for warning in getattr(result, "warnings", ()):
-        print(f"warning: {warning}", file=sys.stderr)
-    if args.json:
-        json.dump(calculator.to_json(result), sys.stdout, indent=1)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(calculator.to_report(sheet, result))
-    return 0
+from appliance import commands
+from appliance.settings import SettingsError, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="floorcraft", description="DanceSport competition scoring appliance")
-    commands = parser.add_subparsers(dest="command", required=True)
-    skate = commands.add_parser("skate", help="compute one round from a JSON sheet of marks (Skating System)")
+    parser = argparse.ArgumentParser(prog="floorcraft", description="DanceSport competition scoring appliance. "
+                                     "Settings come from FLOORCRAFT_* environment variables (see README).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the appliance (web server, mDNS)")
+    serve.add_argument("--demo", action="store_true", help="load the demo competition first if the database is empty")
+    serve.set_defaults(func=commands.serve)
+    demo = sub.add_parser("demo", help="create the demo competition in the database")
+    demo.set_defaults(func=commands.demo)
+    skate = sub.add_parser("skate", help="compute one round from a JSON sheet of marks (Skating System)")
     skate.add_argument("file", help="the sheet (JSON), or - for standard input")
     skate.add_argument("--json", action="store_true", help="print the machine-readable result")
-    skate.set_defaults(func=_skate)
+    skate.set_defaults(func=commands.skate, needs_settings=False)
+    verify = sub.add_parser("verify", help="recompute the change log's hash chain; name the first broken row")
+    verify.set_defaults(func=commands.verify)
+    imp = sub.add_parser("import-entries", help="import couples and their entries from a CSV file")
+    imp.add_argument("file", help="CSV with a header: leader,follower,club,country,events (events split by ;)")
+    imp.add_argument("--competition", type=int, required=True, help="the competition's id")
+    imp.add_argument("--skip-invalid", action="store_true", help="import the good rows of a file with errors")
+    imp.set_defaults(func=commands.import_entries)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    if getattr(args, "needs_settings", True):
+        try:
+            args.settings = load_settings()
+        except SettingsError as exc:
+            print(f"floorcraft: {exc}", file=sys.stderr)
+            return 2
+    result = args.func(args)
+    return asyncio.run(result) if asyncio.iscoroutine(result) else result
 
 
 if __name__ == "__main__":

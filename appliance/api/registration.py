@@ -1,0 +1,87 @@
+"""Registration links, the public registration form, entries and CSV import."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from appliance.errors import Invalid
+from appliance.model.competition import Adjudicator
+from appliance.model.registration import (
+    AdjudicatorRegistration,
+    Couple,
+    CoupleIn,
+    CoupleRegistration,
+    CoupleUpdate,
+    Entry,
+    ImportReport,
+    RegistrationForm,
+    RegistrationLink,
+    RegistrationLinkIn,
+    RegistrationReceipt,
+)
+from appliance.services import Context, registration
+
+
+class RegistrationController(Controller):
+    path = "/api"
+    tags = ["registration"]
+
+    @post("/competitions/{competition_id:int}/registration-links", summary="Create a registration link + QR")
+    async def create_link(self, ctx: NamedDependency[Context], competition_id: FromPath[int],
+                          data: JSONBody[RegistrationLinkIn]) -> RegistrationLink:
+        return await registration.create_link(ctx, competition_id, data)
+
+    @get("/competitions/{competition_id:int}/registration-links", summary="The registration links")
+    async def list_links(self, ctx: NamedDependency[Context],
+                         competition_id: FromPath[int]) -> list[RegistrationLink]:
+        return await registration.list_links(ctx, competition_id)
+
+    @get("/register/{token:str}", summary="Public: what the registration form shows")
+    async def form(self, ctx: NamedDependency[Context], token: FromPath[str]) -> RegistrationForm:
+        return await registration.registration_form(ctx, token)
+
+    @post("/register/{token:str}/couple", summary="Public: a couple registers for events")
+    async def register_couple(self, ctx: NamedDependency[Context], token: FromPath[str],
+                              data: JSONBody[CoupleRegistration]) -> RegistrationReceipt:
+        return await registration.register_couple(ctx, token, data)
+
+    @post("/register/{token:str}/adjudicator", summary="Public: an adjudicator registers")
+    async def register_adjudicator(self, ctx: NamedDependency[Context], token: FromPath[str],
+                                   data: JSONBody[AdjudicatorRegistration]) -> Adjudicator:
+        return await registration.register_adjudicator(ctx, token, data)
+
+    @get("/competitions/{competition_id:int}/entries", summary="Every entry of the competition")
+    async def list_entries(self, ctx: NamedDependency[Context], competition_id: FromPath[int]) -> list[Entry]:
+        return await registration.list_entries(ctx, competition_id)
+
+    @post("/events/{event_id:int}/entries", summary="Enter a couple (a late entry once registration closed)")
+    async def add_entry(self, ctx: NamedDependency[Context], event_id: FromPath[int],
+                        data: JSONBody[CoupleIn]) -> RegistrationReceipt:
+        return await registration.add_entry(ctx, event_id, data)
+
+    @patch("/couples/{couple_id:int}", summary="Edit a couple's names, club or country")
+    async def update_couple(self, ctx: NamedDependency[Context], couple_id: FromPath[int],
+                            data: JSONBody[CoupleUpdate]) -> Couple:
+        return await registration.update_couple(ctx, couple_id, data)
+
+    @post("/entries/{entry_id:int}/scratch", summary="Scratch (withdraw) an entry", status_code=200)
+    async def scratch(self, ctx: NamedDependency[Context], entry_id: FromPath[int]) -> Entry:
+        return await registration.scratch_entry(ctx, entry_id)
+
+    @post("/competitions/{competition_id:int}/entries/import", status_code=200,
+          summary="Import entries from CSV (leader, follower, club, country, events)")
+    async def import_csv(self, ctx: NamedDependency[Context], competition_id: FromPath[int], request: Request,
+                         skip_invalid: FromQuery[bool] = False) -> ImportReport:
+        """The request body is the CSV file itself (UTF-8, header row first)."""
+        try:
+            text = (await request.body()).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid("the CSV file is not UTF-8 text", "file") from None
+        report = await registration.import_entries(ctx, competition_id, text, skip_invalid)
+        if report.errors and not skip_invalid:
+            raise Invalid(f"{len(report.errors)} rows have errors; nothing was imported "
+                          "(fix them, or import with skip_invalid=true)", "file",
+                          [{"row": e.row, "field": e.field, "message": e.message} for e in report.errors])
+        return report

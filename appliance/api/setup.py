@@ -1,0 +1,68 @@
+"""Competition setup: competitions, events, adjudicators and panels."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from appliance.model.competition import (
+    Adjudicator,
+    AdjudicatorIn,
+    Competition,
+    CompetitionIn,
+    Event,
+    EventIn,
+    PanelIn,
+)
+from appliance.services import Context, setup
+
+
+class CompetitionController(Controller):
+    path = "/api/competitions"
+    tags = ["setup"]
+
+    @post("/", summary="Create a competition with its floors")
+    async def create(self, ctx: NamedDependency[Context], data: JSONBody[CompetitionIn]) -> Competition:
+        return await setup.create_competition(ctx, data)
+
+    @get("/", summary="List competitions")
+    async def list_all(self, ctx: NamedDependency[Context]) -> list[Competition]:
+        return await setup.list_competitions(ctx)
+
+    @get("/{competition_id:int}", summary="One competition")
+    async def get_one(self, ctx: NamedDependency[Context], competition_id: FromPath[int]) -> Competition:
+        return await setup.get_competition(ctx, competition_id)
+
+    @post("/{competition_id:int}/events", summary="Add an event")
+    async def create_event(self, ctx: NamedDependency[Context], competition_id: FromPath[int],
+                           data: JSONBody[EventIn]) -> Event:
+        return await setup.create_event(ctx, competition_id, data)
+
+    @get("/{competition_id:int}/events", summary="The events of a competition")
+    async def list_events(self, ctx: NamedDependency[Context], competition_id: FromPath[int]) -> list[Event]:
+        return await setup.list_events(ctx, competition_id)
+
+    @post("/{competition_id:int}/adjudicators", summary="Add an adjudicator (letter chosen if not given)")
+    async def add_adjudicator(self, ctx: NamedDependency[Context], competition_id: FromPath[int],
+                              data: JSONBody[AdjudicatorIn]) -> Adjudicator:
+        return await setup.add_adjudicator(ctx, competition_id, data)
+
+    @get("/{competition_id:int}/adjudicators", summary="The adjudicators of a competition")
+    async def list_adjudicators(self, ctx: NamedDependency[Context],
+                                competition_id: FromPath[int]) -> list[Adjudicator]:
+        return await setup.list_adjudicators(ctx, competition_id)
+
+
+class EventController(Controller):
+    path = "/api/events"
+    tags = ["setup"]
+
+    @get("/{event_id:int}", summary="One event")
+    async def get_one(self, ctx: NamedDependency[Context], event_id: FromPath[int]) -> Event:
+        return await setup.get_event(ctx, event_id)
+
+    @put("/{event_id:int}/panel", summary="Set the panel of adjudicators of an event")
+    async def set_panel(self, ctx: NamedDependency[Context], event_id: FromPath[int],
+                        data: JSONBody[PanelIn]) -> Event:
+        return await setup.set_panel(ctx, event_id, data)

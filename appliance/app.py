@@ -1,0 +1,88 @@
+"""The composition root: create_app(settings) -> Litestar, with the URL table and the wiring."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import msgspec
+from litestar import Litestar, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from appliance import __version__
+from appliance.api.registration import RegistrationController
+from appliance.api.rounds import RoundsController
+from appliance.api.setup import CompetitionController, EventController
+from appliance.db import competitions as db_competitions
+from appliance.db.store import Store
+from appliance.discovery import Advertiser
+from appliance.errors import EXCEPTION_HANDLERS
+from appliance.services import Context
+from appliance.settings import Settings, load_settings
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+log = logging.getLogger(__name__)
+
+
+class Health(msgspec.Struct, frozen=True):
+    status: str
+    version: str
+    change_log_head: int
+
+
+@get("/api/health", summary="Liveness: the database answers", tags=["box"])
+async def health(ctx: Context) -> Health:
+    head = await ctx.store.read(lambda conn: conn.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0])
+    return Health("ok", __version__, head)
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Litestar:
+    """Build the appliance's web app; opens (and migrates) the database unless a store is given."""
+    settings = settings or load_settings()
+    store = store or Store(settings.database_path)
+    ctx = Context(store, settings)
+
+    advertiser: list[Advertiser] = []
+
+    async def start_mdns() -> None:
+        if settings.mdns:
+            competitions = await ctx.store.read(db_competitions.list_competitions)
+            name = competitions[-1].name if competitions else settings.mdns_name
+            advertiser.append(Advertiser(settings, name))
+            try:
+                await advertiser[0].start()
+            except OSError as exc:  # the box still runs without mDNS; the QR code carries its IP
+                log.warning("mDNS not available on %s: %s", ", ".join(settings.mdns_interfaces), exc)
+                advertiser.clear()
+
+    async def stop_mdns() -> None:
+        for a in advertiser:
+            await a.stop()
+
+    def close_store() -> None:
+        store.close()
+
+    return Litestar(
+        route_handlers=[
+            health,
+            CompetitionController,
+            EventController,
+            RegistrationController,
+            RoundsController,
+            create_static_files_router(path="/", directories=[WEB], html_mode=True, name="web"),
+        ],
+        dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Floorcraft", version=__version__, path="/api/schema",
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
+        on_startup=[start_mdns],
+        on_shutdown=[stop_mdns, close_store],
+        request_max_body_size=2 * 1024 * 1024,
+        state={"ctx": ctx},
+        debug=False,
+    )

@@ -1,0 +1,140 @@
+"""What each `floorcraft` command does, given its parsed arguments (args.settings holds the settings)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from appliance import calculator
+from appliance.db import changelog
+from appliance.db import competitions as db_competitions
+from appliance.db.store import Store, StoreError, check_integrity, connect
+from appliance.errors import AppError
+from appliance.scoring import MarksError
+from appliance.services import Context, registration
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"floorcraft: {message}", file=sys.stderr)
+    return status
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return Store(args.settings.database_path)
+
+
+def skate(args: argparse.Namespace) -> int:
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:
+        return _fail(f"skate: cannot read {args.file}: {exc.strerror}")
+    try:
+        sheet = calculator.parse_sheet(data)
+        result = calculator.compute(sheet)
+    except MarksError as exc:
+        return _fail(f"skate: {exc}")
+    for warning in getattr(result, "warnings", ()):
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        json.dump(calculator.to_json(result), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(calculator.to_report(sheet, result))
+    return 0
+
+
+async def demo(args: argparse.Namespace) -> int:
+    from appliance.demo import load_demo
+
+    try:
+        store = _open(args)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        cid = await load_demo(Context(store, args.settings))
+    finally:
+        store.close()
+    print(f"demo competition {cid} created in {args.settings.database_path}")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    import uvicorn
+
+    from appliance.app import create_app
+    from appliance.demo import load_demo
+
+    settings = args.settings
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        store = _open(args)
+    except StoreError as exc:
+        return _fail(str(exc))
+    if args.demo and not store.read_sync(db_competitions.list_competitions):
+        asyncio.run(load_demo(Context(store, settings)))
+    app = create_app(settings, store)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
+                            timeout_graceful_shutdown=settings.stop_timeout, log_level=settings.log_level,
+                            lifespan="on")
+    print(f"Floorcraft on {settings.base_url}  (database {settings.database_path})", flush=True)
+    uvicorn.Server(config).run()
+    return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    path = args.settings.database_path
+    if not path.exists():
+        return _fail(f"no database at {path}")
+    try:
+        conn = connect(path, readonly=True)
+        check_integrity(conn, path)
+        checked, broken, why = changelog.verify(conn)
+        head = changelog.head(conn)
+    except StoreError as exc:
+        return _fail(str(exc))
+    if broken is not None:
+        print(f"change log BROKEN at seq {broken}: {why} ({checked} rows before it are intact)")
+        return 1
+    print(f"change log intact: {checked} rows, head seq {head[0]}, hash {head[1]}")
+    return 0
+
+
+class _ProgressBar:
+    def __init__(self, stream=sys.stderr, width: int = 30):
+        self.stream, self.width = stream, width
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // max(total, 1)
+        self.stream.write(f"\r[{'#' * filled}{' ' * (self.width - filled)}] {done}/{total}")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+async def import_entries(args: argparse.Namespace) -> int:
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"cannot read {args.file}: {exc}")
+    try:
+        store = _open(args)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        report = await registration.import_entries(Context(store, args.settings), args.competition, text,
+                                                   args.skip_invalid, _ProgressBar())
+    except AppError as exc:
+        return _fail(exc.message)
+    finally:
+        store.close()
+    for error in report.errors:
+        print(f"row {error.row}: {error.field}: {error.message}", file=sys.stderr)
+    if report.errors and not args.skip_invalid:
+        return _fail(f"{len(report.errors)} rows have errors; nothing was imported (or use --skip-invalid)")
+    print(f"imported {report.imported} of {report.rows} rows ({report.skipped} skipped)")
+    return 0

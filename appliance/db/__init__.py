@@ -1,0 +1,1 @@
+"""All SQL lives here: the store (connections, pragmas, transactions), migrations, one module per concept."""

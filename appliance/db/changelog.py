@@ -1,0 +1,69 @@
+"""The change log: one row per state change, in the same transaction, hash-chained to the row before.
+
+hash = sha256(canonical JSON of [seq, kind, entity, payload, at, prev_hash]); the first row's prev_hash
+is 64 zeros. Anyone can recompute the chain (`floorcraft verify`) and see the first row that was
+altered, removed or inserted after the fact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+import msgspec
+
+GENESIS = "0" * 64
+
+
+def canonical(payload: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 text (msgspec Structs and dates allowed)."""
+    plain = msgspec.to_builtins(payload)
+    return json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def row_hash(seq: int, kind: str, entity: str, payload: str, at: str, prev_hash: str) -> str:
+    text = json.dumps([seq, kind, entity, payload, at, prev_hash], separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def append(conn: sqlite3.Connection, kind: str, entity: str, payload: Any, at: str) -> int:
+    """Append one row (inside the caller's transaction) and return its seq."""
+    last = conn.execute("SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq_row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").fetchone()
+    seq = max(seq_row[0] if seq_row else 0, last[0] if last else 0) + 1
+    prev = last[1] if last else GENESIS
+    body = canonical(payload)
+    conn.execute(
+        "INSERT INTO change_log (seq, kind, entity, payload, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (seq, kind, entity, body, at, prev, row_hash(seq, kind, entity, body, at, prev)),
+    )
+    return seq
+
+
+def rows_after(conn: sqlite3.Connection, seq: int, limit: int = 1000) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT seq, kind, entity, payload, at, prev_hash, hash FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
+        (seq, limit),
+    ).fetchall()
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str]:
+    row = conn.execute("SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def verify(conn: sqlite3.Connection) -> tuple[int, int | None, str]:
+    """Recompute the chain: (rows checked, first broken seq or None, what is wrong with it)."""
+    prev = GENESIS
+    checked = 0
+    for row in conn.execute("SELECT seq, kind, entity, payload, at, prev_hash, hash FROM change_log ORDER BY seq"):
+        seq, kind, entity, payload, at, prev_hash, stored = tuple(row)
+        if prev_hash != prev:
+            return checked, seq, "does not follow the row before it (a row was removed or inserted)"
+        if row_hash(seq, kind, entity, payload, at, prev_hash) != stored:
+            return checked, seq, "its content does not match its hash (it was altered)"
+        prev = stored
+        checked += 1
+    return checked, None, ""

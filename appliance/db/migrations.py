@@ -1,0 +1,158 @@
+"""Append-only schema migrations (sqlite-utils `Migrations`): never edit one that has shipped; add the next."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("floorcraft")
+
+
+@migrations()
+def m001_change_log(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE change_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            at TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""")
+
+
+@migrations()
+def m002_competitions(db: sqlite_utils.Database) -> None:
+    for statement in (
+        """CREATE TABLE competitions (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            starts_on TEXT NOT NULL,
+            ends_on TEXT NOT NULL,
+            venue TEXT NOT NULL,
+            first_bib INTEGER NOT NULL DEFAULT 1,
+            registration TEXT NOT NULL DEFAULT 'open' CHECK (registration IN ('open', 'closed')),
+            draw_seed INTEGER
+        )""",
+        """CREATE TABLE floors (
+            id INTEGER PRIMARY KEY,
+            competition_id INTEGER NOT NULL REFERENCES competitions(id),
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'idle' CHECK (state IN ('idle', 'running', 'stopped')),
+            current_round INTEGER,
+            current_dance TEXT,
+            current_heat INTEGER,
+            UNIQUE (competition_id, name)
+        )""",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            competition_id INTEGER NOT NULL REFERENCES competitions(id),
+            name TEXT NOT NULL,
+            style TEXT NOT NULL,
+            dances TEXT NOT NULL,
+            age_group TEXT NOT NULL,
+            level TEXT NOT NULL,
+            floor_id INTEGER NOT NULL REFERENCES floors(id),
+            max_per_heat INTEGER NOT NULL,
+            final_size INTEGER NOT NULL,
+            redraw_per_dance INTEGER NOT NULL DEFAULT 1,
+            position INTEGER NOT NULL,
+            UNIQUE (competition_id, name)
+        )""",
+        """CREATE TABLE adjudicators (
+            id INTEGER PRIMARY KEY,
+            competition_id INTEGER NOT NULL REFERENCES competitions(id),
+            letter TEXT NOT NULL,
+            name TEXT NOT NULL,
+            country TEXT NOT NULL,
+            UNIQUE (competition_id, letter)
+        )""",
+        """CREATE TABLE panels (
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            adjudicator_id INTEGER NOT NULL REFERENCES adjudicators(id),
+            PRIMARY KEY (event_id, adjudicator_id)
+        )""",
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m003_registration(db: sqlite_utils.Database) -> None:
+    for statement in (
+        """CREATE TABLE registration_links (
+            token TEXT PRIMARY KEY,
+            competition_id INTEGER NOT NULL REFERENCES competitions(id),
+            role TEXT NOT NULL CHECK (role IN ('couple', 'adjudicator')),
+            closes_at TEXT
+        )""",
+        """CREATE TABLE couples (
+            id INTEGER PRIMARY KEY,
+            competition_id INTEGER NOT NULL REFERENCES competitions(id),
+            leader TEXT NOT NULL,
+            follower TEXT NOT NULL,
+            club TEXT NOT NULL DEFAULT '',
+            country TEXT NOT NULL DEFAULT '',
+            identity TEXT NOT NULL,
+            bib INTEGER,
+            UNIQUE (competition_id, identity),
+            UNIQUE (competition_id, bib)
+        )""",
+        """CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            couple_id INTEGER NOT NULL REFERENCES couples(id),
+            status TEXT NOT NULL DEFAULT 'entered' CHECK (status IN ('entered', 'scratched')),
+            late INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (event_id, couple_id)
+        )""",
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m004_rounds(db: sqlite_utils.Database) -> None:
+    for statement in (
+        """CREATE TABLE rounds (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            number INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('recall', 'final')),
+            planned_couples INTEGER NOT NULL,
+            recall INTEGER,
+            seed INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'planned',
+            UNIQUE (event_id, number)
+        )""",
+        """CREATE TABLE round_couples (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            couple_id INTEGER NOT NULL REFERENCES couples(id),
+            PRIMARY KEY (round_id, couple_id)
+        )""",
+        """CREATE TABLE heats (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            dance TEXT NOT NULL,
+            heat INTEGER NOT NULL,
+            couple_id INTEGER NOT NULL REFERENCES couples(id),
+            PRIMARY KEY (round_id, dance, couple_id)
+        )""",
+        """CREATE TABLE schedule (
+            floor_id INTEGER NOT NULL REFERENCES floors(id),
+            position INTEGER NOT NULL,
+            round_id INTEGER NOT NULL UNIQUE REFERENCES rounds(id),
+            PRIMARY KEY (floor_id, position)
+        )""",
+    ):
+        db.execute(statement)
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the pending migrations; returns their names (none the second time)."""
+    db = sqlite_utils.Database(conn)
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    return pending

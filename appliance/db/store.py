@@ -1,0 +1,147 @@
+"""The one SQLite file: one writer connection behind a lock, readers on their own connections.
+
+WAL mode with synchronous=FULL (an acknowledged mark must survive a power cut), foreign keys on,
+a busy timeout, `PRAGMA integrity_check` at open (a corrupt file is refused, never replaced),
+and every write in `BEGIN IMMEDIATE ... COMMIT` on the writer thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TypeVar
+
+from appliance.errors import StorageFull
+
+T = TypeVar("T")
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (corrupt, not a database, unreadable); the message says which file and why."""
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a usable SQLite database ({exc}); refusing to start. "
+                         "Restore a backup or move the file away; it was left untouched.") from None
+    if rows != ["ok"]:
+        raise StoreError(f"{path} failed PRAGMA integrity_check: {'; '.join(rows[:5])}; refusing to start. "
+                         "Restore a backup or move the file away; it was left untouched.")
+
+
+class Store:
+    """Owner of the database file: `write(fn)` runs fn(conn) in one IMMEDIATE transaction, `read(fn)` on a reader."""
+
+    def __init__(self, path: Path, clock: Callable[[], str] = utc_now):
+        self.path = Path(path)
+        self.clock = clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._writer = connect(self.path)
+            check_integrity(self._writer, self.path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable SQLite database ({exc}); refusing to start. "
+                             "Restore a backup or move the file away; it was left untouched.") from None
+        from appliance.db.migrations import migrate
+
+        migrate(self._writer)
+        self._write_pool = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
+        self._read_pool = ThreadPoolExecutor(2, thread_name_prefix="db-reader")
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self._after_commit: list[Callable[[int, int], None]] = []
+        self.last_seq = self._head()
+
+    def _head(self) -> int:
+        return self._writer.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
+
+    def on_commit(self, callback: Callable[[int, int], None]) -> None:
+        """Call `callback(first_seq, last_seq)` after each commit that appended change-log rows (writer thread)."""
+        self._after_commit.append(callback)
+
+    def write_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._writer
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot start a write on {self.path}: {exc}") from None
+        try:
+            result = fn(conn)
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback(conn)
+            if "full" in str(exc).lower():
+                raise StorageFull("the appliance's disk is full; nothing was written") from None
+            raise
+        except BaseException:
+            self._rollback(conn)
+            raise
+        head = self._head()
+        if head > self.last_seq:
+            first, self.last_seq = self.last_seq + 1, head
+            for callback in self._after_commit:
+                callback(first, head)
+        return result
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+    def _reader(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            self._readers.append(conn)
+        return conn
+
+    def read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._reader()
+        conn.execute("BEGIN")  # one consistent snapshot for the whole read
+        try:
+            return fn(conn)
+        finally:
+            conn.execute("COMMIT")
+
+    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        async with self._lock:
+            return await asyncio.get_running_loop().run_in_executor(self._write_pool, self.write_sync, fn)
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._read_pool, self.read_sync, fn)
+
+    def close(self) -> None:
+        self._write_pool.shutdown(wait=True)
+        self._read_pool.shutdown(wait=True)
+        for conn in self._readers:
+            conn.close()
+        self._writer.close()

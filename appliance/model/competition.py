@@ -1,0 +1,98 @@
+"""Competitions, floors, events, adjudicators and panels: what the scrutineer sets up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+Text = Annotated[str, Meta(min_length=1, max_length=120)]
+OptionalText = Annotated[str, Meta(max_length=120)]
+FloorName = Annotated[str, Meta(min_length=1, max_length=40)]
+DanceCode = Annotated[str, Meta(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$")]
+Letter = Annotated[str, Meta(pattern=r"^[A-Z]{1,2}$", description="judge letter: A, B, ... Z, AA ...")]
+Country = Annotated[str, Meta(pattern=r"^([A-Z]{2,3})?$", description="ISO/IOC country code, e.g. GER, NED")]
+Style = Literal["standard", "latin", "ten_dance", "other"]
+
+STANDARD = ("W", "T", "V", "F", "Q")
+LATIN = ("C", "S", "R", "P", "J")
+DANCE_NAMES = {
+    "W": "Waltz", "T": "Tango", "V": "Viennese Waltz", "F": "Slow Foxtrot", "Q": "Quickstep",
+    "C": "Cha Cha", "S": "Samba", "R": "Rumba", "P": "Paso Doble", "J": "Jive",
+}
+STYLE_DANCES = {"standard": STANDARD, "latin": LATIN, "ten_dance": STANDARD + LATIN}
+
+
+class CompetitionIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    name: Text
+    starts_on: dt.date
+    ends_on: dt.date
+    venue: Text
+    floors: Annotated[list[FloorName], Meta(min_length=1, max_length=8)] = msgspec.field(
+        default_factory=lambda: ["Main floor"])
+    first_bib: Annotated[int, Meta(ge=1, le=9000)] = 1
+
+
+class Floor(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+
+
+class Competition(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    venue: str
+    floors: list[Floor]
+    first_bib: int
+    registration: Literal["open", "closed"]
+
+
+class EventIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    name: Text
+    style: Style
+    dances: Annotated[list[DanceCode], Meta(min_length=1, max_length=10)]
+    age_group: Annotated[str, Meta(min_length=1, max_length=40)] = "Adult"
+    level: Annotated[str, Meta(min_length=1, max_length=40)] = "Open"
+    floor: FloorName | None = None
+    max_per_heat: Annotated[int, Meta(ge=2, le=48)] = 12
+    final_size: Annotated[int, Meta(ge=6, le=8)] = 6
+    redraw_per_dance: bool = True
+
+
+class Event(msgspec.Struct, frozen=True):
+    id: int
+    competition_id: int
+    name: str
+    style: Style
+    dances: list[str]
+    age_group: str
+    level: str
+    floor_id: int
+    floor: str
+    max_per_heat: int
+    final_size: int
+    redraw_per_dance: bool
+    panel: list[str]
+    entries: int
+
+
+class AdjudicatorIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    name: Text
+    country: Country = ""
+    letter: Letter | None = None
+
+
+class Adjudicator(msgspec.Struct, frozen=True):
+    id: int
+    competition_id: int
+    letter: str
+    name: str
+    country: str
+
+
+class PanelIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    letters: Annotated[list[Letter], Meta(min_length=1, max_length=15)]

@@ -1,0 +1,66 @@
+"""Rounds, heats and the running order of each floor."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+
+class CloseIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    seed: Annotated[int, Meta(ge=0, le=2**53)] | None = None
+
+
+class PlanIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """The chair's plan: how many couples each round recalls, ending with the size of the final."""
+
+    recalls: Annotated[list[Annotated[int, Meta(ge=1, le=999)]], Meta(max_length=10)]
+
+
+class Round(msgspec.Struct, frozen=True):
+    id: int
+    event_id: int
+    number: int
+    name: str
+    kind: Literal["recall", "final"]
+    planned_couples: int
+    recall: int | None
+    seed: int
+    state: str
+    heats: dict[str, list[list[int]]]  # dance -> heats -> bibs (empty until drawn)
+
+
+class EventPlan(msgspec.Struct, frozen=True):
+    event_id: int
+    event: str
+    entries: int
+    rounds: list[Round]
+
+
+class CloseReport(msgspec.Struct, frozen=True):
+    competition_id: int
+    seed: int
+    bibs: int
+    events: list[EventPlan]
+
+
+class RunningItem(msgspec.Struct, frozen=True):
+    position: int
+    event_id: int
+    event: str
+    round_id: int
+    round: str
+    dance: str
+    heat: int
+    heats: int
+    bibs: list[int]
+
+
+class FloorStatus(msgspec.Struct, frozen=True):
+    floor_id: int
+    floor: str
+    state: Literal["idle", "running", "stopped"]
+    now: RunningItem | None
+    next: RunningItem | None
+    items: int

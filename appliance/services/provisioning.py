@@ -1,0 +1,152 @@
+"""Closing registration: bib numbers, the round plan of every event, the first draw and each floor's schedule."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+
+from appliance.db import competitions as comp_db
+from appliance.db import registration as reg_db
+from appliance.db import rounds as db
+from appliance.errors import Conflict, Invalid
+from appliance.model.competition import Competition, Event
+from appliance.model.rounds import CloseIn, CloseReport, EventPlan, PlanIn, Round
+from appliance.planning import PlanError, PlannedRound, draw_heats, plan_from_recalls, plan_rounds
+from appliance.services import Context, lookups
+
+NOT_STARTED = ("planned", "drawn")
+
+
+def round_seed(seed: int, event_id: int, number: int) -> int:
+    """Each round's own seed, derived from the competition's draw seed (stored, so the draw can be repeated)."""
+    digest = hashlib.sha256(f"{seed}:{event_id}:{number}".encode()).digest()
+    return int.from_bytes(digest[:6], "big")
+
+
+def started(conn: sqlite3.Connection, event_id: int) -> bool:
+    return any(r["state"] not in NOT_STARTED for r in db.rounds_of(conn, event_id))
+
+
+def require_not_started(conn: sqlite3.Connection, event_id: int) -> None:
+    if started(conn, event_id):
+        raise Conflict("the event has started; its entries and plan can no longer change", "event_id")
+
+
+def assign_bibs(ctx: Context, conn: sqlite3.Connection, competition: Competition) -> int:
+    """Give every entered couple without a bib the next free number from `first_bib`; given bibs never change."""
+    used = reg_db.used_bibs(conn, competition.id)
+    bib = competition.first_bib
+    assigned = {}
+    for couple_id in reg_db.couples_needing_bibs(conn, competition.id):
+        while bib in used:
+            bib += 1
+        reg_db.set_bib(conn, couple_id, bib)
+        used.add(bib)
+        assigned[couple_id] = bib
+    if assigned:
+        ctx.log(conn, "bibs.assigned", f"competition/{competition.id}", {str(k): v for k, v in assigned.items()})
+    return len(assigned)
+
+
+def round_out(conn: sqlite3.Connection, row: sqlite3.Row) -> Round:
+    return Round(row["id"], row["event_id"], row["number"], row["name"], row["kind"], row["planned_couples"],
+                 row["recall"], row["seed"], row["state"], db.heats_by_bib(conn, row["id"]))
+
+
+def _draw(ctx: Context, conn: sqlite3.Connection, event: Event, round_row: sqlite3.Row, couples: list[int]) -> None:
+    db.set_round_couples(conn, round_row["id"], couples)
+    heats = draw_heats(couples, event.dances, event.max_per_heat, round_row["seed"], event.redraw_per_dance,
+                       final=round_row["kind"] == "final")
+    db.set_heats(conn, round_row["id"], heats)
+    db.set_round_state(conn, round_row["id"], "drawn")
+    ctx.log(conn, "round.drawn", f"round/{round_row['id']}", {
+        "event_id": event.id, "round": round_row["name"], "seed": round_row["seed"],
+        "heats": db.heats_by_bib(conn, round_row["id"])})
+
+
+def _plan(ctx: Context, conn: sqlite3.Connection, event: Event, planned: list[PlannedRound], seed_of,
+          position: int | None = None) -> None:
+    couples = reg_db.active_couples(conn, event.id)
+    for p in planned:
+        rid = db.insert_round(conn, event.id, p, seed_of(p.number))
+        if p.number == 1:
+            _draw(ctx, conn, event, db.get_round(conn, rid), couples)
+            if position is None:
+                db.schedule_round(conn, event.floor_id, rid)
+            else:
+                conn.execute("INSERT INTO schedule (floor_id, position, round_id) VALUES (?, ?, ?)",
+                             (event.floor_id, position, rid))
+    ctx.log(conn, "event.planned", f"event/{event.id}", {"entries": len(couples), "rounds": planned})
+
+
+def _event_plan(conn: sqlite3.Connection, event: Event) -> EventPlan:
+    rounds = [round_out(conn, r) for r in db.rounds_of(conn, event.id)]
+    return EventPlan(event.id, event.name, len(reg_db.active_couples(conn, event.id)), rounds)
+
+
+async def close_registration(ctx: Context, competition_id: int, data: CloseIn) -> CloseReport:
+    seed = data.seed if data.seed is not None else secrets.randbits(48)
+
+    def tx(conn: sqlite3.Connection) -> CloseReport:
+        competition = lookups.competition(conn, competition_id)
+        if competition.registration == "closed":
+            raise Conflict("registration is closed already", "competition_id")
+        bibs = assign_bibs(ctx, conn, competition)
+        plans = []
+        for event in comp_db.list_events(conn, competition_id):
+            planned = plan_rounds(len(reg_db.active_couples(conn, event.id)), event.final_size)
+            _plan(ctx, conn, event, planned, lambda n, e=event.id: round_seed(seed, e, n))
+            plans.append(_event_plan(conn, event))
+        comp_db.set_registration(conn, competition_id, "closed", seed)
+        ctx.log(conn, "registration.closed", f"competition/{competition_id}", {"seed": seed, "bibs": bibs})
+        return CloseReport(competition_id, seed, bibs, plans)
+
+    return await ctx.store.write(tx)
+
+
+async def event_plan(ctx: Context, event_id: int) -> EventPlan:
+    return await ctx.store.read(lambda conn: _event_plan(conn, lookups.event(conn, event_id)))
+
+
+def _replace_plan(ctx: Context, conn: sqlite3.Connection, event: Event, planned: list[PlannedRound]) -> None:
+    """Put a new plan in place of the old one, keeping each round's seed and the event's place in the schedule."""
+    existing = db.rounds_of(conn, event.id)
+    seeds = {r["number"]: r["seed"] for r in existing}
+    position = conn.execute("SELECT position FROM schedule WHERE round_id = ?",
+                            (existing[0]["id"],)).fetchone() if existing else None
+    db.delete_rounds(conn, event.id)
+    competition_seed = comp_db.draw_seed(conn, event.competition_id) or 0
+    _plan(ctx, conn, event, planned, lambda n: seeds.get(n, round_seed(competition_seed, event.id, n)),
+          position[0] if position else None)
+
+
+async def replan(ctx: Context, event_id: int, data: PlanIn) -> EventPlan:
+    """The chair's own plan, before the event starts: the first round is drawn again from its stored seed."""
+
+    def tx(conn: sqlite3.Connection) -> EventPlan:
+        event = lookups.event(conn, event_id)
+        if not db.rounds_of(conn, event_id):
+            raise Conflict("the event has no plan yet: close registration first", "event_id")
+        require_not_started(conn, event_id)
+        try:
+            planned = plan_from_recalls(len(reg_db.active_couples(conn, event_id)), data.recalls)
+        except PlanError as exc:
+            raise Invalid(str(exc), "recalls") from None
+        _replace_plan(ctx, conn, event, planned)
+        return _event_plan(conn, event)
+
+    return await ctx.store.write(tx)
+
+
+def refresh_plan(ctx: Context, conn: sqlite3.Connection, event_id: int) -> None:
+    """After a late entry or a scratch before the event starts: keep the plan if it still fits, redraw round 1."""
+    event = lookups.event(conn, event_id)
+    count = len(reg_db.active_couples(conn, event_id))
+    existing = db.rounds_of(conn, event_id)
+    recalls = [r["recall"] for r in existing if r["kind"] == "recall"]
+    try:
+        planned = plan_from_recalls(count, recalls) if existing and count else plan_rounds(count, event.final_size)
+    except PlanError:
+        planned = plan_rounds(count, event.final_size)
+    _replace_plan(ctx, conn, event, planned)

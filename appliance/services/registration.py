@@ -1,0 +1,282 @@
+"""Registration: links with QR codes, couples and adjudicators signing up, entries, edits, scratches, CSV import."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+import sqlite3
+from collections.abc import Callable
+
+import msgspec
+import qrcode
+import qrcode.image.svg
+
+from appliance.db import competitions as comp_db
+from appliance.db import registration as db
+from appliance.errors import Conflict, Gone, Invalid, NotFound
+from appliance.model.competition import AdjudicatorIn
+from appliance.model.registration import (
+    AdjudicatorRegistration,
+    Couple,
+    CoupleIn,
+    CoupleRegistration,
+    CoupleUpdate,
+    Entry,
+    ImportReport,
+    ImportRowError,
+    PublicEvent,
+    RegistrationForm,
+    RegistrationLink,
+    RegistrationLinkIn,
+    RegistrationReceipt,
+)
+from appliance.services import Context, lookups, provisioning, setup
+
+
+def qr_svg(text: str) -> str:
+    """A QR code as an SVG document (no Pillow needed)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    return image.to_string(encoding="unicode")
+
+
+def _link(ctx: Context, row: sqlite3.Row) -> RegistrationLink:
+    url = f"{ctx.settings.base_url}/register/#{row['token']}"
+    closes = dt.datetime.fromisoformat(row["closes_at"]) if row["closes_at"] else None
+    return RegistrationLink(row["token"], row["competition_id"], row["role"], closes, url, qr_svg(url))
+
+
+def _now(ctx: Context) -> dt.datetime:
+    return dt.datetime.fromisoformat(ctx.store.clock())
+
+
+async def create_link(ctx: Context, competition_id: int, data: RegistrationLinkIn) -> RegistrationLink:
+    closes_at = data.closes_at
+    if closes_at is not None and closes_at.tzinfo is None:
+        raise Invalid("closes_at needs a time zone (e.g. 2026-12-01T18:00:00+01:00)", "closes_at")
+
+    def tx(conn: sqlite3.Connection) -> RegistrationLink:
+        competition = lookups.competition(conn, competition_id)
+        if competition.registration == "closed":
+            raise Conflict("registration is closed", "competition_id")
+        token = secrets.token_urlsafe(16)
+        db.insert_link(conn, token, competition_id, data.role, closes_at.isoformat() if closes_at else None)
+        ctx.log(conn, "registration.link_created", f"competition/{competition_id}",
+                {"role": data.role, "closes_at": closes_at})
+        return _link(ctx, db.get_link(conn, token))
+
+    return await ctx.store.write(tx)
+
+
+async def list_links(ctx: Context, competition_id: int) -> list[RegistrationLink]:
+    def read(conn: sqlite3.Connection) -> list[RegistrationLink]:
+        lookups.competition(conn, competition_id)
+        return [_link(ctx, row) for row in db.list_links(conn, competition_id)]
+
+    return await ctx.store.read(read)
+
+
+def _open_link(ctx: Context, conn: sqlite3.Connection, token: str, role: str | None = None) -> sqlite3.Row:
+    link = db.get_link(conn, token)
+    if link is None:
+        raise NotFound("this registration link is not known", "token")
+    competition = lookups.competition(conn, link["competition_id"])
+    if competition.registration == "closed":
+        raise Gone("registration for this competition is closed", "token")
+    if link["closes_at"] and dt.datetime.fromisoformat(link["closes_at"]) <= _now(ctx):
+        raise Gone("this registration link has expired", "token")
+    if role is not None and link["role"] != role:
+        raise Invalid(f"this link is for registering {link['role']}s, not {role}s", "token")
+    return link
+
+
+async def registration_form(ctx: Context, token: str) -> RegistrationForm:
+    def read(conn: sqlite3.Connection) -> RegistrationForm:
+        link = _open_link(ctx, conn, token)
+        competition = lookups.competition(conn, link["competition_id"])
+        events = [PublicEvent(e.id, e.name, e.style, e.dances, e.age_group, e.level)
+                  for e in comp_db.list_events(conn, competition.id)] if link["role"] == "couple" else []
+        closes = dt.datetime.fromisoformat(link["closes_at"]) if link["closes_at"] else None
+        return RegistrationForm(competition.name, competition.venue, competition.starts_on, link["role"], closes, events)
+
+    return await ctx.store.read(read)
+
+
+def _enter(ctx: Context, conn: sqlite3.Connection, competition_id: int, couple: CoupleIn, event_ids: list[int],
+           late: bool = False) -> RegistrationReceipt:
+    """Find or create the couple and enter it in each event; an entry that exists already is a Conflict."""
+    if len(set(event_ids)) != len(event_ids):
+        raise Invalid("an event is listed twice", "events")
+    events = {e.id: e for e in comp_db.list_events(conn, competition_id)}
+    for event_id in event_ids:
+        if event_id not in events:
+            raise Invalid(f"no event {event_id} in this competition", "events")
+    couple_id = db.find_couple(conn, competition_id, couple.leader, couple.follower)
+    if couple_id is None:
+        couple_id = db.insert_couple(conn, competition_id, couple)
+    entries = []
+    for event_id in event_ids:
+        if db.entry_exists(conn, event_id, couple_id):
+            raise Conflict(f"{couple.leader} / {couple.follower} are already entered in {events[event_id].name}",
+                           "events")
+        entries.append(db.get_entry(conn, db.insert_entry(conn, event_id, couple_id, late)))
+    receipt = RegistrationReceipt(db.get_couple(conn, couple_id), entries)
+    ctx.log(conn, "couple.entered", f"couple/{couple_id}", {"couple": receipt.couple, "events": event_ids,
+                                                            "late": late})
+    return receipt
+
+
+async def register_couple(ctx: Context, token: str, data: CoupleRegistration) -> RegistrationReceipt:
+    couple = CoupleIn(data.leader, data.follower, data.club, data.country)
+
+    def tx(conn: sqlite3.Connection) -> RegistrationReceipt:
+        link = _open_link(ctx, conn, token, "couple")
+        return _enter(ctx, conn, link["competition_id"], couple, data.events)
+
+    return await ctx.store.write(tx)
+
+
+async def register_adjudicator(ctx: Context, token: str, data: AdjudicatorRegistration):
+    def tx(conn: sqlite3.Connection):
+        link = _open_link(ctx, conn, token, "adjudicator")
+        return setup.add_adjudicator_tx(ctx, conn, link["competition_id"], AdjudicatorIn(data.name, data.country))
+
+    return await ctx.store.write(tx)
+
+
+async def list_entries(ctx: Context, competition_id: int) -> list[Entry]:
+    def read(conn: sqlite3.Connection) -> list[Entry]:
+        lookups.competition(conn, competition_id)
+        return db.list_entries(conn, competition_id)
+
+    return await ctx.store.read(read)
+
+
+async def add_entry(ctx: Context, event_id: int, couple: CoupleIn) -> RegistrationReceipt:
+    """The scrutineer enters a couple; after registration closed this is a late entry (bib and draw at once)."""
+
+    def tx(conn: sqlite3.Connection) -> RegistrationReceipt:
+        event = lookups.event(conn, event_id)
+        competition = lookups.competition(conn, event.competition_id)
+        late = competition.registration == "closed"
+        if late:
+            provisioning.require_not_started(conn, event_id)
+        receipt = _enter(ctx, conn, competition.id, couple, [event_id], late)
+        if late:
+            provisioning.assign_bibs(ctx, conn, competition)
+            provisioning.refresh_plan(ctx, conn, event_id)
+            receipt = RegistrationReceipt(db.get_couple(conn, receipt.couple.id),
+                                          [db.get_entry(conn, e.id) for e in receipt.entries])
+        return receipt
+
+    return await ctx.store.write(tx)
+
+
+async def update_couple(ctx: Context, couple_id: int, data: CoupleUpdate) -> Couple:
+    def tx(conn: sqlite3.Connection) -> Couple:
+        current = db.get_couple(conn, couple_id)
+        if current is None:
+            raise NotFound(f"no couple {couple_id}", "couple_id")
+        merged = msgspec.structs.replace(
+            current, **{k: v for k, v in msgspec.structs.asdict(data).items() if v is not None})
+        owner = db.couple_identity_owner(conn, current.competition_id, db.identity(merged.leader, merged.follower))
+        if owner is not None and owner != couple_id:
+            raise Conflict(f"{merged.leader} / {merged.follower} are registered already as couple {owner}", "leader")
+        db.update_couple(conn, couple_id, merged.leader, merged.follower, merged.club, merged.country)
+        updated = db.get_couple(conn, couple_id)
+        ctx.log(conn, "couple.updated", f"couple/{couple_id}", updated)
+        return updated
+
+    return await ctx.store.write(tx)
+
+
+async def scratch_entry(ctx: Context, entry_id: int) -> Entry:
+    """A couple withdraws from an event: out of the draw if the event's first round has not started."""
+
+    def tx(conn: sqlite3.Connection) -> Entry:
+        entry = lookups.entry(conn, entry_id)
+        if entry.status == "scratched":
+            raise Conflict(f"entry {entry_id} is scratched already", "entry_id")
+        db.set_entry_status(conn, entry_id, "scratched")
+        competition = lookups.competition(conn, entry.couple.competition_id)
+        if competition.registration == "closed" and not provisioning.started(conn, entry.event_id):
+            provisioning.refresh_plan(ctx, conn, entry.event_id)
+        ctx.log(conn, "entry.scratched", f"entry/{entry_id}", {"event_id": entry.event_id,
+                                                              "couple_id": entry.couple.id})
+        return lookups.entry(conn, entry_id)
+
+    return await ctx.store.write(tx)
+
+
+CSV_COLUMNS = ("leader", "follower", "club", "country", "events")
+
+
+class _Row(msgspec.Struct, frozen=True):
+    line: int
+    couple: CoupleIn
+    events: list[int]
+
+
+def _parse_csv(text: str, events_by_name: dict[str, int]) -> tuple[list[_Row], list[ImportRowError], int]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in ("leader", "follower", "events") if c not in header]
+    if missing:
+        raise Invalid(f"the CSV header lacks the column {missing[0]!r} (expected: {', '.join(CSV_COLUMNS)})", "file")
+    reader.fieldnames = header
+    rows, errors, count = [], [], 0
+    for record in reader:
+        count += 1
+        line = reader.line_num
+        values = {k: (record.get(k) or "").strip() for k in CSV_COLUMNS}
+        try:
+            couple = msgspec.convert({k: values[k] for k in ("leader", "follower", "club", "country")}, CoupleIn)
+        except msgspec.ValidationError as exc:
+            field = str(exc).rsplit("$.", 1)[-1].rstrip("`") if "$." in str(exc) else "row"
+            errors.append(ImportRowError(line, field, str(exc)))
+            continue
+        names = [n.strip() for n in values["events"].replace("|", ";").split(";") if n.strip()]
+        unknown = [n for n in names if n.casefold() not in events_by_name]
+        if not names or unknown:
+            message = f"unknown event {unknown[0]!r}" if unknown else "no event given"
+            errors.append(ImportRowError(line, "events", message))
+            continue
+        rows.append(_Row(line, couple, [events_by_name[n.casefold()] for n in names]))
+    return rows, errors, count
+
+
+async def import_entries(ctx: Context, competition_id: int, text: str, skip_invalid: bool = False,
+                         progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Import couples and entries from CSV; a file with errors writes nothing unless `skip_invalid`."""
+
+    def tx(conn: sqlite3.Connection) -> ImportReport:
+        competition = lookups.competition(conn, competition_id)
+        if competition.registration == "closed":
+            raise Conflict("registration is closed; add late entries one by one", "competition_id")
+        events = comp_db.list_events(conn, competition_id)
+        by_name = {e.name.casefold(): e.id for e in events} | {str(e.id): e.id for e in events}
+        rows, errors, count = _parse_csv(text, by_name)
+        good: list[_Row] = []
+        seen: set[tuple[str, int]] = set()
+        for row in rows:
+            ident = db.identity(row.couple.leader, row.couple.follower)
+            existing = db.find_couple(conn, competition_id, row.couple.leader, row.couple.follower)
+            clash = next((e for e in row.events if (ident, e) in seen
+                          or (existing is not None and db.entry_exists(conn, e, existing))), None)
+            if clash is not None:
+                errors.append(ImportRowError(row.line, "events", f"{row.couple.leader} / {row.couple.follower} "
+                                             f"are already entered in event {clash}"))
+                continue
+            seen |= {(ident, e) for e in row.events}
+            good.append(row)
+        errors.sort(key=lambda e: e.row)
+        if errors and not skip_invalid:
+            return ImportReport(count, 0, 0, errors)
+        for i, row in enumerate(good):
+            _enter(ctx, conn, competition_id, row.couple, row.events)
+            if progress is not None:
+                progress(i + 1, len(good))
+        return ImportReport(count, len(good), count - len(good), errors)
+
+    return await ctx.store.write(tx)

@@ -1,0 +1,69 @@
+"""Settings: one frozen Struct, read once from FLOORCRAFT_* environment variables.
+
+Every CLI command and the server read the same settings, so
+`FLOORCRAFT_DATA_DIR=./data floorcraft demo` and `... floorcraft serve` share a database.
+An unknown FLOORCRAFT_ variable (a typo) stops start-up with a message naming it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+
+PREFIX = "FLOORCRAFT_"
+
+
+class SettingsError(ValueError):
+    """A FLOORCRAFT_* variable is unknown or its value cannot be used."""
+
+
+class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What the box needs to know; each field is FLOORCRAFT_<FIELD> in the environment (documented in README)."""
+
+    data_dir: str = "./data"
+    host: str = "127.0.0.1"
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8000
+    public_url: str = ""
+    mdns: bool = True
+    mdns_interfaces: tuple[str, ...] = ("127.0.0.1",)
+    mdns_name: str = "Floorcraft"
+    log_level: str = "info"
+    stop_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=60)] = 5.0
+
+    @property
+    def database_path(self) -> Path:
+        return Path(self.data_dir) / "floorcraft.sqlite3"
+
+    @property
+    def base_url(self) -> str:
+        """The URL that QR codes and registration links carry (the box's IP address, not .local)."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
+
+
+FIELDS = tuple(f.name for f in msgspec.structs.fields(Settings))
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Parse the FLOORCRAFT_* variables of `environ` (default: os.environ) into Settings."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, object] = {}
+    for key, value in environ.items():
+        if not key.startswith(PREFIX):
+            continue
+        name = key[len(PREFIX):].lower()
+        if name not in FIELDS:
+            known = ", ".join(PREFIX + f.upper() for f in FIELDS)
+            raise SettingsError(f"unknown setting {key} (known: {known})")
+        raw[name] = [part.strip() for part in value.split(",") if part.strip()] if name == "mdns_interfaces" else value
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        field = str(exc).rsplit("$.", 1)[-1].rstrip("`") if "$." in str(exc) else ""
+        raise SettingsError(f"bad value for {PREFIX}{field.upper()}: {exc}") from None
