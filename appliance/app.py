@@ -7,7 +7,7 @@ from pathlib import Path
 
 import msgspec
 from litestar import Litestar, get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -34,7 +34,7 @@ class Health(msgspec.Struct, frozen=True):
 
 
 @get("/api/health", summary="Liveness: the database answers", tags=["box"])
-async def health(ctx: Context) -> Health:
+async def health(ctx: NamedDependency[Context]) -> Health:
     head = await ctx.store.read(lambda conn: conn.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0])
     return Health("ok", __version__, head)
 

@@ -68,7 +68,7 @@ def _app_error(_: Request, exc: AppError) -> Response:
     return Response(error_body(exc.status, exc.code, exc.message, exc.field, exc.details), status_code=exc.status)
 
 
-_FIELD = re.compile(r"`\$\.([^`]*)`|unknown field `([^`]*)`")
+_FIELD = re.compile(r"`\$\.([^`]*)`|(?:unknown|required) field `([^`]*)`")
 
 
 def _validation_error(_: Request, exc: ValidationException) -> Response:

@@ -20,3 +20,71 @@ def public_cases() -> list[dict]:
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from appliance.settings import Settings
+
+    return Settings(data_dir=str(tmp_path / "data"), mdns=False)
+
+
+@pytest.fixture
+async def client(settings):
+    """The whole app on a real SQLite file in tmp_path, through Litestar's in-process client."""
+    from litestar.testing import AsyncTestClient
+
+    from appliance.app import create_app
+
+    async with AsyncTestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+class Api:
+    """Small helpers so API tests read as sentences."""
+
+    def __init__(self, client):
+        self.client = client
+
+    async def head(self) -> int:
+        return (await self.client.get("/api/health")).json()["change_log_head"]
+
+    async def ok(self, method: str, path: str, status: int = 200, **kwargs):
+        response = await self.client.request(method, path, **kwargs)
+        assert response.status_code == status, response.text
+        return response.json()
+
+    async def refused(self, method: str, path: str, status: int, field: str | None, **kwargs) -> dict:
+        """The request gets `status` with the one error shape naming `field`, and nothing is written."""
+        before = await self.head()
+        response = await self.client.request(method, path, **kwargs)
+        assert response.status_code == status, response.text
+        error = response.json()["error"]
+        assert set(error) >= {"status", "code", "message", "field"} and error["status"] == status
+        assert error["message"]
+        if field is not None:
+            assert error["field"] == field, error
+        assert await self.head() == before, "a refused request wrote to the change log"
+        return error
+
+    async def competition(self, **overrides) -> dict:
+        body = {"name": "Spring Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-06", "venue": "Town Hall",
+                "floors": ["Main floor", "Second floor"]} | overrides
+        return await self.ok("POST", "/api/competitions/", 201, json=body)
+
+    async def event(self, competition_id: int, **overrides) -> dict:
+        body = {"name": "Adult Standard", "style": "standard", "dances": ["W", "T", "Q"]} | overrides
+        return await self.ok("POST", f"/api/competitions/{competition_id}/events", 201, json=body)
+
+    async def link(self, competition_id: int, role: str = "couple", **extra) -> dict:
+        return await self.ok("POST", f"/api/competitions/{competition_id}/registration-links", 201,
+                             json={"role": role} | extra)
+
+    async def register(self, token: str, leader: str, follower: str, events: list[int], status: int = 201):
+        return await self.ok("POST", f"/api/register/{token}/couple", status,
+                             json={"leader": leader, "follower": follower, "events": events})
+
+
+@pytest.fixture
+def api(client) -> Api:
+    return Api(client)

@@ -1,0 +1,98 @@
+"""`floorcraft serve --demo` for real: uvicorn on loopback, the demo loaded, mDNS on loopback, a clean SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
+
+from tests.conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", ""), "FLOORCRAFT_DATA_DIR": str(tmp_path), "FLOORCRAFT_PORT": str(port),
+           "FLOORCRAFT_MDNS": "true", "FLOORCRAFT_MDNS_INTERFACES": "127.0.0.1", "FLOORCRAFT_STOP_TIMEOUT": "2"}
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, "-m", "appliance", "serve", "--demo"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        proc.wait(10)
+        log.close()
+        pytest.fail(f"server did not start: {(tmp_path / 'server.log').read_text()}")
+    yield proc, base, port
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+    log.close()
+
+
+class _Found(ServiceListener):
+    def __init__(self):
+        self.names: list[str] = []
+
+    def add_service(self, zc, type_, name):
+        self.names.append(name)
+
+    def update_service(self, zc, type_, name):
+        pass
+
+    def remove_service(self, zc, type_, name):
+        pass
+
+
+def test_serve_runs_the_demo_on_loopback_and_advertises_it_by_mdns(server):
+    proc, base, port = server
+    competitions = httpx.get(f"{base}/api/competitions", timeout=5).json()
+    assert [c["name"] for c in competitions] == ["Floorcraft Demo Open"]
+    status = httpx.get(f"{base}/api/floors/{competitions[0]['floors'][0]['id']}/status", timeout=5).json()
+    assert status["next"]["event"] == "Adult Standard Open"
+
+    zc = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
+    try:
+        found = _Found()
+        browser = ServiceBrowser(zc, "_floorcraft._tcp.local.", found)
+        deadline = time.monotonic() + 10
+        while not found.names and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert found.names, "no _floorcraft._tcp service found on loopback"
+        info = zc.get_service_info("_floorcraft._tcp.local.", found.names[0], timeout=3000)
+        browser.cancel()
+    finally:
+        zc.close()
+    assert info is not None and info.port == port
+    assert info.properties[b"competition"] == b"Floorcraft Demo Open" and info.properties[b"api"] == b"/api"
+
+
+def test_sigterm_stops_the_server_gracefully_within_its_stop_timeout(server, tmp_path):
+    proc, base, _ = server
+    start = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    # uvicorn shuts down gracefully, then re-raises the signal so that the exit reports it (systemd: clean stop).
+    assert proc.wait(15) in (0, -signal.SIGTERM)
+    assert time.monotonic() - start < 10
+    log = (tmp_path / "server.log").read_text()
+    assert "Application shutdown complete" in log

@@ -1,0 +1,49 @@
+"""Settings from FLOORCRAFT_* variables: parsed once, typos refused, every one documented."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from appliance.settings import FIELDS, Settings, SettingsError, load_settings
+from tests.conftest import ROOT
+
+
+def test_defaults_keep_the_box_on_loopback():
+    settings = load_settings({})
+    assert settings == Settings()
+    assert settings.host == "127.0.0.1" and settings.port == 8000 and settings.mdns_interfaces == ("127.0.0.1",)
+
+
+def test_variables_are_parsed_into_their_types():
+    settings = load_settings({"FLOORCRAFT_PORT": "8080", "FLOORCRAFT_MDNS": "false", "FLOORCRAFT_DATA_DIR": "/srv/fc",
+                              "FLOORCRAFT_MDNS_INTERFACES": "127.0.0.1, 10.0.0.1", "PATH": "/bin"})
+    assert settings.port == 8080 and settings.mdns is False and settings.data_dir == "/srv/fc"
+    assert settings.mdns_interfaces == ("127.0.0.1", "10.0.0.1")
+    with pytest.raises(AttributeError):
+        settings.port = 1  # frozen
+
+
+def test_an_unknown_variable_stops_start_up_naming_it():
+    with pytest.raises(SettingsError, match="unknown setting FLOORCRAFT_PROT"):
+        load_settings({"FLOORCRAFT_PROT": "8000"})
+
+
+def test_a_bad_value_names_the_variable():
+    with pytest.raises(SettingsError, match="FLOORCRAFT_PORT"):
+        load_settings({"FLOORCRAFT_PORT": "eighty"})
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"`(FLOORCRAFT_[A-Z_]+)`", readme))
+    assert {f"FLOORCRAFT_{f.upper()}" for f in FIELDS} <= documented
+
+
+def test_the_cli_refuses_a_typo_with_exit_status_2(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "appliance", "verify"], capture_output=True, cwd=ROOT, timeout=60,
+                         env={"FLOORCRAFT_DATA_DIRR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 2 and b"unknown setting FLOORCRAFT_DATA_DIRR" in run.stderr
