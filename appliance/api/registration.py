@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from appliance.errors import Invalid
 from appliance.model.competition import Adjudicator
@@ -21,6 +21,7 @@ from appliance.model.registration import (
     RegistrationLinkIn,
     RegistrationReceipt,
 )
+from appliance.api import Id, Token
 from appliance.services import Context, registration
 
 
@@ -29,50 +30,50 @@ class RegistrationController(Controller):
     tags = ["registration"]
 
     @post("/competitions/{competition_id:int}/registration-links", summary="Create a registration link + QR")
-    async def create_link(self, ctx: NamedDependency[Context], competition_id: FromPath[int],
+    async def create_link(self, ctx: NamedDependency[Context], competition_id: Id,
                           data: JSONBody[RegistrationLinkIn]) -> RegistrationLink:
         return await registration.create_link(ctx, competition_id, data)
 
     @get("/competitions/{competition_id:int}/registration-links", summary="The registration links")
     async def list_links(self, ctx: NamedDependency[Context],
-                         competition_id: FromPath[int]) -> list[RegistrationLink]:
+                         competition_id: Id) -> list[RegistrationLink]:
         return await registration.list_links(ctx, competition_id)
 
     @get("/register/{token:str}", summary="Public: what the registration form shows")
-    async def form(self, ctx: NamedDependency[Context], token: FromPath[str]) -> RegistrationForm:
+    async def form(self, ctx: NamedDependency[Context], token: Token) -> RegistrationForm:
         return await registration.registration_form(ctx, token)
 
     @post("/register/{token:str}/couple", summary="Public: a couple registers for events")
-    async def register_couple(self, ctx: NamedDependency[Context], token: FromPath[str],
+    async def register_couple(self, ctx: NamedDependency[Context], token: Token,
                               data: JSONBody[CoupleRegistration]) -> RegistrationReceipt:
         return await registration.register_couple(ctx, token, data)
 
     @post("/register/{token:str}/adjudicator", summary="Public: an adjudicator registers")
-    async def register_adjudicator(self, ctx: NamedDependency[Context], token: FromPath[str],
+    async def register_adjudicator(self, ctx: NamedDependency[Context], token: Token,
                                    data: JSONBody[AdjudicatorRegistration]) -> Adjudicator:
         return await registration.register_adjudicator(ctx, token, data)
 
     @get("/competitions/{competition_id:int}/entries", summary="Every entry of the competition")
-    async def list_entries(self, ctx: NamedDependency[Context], competition_id: FromPath[int]) -> list[Entry]:
+    async def list_entries(self, ctx: NamedDependency[Context], competition_id: Id) -> list[Entry]:
         return await registration.list_entries(ctx, competition_id)
 
     @post("/events/{event_id:int}/entries", summary="Enter a couple (a late entry once registration closed)")
-    async def add_entry(self, ctx: NamedDependency[Context], event_id: FromPath[int],
+    async def add_entry(self, ctx: NamedDependency[Context], event_id: Id,
                         data: JSONBody[CoupleIn]) -> RegistrationReceipt:
         return await registration.add_entry(ctx, event_id, data)
 
     @patch("/couples/{couple_id:int}", summary="Edit a couple's names, club or country")
-    async def update_couple(self, ctx: NamedDependency[Context], couple_id: FromPath[int],
+    async def update_couple(self, ctx: NamedDependency[Context], couple_id: Id,
                             data: JSONBody[CoupleUpdate]) -> Couple:
         return await registration.update_couple(ctx, couple_id, data)
 
     @post("/entries/{entry_id:int}/scratch", summary="Scratch (withdraw) an entry", status_code=200)
-    async def scratch(self, ctx: NamedDependency[Context], entry_id: FromPath[int]) -> Entry:
+    async def scratch(self, ctx: NamedDependency[Context], entry_id: Id) -> Entry:
         return await registration.scratch_entry(ctx, entry_id)
 
     @post("/competitions/{competition_id:int}/entries/import", status_code=200,
           summary="Import entries from CSV (leader, follower, club, country, events)")
-    async def import_csv(self, ctx: NamedDependency[Context], competition_id: FromPath[int], request: Request,
+    async def import_csv(self, ctx: NamedDependency[Context], competition_id: Id, request: Request,
                          skip_invalid: FromQuery[bool] = False) -> ImportReport:
         """The request body is the CSV file itself (UTF-8, header row first)."""
         try:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from appliance.model.rounds import CloseIn, CloseReport, EventPlan, FloorStatus, PlanIn, RunningItem
+from appliance.api import Id
 from appliance.services import Context, provisioning, running_order
 
 
@@ -16,39 +17,39 @@ class RoundsController(Controller):
 
     @post("/competitions/{competition_id:int}/close-registration", status_code=200,
           summary="Close registration: bibs, round plans, first draws, running orders")
-    async def close(self, ctx: NamedDependency[Context], competition_id: FromPath[int],
+    async def close(self, ctx: NamedDependency[Context], competition_id: Id,
                     data: JSONBody[CloseIn]) -> CloseReport:
         return await provisioning.close_registration(ctx, competition_id, data)
 
     @get("/events/{event_id:int}/plan", summary="An event's rounds and heats")
-    async def plan(self, ctx: NamedDependency[Context], event_id: FromPath[int]) -> EventPlan:
+    async def plan(self, ctx: NamedDependency[Context], event_id: Id) -> EventPlan:
         return await provisioning.event_plan(ctx, event_id)
 
     @put("/events/{event_id:int}/plan", summary="The chair changes the plan before the event starts")
-    async def replan(self, ctx: NamedDependency[Context], event_id: FromPath[int],
+    async def replan(self, ctx: NamedDependency[Context], event_id: Id,
                      data: JSONBody[PlanIn]) -> EventPlan:
         return await provisioning.replan(ctx, event_id, data)
 
     @get("/floors/{floor_id:int}/running-order", summary="The floor's running order")
-    async def running_order(self, ctx: NamedDependency[Context], floor_id: FromPath[int]) -> list[RunningItem]:
+    async def running_order(self, ctx: NamedDependency[Context], floor_id: Id) -> list[RunningItem]:
         return await running_order.running_order(ctx, floor_id)
 
     @get("/floors/{floor_id:int}/status", summary="On the floor now, and next")
-    async def status(self, ctx: NamedDependency[Context], floor_id: FromPath[int]) -> FloorStatus:
+    async def status(self, ctx: NamedDependency[Context], floor_id: Id) -> FloorStatus:
         return await running_order.status(ctx, floor_id)
 
     @post("/floors/{floor_id:int}/start", status_code=200, summary="Start (or resume) the floor")
-    async def start(self, ctx: NamedDependency[Context], floor_id: FromPath[int]) -> FloorStatus:
+    async def start(self, ctx: NamedDependency[Context], floor_id: Id) -> FloorStatus:
         return await running_order.move(ctx, floor_id, "start")
 
     @post("/floors/{floor_id:int}/next", status_code=200, summary="Move to the next item")
-    async def next_item(self, ctx: NamedDependency[Context], floor_id: FromPath[int]) -> FloorStatus:
+    async def next_item(self, ctx: NamedDependency[Context], floor_id: Id) -> FloorStatus:
         return await running_order.move(ctx, floor_id, "next")
 
     @post("/floors/{floor_id:int}/previous", status_code=200, summary="Move back one item")
-    async def previous(self, ctx: NamedDependency[Context], floor_id: FromPath[int]) -> FloorStatus:
+    async def previous(self, ctx: NamedDependency[Context], floor_id: Id) -> FloorStatus:
         return await running_order.move(ctx, floor_id, "previous")
 
     @post("/floors/{floor_id:int}/stop", status_code=200, summary="Stop the floor")
-    async def stop(self, ctx: NamedDependency[Context], floor_id: FromPath[int]) -> FloorStatus:
+    async def stop(self, ctx: NamedDependency[Context], floor_id: Id) -> FloorStatus:
         return await running_order.move(ctx, floor_id, "stop")

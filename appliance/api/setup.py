@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from appliance.model.competition import (
     Adjudicator,
@@ -15,6 +15,7 @@ from appliance.model.competition import (
     EventIn,
     PanelIn,
 )
+from appliance.api import Id
 from appliance.services import Context, setup
 
 
@@ -31,26 +32,26 @@ class CompetitionController(Controller):
         return await setup.list_competitions(ctx)
 
     @get("/{competition_id:int}", summary="One competition")
-    async def get_one(self, ctx: NamedDependency[Context], competition_id: FromPath[int]) -> Competition:
+    async def get_one(self, ctx: NamedDependency[Context], competition_id: Id) -> Competition:
         return await setup.get_competition(ctx, competition_id)
 
     @post("/{competition_id:int}/events", summary="Add an event")
-    async def create_event(self, ctx: NamedDependency[Context], competition_id: FromPath[int],
+    async def create_event(self, ctx: NamedDependency[Context], competition_id: Id,
                            data: JSONBody[EventIn]) -> Event:
         return await setup.create_event(ctx, competition_id, data)
 
     @get("/{competition_id:int}/events", summary="The events of a competition")
-    async def list_events(self, ctx: NamedDependency[Context], competition_id: FromPath[int]) -> list[Event]:
+    async def list_events(self, ctx: NamedDependency[Context], competition_id: Id) -> list[Event]:
         return await setup.list_events(ctx, competition_id)
 
     @post("/{competition_id:int}/adjudicators", summary="Add an adjudicator (letter chosen if not given)")
-    async def add_adjudicator(self, ctx: NamedDependency[Context], competition_id: FromPath[int],
+    async def add_adjudicator(self, ctx: NamedDependency[Context], competition_id: Id,
                               data: JSONBody[AdjudicatorIn]) -> Adjudicator:
         return await setup.add_adjudicator(ctx, competition_id, data)
 
     @get("/{competition_id:int}/adjudicators", summary="The adjudicators of a competition")
     async def list_adjudicators(self, ctx: NamedDependency[Context],
-                                competition_id: FromPath[int]) -> list[Adjudicator]:
+                                competition_id: Id) -> list[Adjudicator]:
         return await setup.list_adjudicators(ctx, competition_id)
 
 
@@ -59,10 +60,10 @@ class EventController(Controller):
     tags = ["setup"]
 
     @get("/{event_id:int}", summary="One event")
-    async def get_one(self, ctx: NamedDependency[Context], event_id: FromPath[int]) -> Event:
+    async def get_one(self, ctx: NamedDependency[Context], event_id: Id) -> Event:
         return await setup.get_event(ctx, event_id)
 
     @put("/{event_id:int}/panel", summary="Set the panel of adjudicators of an event")
-    async def set_panel(self, ctx: NamedDependency[Context], event_id: FromPath[int],
+    async def set_panel(self, ctx: NamedDependency[Context], event_id: Id,
                         data: JSONBody[PanelIn]) -> Event:
         return await setup.set_panel(ctx, event_id, data)

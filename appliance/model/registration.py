@@ -41,7 +41,7 @@ class CoupleRegistration(msgspec.Struct, forbid_unknown_fields=True, frozen=True
 
     leader: PersonName
     follower: PersonName
-    events: Annotated[list[Annotated[int, Meta(ge=1)]], Meta(min_length=1, max_length=20)]
+    events: Annotated[list[Annotated[int, Meta(ge=1, le=2**53)]], Meta(min_length=1, max_length=20)]
     club: Club = ""
     country: Country = ""
 

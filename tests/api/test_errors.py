@@ -34,3 +34,10 @@ async def test_the_registration_page_is_served(client):
     response = await client.get("/register/")
     assert response.status_code == 200 and "register.js" in response.text
     assert (await client.get("/register/register.js")).status_code == 200
+
+
+async def test_ids_out_of_range_are_refused_before_they_reach_the_database(api):
+    await api.refused("GET", "/api/competitions/99999999999999999999999", 400, "competition_id")
+    await api.refused("GET", "/api/events/0", 400, "event_id")
+    await api.refused("POST", "/api/floors/-3/next", 400, "floor_id")
+    await api.refused("GET", "/api/register/" + "t" * 65, 400, "token")

@@ -64,9 +64,14 @@ async def test_after_closing_registration_is_refused(api, registered):
 async def test_a_late_entry_gets_the_next_bib_and_joins_the_first_round(api, registered):
     comp, standard, *_ = registered
     await close(api, comp)
+    bibs_before = {e["couple"]["id"]: e["couple"]["bib"] for e in
+                   await api.ok("GET", f"/api/competitions/{comp['id']}/entries")}
     receipt = await api.ok("POST", f"/api/events/{standard['id']}/entries", 201,
                            json={"leader": "Late", "follower": "Comer"})
     assert receipt["couple"]["bib"] == 134 and receipt["entries"][0]["late"] is True
+    bibs_after = {e["couple"]["id"]: e["couple"]["bib"] for e in
+                  await api.ok("GET", f"/api/competitions/{comp['id']}/entries")}
+    assert {k: bibs_after[k] for k in bibs_before} == bibs_before  # bibs given are never changed
     plan = await api.ok("GET", f"/api/events/{standard['id']}/plan")
     assert plan["entries"] == 27
     assert 134 in [b for h in plan["rounds"][0]["heats"]["W"] for b in h]
