@@ -14,7 +14,9 @@ from litestar.static_files import create_static_files_router
 
 from appliance import __version__
 from appliance.api.registration import RegistrationController
+from appliance.api.devices import DeviceController
 from appliance.api.rounds import RoundsController
+from appliance.auth import Replayed, answer_recorder, principal, replayed_response
 from appliance.api.setup import CompetitionController, EventController
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store
@@ -72,10 +74,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             EventController,
             RegistrationController,
             RoundsController,
+            DeviceController,
             create_static_files_router(path="/", directories=[WEB], html_mode=True, name="web"),
         ],
-        dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
+                      "principal": Provide(principal)},
+        exception_handlers={**EXCEPTION_HANDLERS, Replayed: replayed_response},
+        before_send=[answer_recorder(ctx)],
         openapi_config=OpenAPIConfig(
             title="Floorcraft", version=__version__, path="/api/schema",
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
 from pathlib import Path
+
+import qrcode
 
 from appliance import calculator
 from appliance.db import changelog
@@ -14,7 +17,8 @@ from appliance.db import competitions as db_competitions
 from appliance.db.store import Store, StoreError, check_integrity, connect
 from appliance.errors import AppError
 from appliance.scoring import MarksError
-from appliance.services import Context, registration
+from appliance.model.devices import Enrolment, EnrolmentIn
+from appliance.services import Context, enrolment, registration
 
 
 def _fail(message: str, status: int = 2) -> int:
@@ -75,14 +79,47 @@ def serve(args: argparse.Namespace) -> int:
         store = _open(args)
     except StoreError as exc:
         return _fail(str(exc))
+    ctx = Context(store, settings)
     if args.demo and not store.read_sync(db_competitions.list_competitions):
-        asyncio.run(load_demo(Context(store, settings)))
+        asyncio.run(load_demo(ctx))
+    first = asyncio.run(enrolment.first_scrutineer_enrolment(ctx, FIRST_ENROLMENT))
+    if first is not None:
+        print_enrolment(first, "Nobody owns this box yet. Scan to enrol the scrutineer's device")
     app = create_app(settings, store)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
                             timeout_graceful_shutdown=settings.stop_timeout, log_level=settings.log_level,
                             lifespan="on")
     print(f"Floorcraft on {settings.base_url}  (database {settings.database_path})", flush=True)
     uvicorn.Server(config).run()
+    return 0
+
+
+FIRST_ENROLMENT = dt.timedelta(minutes=15)
+
+
+def print_enrolment(made: Enrolment, title: str) -> None:
+    """The QR code in the terminal, with its URL and expiry (the secret is in the URL fragment)."""
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(made.url)
+    print(f"\n{title} ({made.role}{' ' + made.judge if made.judge else ''}, "
+          f"valid until {made.expires_at:%H:%M:%S} box time):", flush=True)
+    qr.print_ascii(out=sys.stdout, invert=True)
+    print(f"{made.url}\n", flush=True)
+
+
+async def enrol(args: argparse.Namespace) -> int:
+    try:
+        store = _open(args)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        made = await enrolment.create_enrolment(Context(store, args.settings),
+                                                EnrolmentIn(args.role, args.competition, args.judge))
+    except AppError as exc:
+        return _fail(exc.message)
+    finally:
+        store.close()
+    print_enrolment(made, "Scan with the device to enrol")
     return 0
 
 

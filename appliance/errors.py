@@ -47,6 +47,11 @@ class Gone(AppError):
     code = "gone"
 
 
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+
+
 class Forbidden(AppError):
     status = 403
     code = "forbidden"

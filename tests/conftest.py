@@ -40,11 +40,27 @@ async def client(settings):
         yield test_client
 
 
-class Api:
-    """Small helpers so API tests read as sentences."""
+async def enrolled(client, role: str = "scrutineer", **seat):
+    """A device of `role` enrolled through the real QR flow (the enrolment made by the service, as the box does)."""
+    from appliance.client import SignedClient
+    from appliance.model.devices import EnrolmentIn
+    from appliance.services import enrolment
 
-    def __init__(self, client):
-        self.client = client
+    made = await enrolment.create_enrolment(client.app.state["ctx"], EnrolmentIn(role, **seat))
+    return await SignedClient.enrol(client, made.url)
+
+
+@pytest.fixture
+async def scrutineer(client):
+    return await enrolled(client)
+
+
+class Api:
+    """Small helpers so API tests read as sentences; every request is signed by the scrutineer's device."""
+
+    def __init__(self, client, device):
+        self.raw = client
+        self.client = _Signing(device)
 
     async def head(self) -> int:
         return (await self.client.get("/api/health")).json()["change_log_head"]
@@ -85,6 +101,19 @@ class Api:
                              json={"leader": leader, "follower": follower, "events": events})
 
 
+class _Signing:
+    """The request(method, path, json=, content=, headers=) of httpx, signed by one device."""
+
+    def __init__(self, device):
+        self.device = device
+
+    async def request(self, method, path, json=None, content=None, headers=None):  # noqa: A002
+        return await self.device.request(method, path, json, content=content, headers=headers)
+
+    async def get(self, path):
+        return await self.device.get(path)
+
+
 @pytest.fixture
-def api(client) -> Api:
-    return Api(client)
+def api(client, scrutineer) -> Api:
+    return Api(client, scrutineer)

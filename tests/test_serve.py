@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,6 +15,7 @@ import httpx
 import pytest
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
+from appliance.client import SignedClient
 from tests.conftest import ROOT
 
 
@@ -64,12 +67,27 @@ class _Found(ServiceListener):
         pass
 
 
-def test_serve_runs_the_demo_on_loopback_and_advertises_it_by_mdns(server):
+async def _as_first_scrutineer(base: str, log: str) -> tuple[list, dict]:
+    url = re.search(r"http://\S+/join#\S+", log).group(0)
+    async with httpx.AsyncClient(base_url=base, timeout=5) as http:
+        desk = await SignedClient.enrol(http, url)
+        competitions = (await desk.get("/api/competitions")).json()
+        status = (await desk.get(f"/api/floors/{competitions[0]['floors'][0]['id']}/status")).json()
+        again = await http.post("/api/enrol", json={"enrolment_id": url.split("#")[1].split(".")[0],
+                                                    "device_id": "another-device", "public_key": "A" * 43,
+                                                    "proof": "0" * 64})
+    return competitions, status, again.status_code
+
+
+def test_serve_runs_the_demo_on_loopback_and_advertises_it_by_mdns(server, tmp_path):
     proc, base, port = server
-    competitions = httpx.get(f"{base}/api/competitions", timeout=5).json()
+    log = (tmp_path / "server.log").read_text()
+    assert "Nobody owns this box yet" in log
+    competitions, status, again = asyncio.run(_as_first_scrutineer(base, log))
     assert [c["name"] for c in competitions] == ["Floorcraft Demo Open"]
-    status = httpx.get(f"{base}/api/floors/{competitions[0]['floors'][0]['id']}/status", timeout=5).json()
     assert status["next"]["event"] == "Adult Standard Open"
+    assert again == 401  # the printed QR works once, for whoever proves the secret
+    assert httpx.get(f"{base}/api/competitions", timeout=5).status_code == 401
 
     zc = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
     try:

@@ -22,6 +22,7 @@ from appliance.model.registration import (
     RegistrationReceipt,
 )
 from appliance.api import Id, Token
+from appliance.auth import DESK, OFFICIALS, READERS, Principal
 from appliance.services import Context, registration
 
 
@@ -29,13 +30,13 @@ class RegistrationController(Controller):
     path = "/api"
     tags = ["registration"]
 
-    @post("/competitions/{competition_id:int}/registration-links", summary="Create a registration link + QR")
-    async def create_link(self, ctx: NamedDependency[Context], competition_id: Id,
+    @post("/competitions/{competition_id:int}/registration-links", summary="Create a registration link + QR", opt={"roles": DESK})
+    async def create_link(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id,
                           data: JSONBody[RegistrationLinkIn]) -> RegistrationLink:
         return await registration.create_link(ctx, competition_id, data)
 
-    @get("/competitions/{competition_id:int}/registration-links", summary="The registration links")
-    async def list_links(self, ctx: NamedDependency[Context],
+    @get("/competitions/{competition_id:int}/registration-links", summary="The registration links", opt={"roles": DESK})
+    async def list_links(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
                          competition_id: Id) -> list[RegistrationLink]:
         return await registration.list_links(ctx, competition_id)
 
@@ -53,27 +54,27 @@ class RegistrationController(Controller):
                                    data: JSONBody[AdjudicatorRegistration]) -> Adjudicator:
         return await registration.register_adjudicator(ctx, token, data)
 
-    @get("/competitions/{competition_id:int}/entries", summary="Every entry of the competition")
-    async def list_entries(self, ctx: NamedDependency[Context], competition_id: Id) -> list[Entry]:
+    @get("/competitions/{competition_id:int}/entries", summary="Every entry of the competition", opt={"roles": OFFICIALS})
+    async def list_entries(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id) -> list[Entry]:
         return await registration.list_entries(ctx, competition_id)
 
-    @post("/events/{event_id:int}/entries", summary="Enter a couple (a late entry once registration closed)")
-    async def add_entry(self, ctx: NamedDependency[Context], event_id: Id,
+    @post("/events/{event_id:int}/entries", summary="Enter a couple (a late entry once registration closed)", opt={"roles": DESK})
+    async def add_entry(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id,
                         data: JSONBody[CoupleIn]) -> RegistrationReceipt:
         return await registration.add_entry(ctx, event_id, data)
 
-    @patch("/couples/{couple_id:int}", summary="Edit a couple's names, club or country")
-    async def update_couple(self, ctx: NamedDependency[Context], couple_id: Id,
+    @patch("/couples/{couple_id:int}", summary="Edit a couple's names, club or country", opt={"roles": DESK})
+    async def update_couple(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], couple_id: Id,
                             data: JSONBody[CoupleUpdate]) -> Couple:
         return await registration.update_couple(ctx, couple_id, data)
 
-    @post("/entries/{entry_id:int}/scratch", summary="Scratch (withdraw) an entry", status_code=200)
-    async def scratch(self, ctx: NamedDependency[Context], entry_id: Id) -> Entry:
+    @post("/entries/{entry_id:int}/scratch", summary="Scratch (withdraw) an entry", status_code=200, opt={"roles": DESK})
+    async def scratch(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], entry_id: Id) -> Entry:
         return await registration.scratch_entry(ctx, entry_id)
 
     @post("/competitions/{competition_id:int}/entries/import", status_code=200,
-          summary="Import entries from CSV (leader, follower, club, country, events)")
-    async def import_csv(self, ctx: NamedDependency[Context], competition_id: Id, request: Request,
+          summary="Import entries from CSV (leader, follower, club, country, events)", opt={"roles": DESK})
+    async def import_csv(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id, request: Request,
                          skip_invalid: FromQuery[bool] = False) -> ImportReport:
         """The request body is the CSV file itself (UTF-8, header row first)."""
         try:

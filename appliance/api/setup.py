@@ -16,6 +16,7 @@ from appliance.model.competition import (
     PanelIn,
 )
 from appliance.api import Id
+from appliance.auth import DESK, OFFICIALS, READERS, Principal
 from appliance.services import Context, setup
 
 
@@ -23,34 +24,34 @@ class CompetitionController(Controller):
     path = "/api/competitions"
     tags = ["setup"]
 
-    @post("/", summary="Create a competition with its floors")
-    async def create(self, ctx: NamedDependency[Context], data: JSONBody[CompetitionIn]) -> Competition:
+    @post("/", summary="Create a competition with its floors", opt={"roles": DESK})
+    async def create(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], data: JSONBody[CompetitionIn]) -> Competition:
         return await setup.create_competition(ctx, data)
 
-    @get("/", summary="List competitions")
-    async def list_all(self, ctx: NamedDependency[Context]) -> list[Competition]:
+    @get("/", summary="List competitions", opt={"roles": READERS})
+    async def list_all(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> list[Competition]:
         return await setup.list_competitions(ctx)
 
-    @get("/{competition_id:int}", summary="One competition")
-    async def get_one(self, ctx: NamedDependency[Context], competition_id: Id) -> Competition:
+    @get("/{competition_id:int}", summary="One competition", opt={"roles": READERS})
+    async def get_one(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id) -> Competition:
         return await setup.get_competition(ctx, competition_id)
 
-    @post("/{competition_id:int}/events", summary="Add an event")
-    async def create_event(self, ctx: NamedDependency[Context], competition_id: Id,
+    @post("/{competition_id:int}/events", summary="Add an event", opt={"roles": DESK})
+    async def create_event(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id,
                            data: JSONBody[EventIn]) -> Event:
         return await setup.create_event(ctx, competition_id, data)
 
-    @get("/{competition_id:int}/events", summary="The events of a competition")
-    async def list_events(self, ctx: NamedDependency[Context], competition_id: Id) -> list[Event]:
+    @get("/{competition_id:int}/events", summary="The events of a competition", opt={"roles": READERS})
+    async def list_events(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id) -> list[Event]:
         return await setup.list_events(ctx, competition_id)
 
-    @post("/{competition_id:int}/adjudicators", summary="Add an adjudicator (letter chosen if not given)")
-    async def add_adjudicator(self, ctx: NamedDependency[Context], competition_id: Id,
+    @post("/{competition_id:int}/adjudicators", summary="Add an adjudicator (letter chosen if not given)", opt={"roles": DESK})
+    async def add_adjudicator(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id,
                               data: JSONBody[AdjudicatorIn]) -> Adjudicator:
         return await setup.add_adjudicator(ctx, competition_id, data)
 
-    @get("/{competition_id:int}/adjudicators", summary="The adjudicators of a competition")
-    async def list_adjudicators(self, ctx: NamedDependency[Context],
+    @get("/{competition_id:int}/adjudicators", summary="The adjudicators of a competition", opt={"roles": READERS})
+    async def list_adjudicators(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
                                 competition_id: Id) -> list[Adjudicator]:
         return await setup.list_adjudicators(ctx, competition_id)
 
@@ -59,11 +60,12 @@ class EventController(Controller):
     path = "/api/events"
     tags = ["setup"]
 
-    @get("/{event_id:int}", summary="One event")
-    async def get_one(self, ctx: NamedDependency[Context], event_id: Id) -> Event:
+    @get("/{event_id:int}", summary="One event", opt={"roles": READERS})
+    async def get_one(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
+                      event_id: Id) -> Event:
         return await setup.get_event(ctx, event_id)
 
-    @put("/{event_id:int}/panel", summary="Set the panel of adjudicators of an event")
-    async def set_panel(self, ctx: NamedDependency[Context], event_id: Id,
+    @put("/{event_id:int}/panel", summary="Set the panel of adjudicators of an event", opt={"roles": DESK})
+    async def set_panel(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id,
                         data: JSONBody[PanelIn]) -> Event:
         return await setup.set_panel(ctx, event_id, data)

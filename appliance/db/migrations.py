@@ -150,6 +150,41 @@ def m004_rounds(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m005_devices(db: sqlite_utils.Database) -> None:
+    for statement in (
+        """CREATE TABLE enrolments (
+            id TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('scrutineer', 'chair', 'adjudicator', 'display')),
+            competition_id INTEGER REFERENCES competitions(id),
+            adjudicator_id INTEGER REFERENCES adjudicators(id),
+            secret BLOB NOT NULL,
+            expires_at TEXT NOT NULL,
+            used INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE devices (
+            id TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            competition_id INTEGER REFERENCES competitions(id),
+            adjudicator_id INTEGER REFERENCES adjudicators(id),
+            key BLOB NOT NULL,
+            counter INTEGER NOT NULL DEFAULT 0,
+            revoked INTEGER NOT NULL DEFAULT 0,
+            enrolled_at TEXT NOT NULL,
+            last_seen TEXT
+        )""",
+        """CREATE TABLE idempotency (
+            device_id TEXT NOT NULL REFERENCES devices(id),
+            key TEXT NOT NULL,
+            request TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            response BLOB NOT NULL,
+            PRIMARY KEY (device_id, key)
+        )""",
+    ):
+        db.execute(statement)
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the pending migrations; returns their names (none the second time)."""
     db = sqlite_utils.Database(conn)

@@ -17,6 +17,7 @@ class Context(msgspec.Struct, frozen=True):
 
     store: Store
     settings: Settings
+    device_keys: dict = msgspec.field(default_factory=dict)  # device id -> (key, row): never change once enrolled
 
     def log(self, conn: sqlite3.Connection, kind: str, entity: str, payload: Any) -> int:
         """Append one change-log row inside the current write transaction."""

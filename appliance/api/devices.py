@@ -1,0 +1,40 @@
+"""Enrolment by QR code, and the scrutineer's control of devices."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter
+
+from appliance.auth import DESK, Principal
+from appliance.model.devices import Device, EnrolAnswer, Enrolment, EnrolmentIn, EnrolRequest
+from appliance.services import Context, enrolment
+
+DeviceId = Annotated[str, PathParameter(min_length=8, max_length=64)]
+
+
+class DeviceController(Controller):
+    path = "/api"
+    tags = ["devices"]
+
+    @post("/enrolments", summary="A one-time QR code for a role (and judge seat)", opt={"roles": DESK})
+    async def create_enrolment(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
+                               data: JSONBody[EnrolmentIn]) -> Enrolment:
+        return await enrolment.create_enrolment(ctx, data)
+
+    @post("/enrol", summary="Public: a device completes its enrolment (X25519, proved by the QR secret)",
+          status_code=200)
+    async def enrol(self, ctx: NamedDependency[Context], data: JSONBody[EnrolRequest]) -> EnrolAnswer:
+        return await enrolment.enrol(ctx, data)
+
+    @get("/devices", summary="Enrolled devices", opt={"roles": DESK})
+    async def list_devices(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> list[Device]:
+        return await enrolment.list_devices(ctx)
+
+    @post("/devices/{device_id:str}/revoke", summary="Revoke a device: effective on its next request",
+          status_code=200, opt={"roles": DESK})
+    async def revoke(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
+                     device_id: DeviceId) -> Device:
+        return await enrolment.revoke(ctx, device_id)

@@ -1,0 +1,110 @@
+"""Enrolment by QR code (one-time secret, X25519 exchange authenticated by it) and device revocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import sqlite3
+
+from appliance import crypto
+from appliance.db import competitions as comp_db
+from appliance.db import devices as db
+from appliance.errors import Conflict, Gone, Invalid, NotFound, Unauthorized
+from appliance.model.devices import Device, EnrolAnswer, Enrolment, EnrolmentIn, EnrolRequest
+from appliance.services import Context, lookups
+from appliance.services.registration import qr_svg
+
+LIFETIME = dt.timedelta(minutes=2)
+
+
+def _now(ctx: Context) -> dt.datetime:
+    return dt.datetime.fromisoformat(ctx.store.clock())
+
+
+def create_enrolment_tx(ctx: Context, conn: sqlite3.Connection, data: EnrolmentIn,
+                        lifetime: dt.timedelta = LIFETIME) -> Enrolment:
+    adjudicator_id = None
+    if data.role == "adjudicator":
+        if data.competition_id is None or data.judge is None:
+            raise Invalid("an adjudicator enrolment needs a competition_id and a judge letter", "judge")
+        lookups.competition(conn, data.competition_id)
+        ids = comp_db.adjudicator_ids(conn, data.competition_id, [data.judge])
+        if data.judge not in ids:
+            raise Invalid(f"no judge {data.judge} in competition {data.competition_id}", "judge")
+        adjudicator_id = ids[data.judge]
+    elif data.competition_id is not None:
+        lookups.competition(conn, data.competition_id)
+    enrolment_id = secrets.token_urlsafe(12)
+    secret = secrets.token_bytes(32)
+    expires = _now(ctx) + lifetime
+    db.insert_enrolment(conn, enrolment_id, data.role, data.competition_id, adjudicator_id, secret,
+                        expires.isoformat())
+    ctx.log(conn, "enrolment.created", f"enrolment/{enrolment_id}",
+            {"role": data.role, "competition_id": data.competition_id, "judge": data.judge, "expires_at": expires})
+    url = f"{ctx.settings.base_url}/join#{enrolment_id}.{crypto.b64u(secret)}"
+    return Enrolment(enrolment_id, data.role, data.competition_id, data.judge, expires, url, qr_svg(url))
+
+
+async def create_enrolment(ctx: Context, data: EnrolmentIn, lifetime: dt.timedelta = LIFETIME) -> Enrolment:
+    return await ctx.store.write(lambda conn: create_enrolment_tx(ctx, conn, data, lifetime))
+
+
+async def first_scrutineer_enrolment(ctx: Context, lifetime: dt.timedelta) -> Enrolment | None:
+    """While no scrutineer owns the box: a scrutineer enrolment for its own screen and terminal."""
+
+    def tx(conn: sqlite3.Connection) -> Enrolment | None:
+        if db.has_scrutineer(conn):
+            return None
+        return create_enrolment_tx(ctx, conn, EnrolmentIn("scrutineer"), lifetime)
+
+    return await ctx.store.write(tx)
+
+
+async def enrol(ctx: Context, data: EnrolRequest) -> EnrolAnswer:
+    """Check expiry and proof before using the enrolment (a guessed id cannot burn it), then derive the key."""
+
+    def tx(conn: sqlite3.Connection) -> EnrolAnswer:
+        row = db.get_enrolment(conn, data.enrolment_id)
+        if row is None:
+            raise NotFound("unknown enrolment", "enrolment_id")
+        if dt.datetime.fromisoformat(row["expires_at"]) <= _now(ctx):
+            raise Gone("this QR code has expired: ask the scrutineer for a new one", "enrolment_id")
+        secret = bytes(row["secret"])
+        if not crypto.equal(data.proof, crypto.enrol_proof(secret, row["id"], data.device_id, data.public_key)):
+            raise Unauthorized("the enrolment proof does not match", "proof")
+        if db.get_device(conn, data.device_id) is not None:
+            raise Conflict("this device id is enrolled already", "device_id")
+        if not db.use_enrolment(conn, row["id"]):
+            raise Gone("this QR code has been used already", "enrolment_id")
+        private, box_public = crypto.new_keypair()
+        key = crypto.device_key(private, data.public_key, secret)
+        db.insert_device(conn, data.device_id, row["role"], row["competition_id"], row["adjudicator_id"], key,
+                         ctx.store.clock())
+        device = db.get_device(conn, data.device_id)
+        ctx.log(conn, "device.enrolled", f"device/{data.device_id}",
+                {"role": row["role"], "competition_id": row["competition_id"], "judge": device["letter"]})
+        proof = crypto.box_proof(secret, row["id"], data.device_id, box_public)
+        return EnrolAnswer(data.device_id, row["role"], row["competition_id"], device["letter"], box_public, proof)
+
+    return await ctx.store.write(tx)
+
+
+def _device(row: sqlite3.Row) -> Device:
+    return Device(row["id"], row["role"], row["competition_id"], row["letter"], bool(row["revoked"]),
+                  row["enrolled_at"], row["last_seen"])
+
+
+async def list_devices(ctx: Context) -> list[Device]:
+    return await ctx.store.read(lambda conn: [_device(r) for r in db.list_devices(conn)])
+
+
+async def revoke(ctx: Context, device_id: str) -> Device:
+    def tx(conn: sqlite3.Connection) -> Device:
+        if db.get_device(conn, device_id) is None:
+            raise NotFound(f"no device {device_id}", "device_id")
+        if not db.revoke(conn, device_id):
+            raise Conflict("the device is revoked already", "device_id")
+        ctx.log(conn, "device.revoked", f"device/{device_id}", {})
+        return _device(db.get_device(conn, device_id))
+
+    return await ctx.store.write(tx)
