@@ -33,7 +33,7 @@ async def test_every_non_public_endpoint_answers_401_without_a_signature(client)
             assert response.status_code == 401, (method, path, response.text)
             assert response.json()["error"]["code"] == "unauthorized"
             checked += 1
-    assert checked >= 30
+    assert checked >= 28
 
 
 async def test_a_device_enrolled_by_qr_signs_its_requests(api, scrutineer):
