@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from appliance import __version__
 from appliance.api.registration import RegistrationController
 from appliance.api.devices import DeviceController
+from appliance.api.marks import MarksController
 from appliance.api.rounds import RoundsController
 from appliance.auth import Replayed, answer_recorder, principal, replayed_response
 from appliance.api.setup import CompetitionController, EventController
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             RegistrationController,
             RoundsController,
             DeviceController,
+            MarksController,
             create_static_files_router(path="/", directories=[WEB], html_mode=True, name="web"),
         ],
         dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),

@@ -185,6 +185,34 @@ def m005_devices(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m006_marks(db: sqlite_utils.Database) -> None:
+    for statement in (
+        """CREATE TABLE sheets (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            dance TEXT NOT NULL,
+            adjudicator_id INTEGER NOT NULL REFERENCES adjudicators(id),
+            marks TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            entered_by TEXT NOT NULL,
+            keyed INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (round_id, dance, adjudicator_id)
+        )""",
+        """CREATE TABLE results (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id),
+            kind TEXT NOT NULL,
+            result TEXT NOT NULL,
+            sheets_checksum TEXT NOT NULL,
+            decision TEXT,
+            official INTEGER NOT NULL DEFAULT 0
+        )""",
+        "ALTER TABLE competitions ADD COLUMN chair_pin TEXT",
+    ):
+        db.execute(statement)
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the pending migrations; returns their names (none the second time)."""
     db = sqlite_utils.Database(conn)

@@ -1,0 +1,140 @@
+"""Sheets of marks, what a judge's tablet is shown, progress, and round results."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+Bib = Annotated[int, Meta(ge=1, le=99999)]
+Place = Annotated[int, Meta(ge=1, le=99)]
+
+
+class SheetIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """One judge's marks for one dance: `crosses` (the bibs recalled) or `places` ({bib: place}, a final)."""
+
+    crosses: Annotated[list[Bib], Meta(max_length=500)] | None = None
+    places: Annotated[dict[Annotated[str, Meta(pattern=r"^[0-9]{1,5}$")], Place], Meta(max_length=99)] | None = None
+
+
+class CorrectionIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    sheet: SheetIn
+    pin: Annotated[str, Meta(min_length=4, max_length=32)]
+
+
+class PinIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    pin: Annotated[str, Meta(min_length=4, max_length=32)]
+
+
+class DecisionIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """The chair's choice at a tie on the cut: recall this many couples (one of the two options)."""
+
+    recall: Annotated[int, Meta(ge=1, le=999)]
+
+
+class SheetReceipt(msgspec.Struct, frozen=True):
+    round_id: int
+    dance: str
+    judge: str
+    checksum: str
+    version: int
+    round_state: str
+
+
+class Heat(msgspec.Struct, frozen=True):
+    heat: int
+    bibs: list[int]
+
+
+class JudgeTask(msgspec.Struct, frozen=True):
+    """What a judge's tablet shows: the dance on the floor for their panel, and what to mark."""
+
+    competition_id: int
+    judge: str
+    judge_name: str
+    floor_id: int
+    floor: str
+    event_id: int
+    event: str
+    round_id: int
+    round: str
+    kind: Literal["recall", "final"]
+    dance: str
+    heat: int
+    heats: list[Heat]
+    bibs: list[int]
+    recall: int | None
+    sent: bool
+    checksum: str | None
+    now: bool  # on the floor now (else: an earlier dance not sent yet)
+
+
+class JudgeTasks(msgspec.Struct, frozen=True):
+    tasks: list[JudgeTask]
+
+
+class DanceProgress(msgspec.Struct, frozen=True):
+    dance: str
+    sent: list[str]
+    missing: list[str]
+
+
+class RoundProgress(msgspec.Struct, frozen=True):
+    round_id: int
+    event: str
+    round: str
+    state: str
+    dances: list[DanceProgress]
+
+
+class DeviceSeen(msgspec.Struct, frozen=True):
+    device_id: str
+    role: str
+    judge: str | None
+    last_seen: str | None
+    revoked: bool
+
+
+class Fleet(msgspec.Struct, frozen=True):
+    rounds: list[RoundProgress]
+    devices: list[DeviceSeen]
+
+
+class Placing(msgspec.Struct, frozen=True):
+    bib: int
+    leader: str
+    follower: str
+    place: float | int | None  # the final place (shared: 2.5); None for a couple out in an earlier round
+    place_from: int
+    place_to: int
+    round: str
+    crosses: int | None = None
+    reason: str = ""
+
+
+class RoundResult(msgspec.Struct, frozen=True):
+    round_id: int
+    event_id: int
+    event: str
+    round: str
+    kind: Literal["recall", "final"]
+    state: str
+    official: bool
+    sheets_checksum: str
+    totals: dict[str, int] | None = None
+    recalled: list[int] | None = None
+    tie_at_cut: bool = False
+    cut_options: list[list[int]] | None = None
+    places: dict[str, float | int] | None = None
+    dances: dict[str, dict[str, float | int]] | None = None
+    decided_by: dict[str, str] | None = None
+    reasons: dict[str, str] | None = None
+    warnings: list[str] = []
+
+
+class EventResults(msgspec.Struct, frozen=True):
+    event_id: int
+    event: str
+    official: bool
+    placings: list[Placing]

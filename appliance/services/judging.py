@@ -1,0 +1,80 @@
+"""What each judge's tablet is shown, and the scrutineer's view of who has sent what."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from appliance import auth
+from appliance.db import competitions as comp_db
+from appliance.db import devices as dev_db
+from appliance.db import marks as db
+from appliance.db import rounds as rounds_db
+from appliance.model.marks import DanceProgress, DeviceSeen, Fleet, Heat, JudgeTask, JudgeTasks, RoundProgress
+from appliance.services import Context, lookups, running_order
+
+ACTIVE = ("drawn", "running", "computed", "awaiting_chair")
+
+
+def _task(conn: sqlite3.Connection, principal: auth.Principal, floor: sqlite3.Row, round_row: sqlite3.Row,
+          dance: str, heat: int, now: bool) -> JudgeTask | None:
+    event = lookups.event(conn, round_row["event_id"])
+    seat = next((p for p in db.panel(conn, event.id) if p["id"] == principal.adjudicator_id), None)
+    if seat is None or dance not in event.dances:
+        return None
+    heats = rounds_db.heats_by_bib(conn, round_row["id"]).get(dance, [])
+    sheet = db.get_sheet(conn, round_row["id"], dance, seat["id"])
+    return JudgeTask(event.competition_id, seat["letter"], seat["name"], floor["id"], floor["name"], event.id,
+                     event.name, round_row["id"], round_row["name"], round_row["kind"], dance, heat,
+                     [Heat(i + 1, bibs) for i, bibs in enumerate(heats)], sorted(b for h in heats for b in h),
+                     round_row["recall"], sheet is not None, sheet["checksum"] if sheet else None, now)
+
+
+def judge_tasks_tx(conn: sqlite3.Connection, principal: auth.Principal) -> JudgeTasks:
+    """The dance on the floor now on each floor (if the judge's panel dances it), then earlier dances not sent."""
+    tasks: list[JudgeTask] = []
+    for f in comp_db.floors(conn, principal.competition_id):
+        floor = rounds_db.get_floor(conn, f.id)
+        if floor["current_round"] is None:
+            continue
+        order = running_order.items(conn, floor["id"])
+        here = (floor["current_round"], floor["current_dance"], floor["current_heat"])
+        at = next((i for i, it in enumerate(order) if (it.round_id, it.dance, it.heat) == here), len(order))
+        if floor["state"] == "running" and at < len(order):
+            task = _task(conn, principal, floor, rounds_db.get_round(conn, here[0]), here[1], here[2], True)
+            if task is not None:
+                tasks.append(task)
+        done = {(t.round_id, t.dance) for t in tasks}
+        for item in order[:at]:
+            round_row = rounds_db.get_round(conn, item.round_id)
+            if round_row["state"] != "running" or (item.round_id, item.dance) in done:
+                continue
+            done.add((item.round_id, item.dance))
+            task = _task(conn, principal, floor, round_row, item.dance, item.heat, False)
+            if task is not None and not task.sent:
+                tasks.append(task)
+    return JudgeTasks(tasks)
+
+
+async def judge_tasks(ctx: Context, principal: auth.Principal) -> JudgeTasks:
+    return await ctx.store.read(lambda conn: judge_tasks_tx(conn, principal))
+
+
+def _progress(conn: sqlite3.Connection, competition_id: int) -> Fleet:
+    lookups.competition(conn, competition_id)
+    rounds: list[RoundProgress] = []
+    for event in comp_db.list_events(conn, competition_id):
+        letters = [p["letter"] for p in db.panel(conn, event.id)]
+        for row in rounds_db.rounds_of(conn, event.id):
+            if row["state"] not in ACTIVE:
+                continue
+            sent = {(s["dance"], s["letter"]) for s in db.sheets_of(conn, row["id"])}
+            dances = [DanceProgress(d, [j for j in letters if (d, j) in sent], [j for j in letters if (d, j) not in sent])
+                      for d in event.dances]
+            rounds.append(RoundProgress(row["id"], event.name, row["name"], row["state"], dances))
+    devices = [DeviceSeen(d["id"], d["role"], d["letter"], d["last_seen"], bool(d["revoked"]))
+               for d in dev_db.list_devices(conn) if d["competition_id"] in (None, competition_id)]
+    return Fleet(rounds, devices)
+
+
+async def progress(ctx: Context, competition_id: int) -> Fleet:
+    return await ctx.store.read(lambda conn: _progress(conn, competition_id))

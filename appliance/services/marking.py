@@ -1,0 +1,155 @@
+"""Marks capture: a judge's sheet per dance (or a paper sheet keyed by the scrutineer), amendments, corrections."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+
+import msgspec
+
+from appliance import auth, crypto
+from appliance.db import changelog
+from appliance.db import devices as dev_db
+from appliance.db import marks as db
+from appliance.db import rounds as rounds_db
+from appliance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from appliance.model.competition import Event
+from appliance.model.marks import SheetIn, SheetReceipt
+from appliance.services import Context, lookups, results
+
+OPEN_STATES = ("drawn", "running")
+
+
+def sheet_checksum(round_id: int, dance: str, judge: str, marks: object) -> str:
+    """The checksum a judge sees after sending, the desk shows and the exported results carry."""
+    text = changelog.canonical({"round": round_id, "dance": dance, "judge": judge, "marks": marks})
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _round(conn: sqlite3.Connection, round_id: int) -> tuple[sqlite3.Row, Event]:
+    row = rounds_db.get_round(conn, round_id)
+    if row is None:
+        raise NotFound(f"no round {round_id}", "round_id")
+    return row, lookups.event(conn, row["event_id"])
+
+
+def _seat(conn: sqlite3.Connection, principal: auth.Principal, event: Event, judge: str | None) -> sqlite3.Row:
+    """The panel seat the sheet is for: the adjudicator's own, or the one the scrutineer keys in for."""
+    seats = {r["letter"]: r for r in db.panel(conn, event.id)}
+    if principal.role == "adjudicator":
+        if principal.competition_id != event.competition_id:
+            raise Forbidden("this round is not in your competition", "round_id")
+        seat = next((r for r in seats.values() if r["id"] == principal.adjudicator_id), None)
+        if seat is None:
+            raise Forbidden(f"judge {principal.judge} is not on the panel of {event.name}", "round_id")
+        if judge is not None and judge != seat["letter"]:
+            raise Forbidden("an adjudicator may only send their own sheets", "judge")
+        return seat
+    if judge not in seats:
+        raise Invalid(f"no judge {judge} on the panel of {event.name}", "judge")
+    return seats[judge]
+
+
+def check_marks(kind: str, recall: int | None, bibs: list[int], sheet: SheetIn, strict_count: bool) -> object:
+    """Rules 1-4 at the door: exactly the couples of the round, the requested crosses, a full ranking."""
+    if kind == "recall":
+        if sheet.crosses is None or sheet.places is not None:
+            raise Invalid("a recall round takes `crosses`: the bibs you recall", "crosses")
+        crossed = sheet.crosses
+        unknown = [b for b in crossed if b not in bibs]
+        if unknown:
+            raise Invalid(f"couple {unknown[0]} is not dancing this round", "crosses")
+        if len(set(crossed)) != len(crossed):
+            raise Invalid("a couple is crossed twice", "crosses")
+        if strict_count and len(crossed) != recall:
+            raise Invalid(f"cross exactly {recall} couples, not {len(crossed)}", "crosses")
+        return sorted(crossed)
+    if sheet.places is None or sheet.crosses is not None:
+        raise Invalid("a final takes `places`: {bib: place} for every couple", "places")
+    given = {int(b): p for b, p in sheet.places.items()}
+    missing = [b for b in bibs if b not in given]
+    if missing or len(given) != len(bibs):
+        extra = [b for b in given if b not in bibs]
+        what = f"couple {missing[0]} has no place" if missing else f"couple {extra[0]} is not in the final"
+        raise Invalid(what, "places")
+    if sorted(given.values()) != list(range(1, len(bibs) + 1)):
+        raise Invalid(f"places must be 1 to {len(bibs)}, each given once", "places")
+    return {str(b): given[b] for b in sorted(given)}
+
+
+async def submit_sheet(ctx: Context, principal: auth.Principal, round_id: int, dance: str, sheet: SheetIn,
+                       judge: str | None = None) -> SheetReceipt:
+    """Store one sheet durably, exactly once per idempotency key; the last sheet of a round computes it."""
+
+    def tx(conn: sqlite3.Connection) -> SheetReceipt:
+        auth.check_device(conn, principal, ctx.store.clock())
+        stored = auth.previous_answer(conn, principal)
+        if stored is not None:
+            return msgspec.json.decode(bytes(stored["response"]), type=SheetReceipt)
+        row, event = _round(conn, round_id)
+        seat = _seat(conn, principal, event, judge)
+        if dance not in event.dances:
+            raise NotFound(f"{event.name} has no dance {dance}", "dance")
+        if row["state"] not in OPEN_STATES:
+            raise Conflict(f"the {row['name']} is {row['state']}: sheets can no longer change "
+                           "(a correction needs the chair's PIN)" if row["state"] != "planned"
+                           else f"the {row['name']} has not been drawn yet", "round_id")
+        keyed = principal.role != "adjudicator"
+        receipt = _save(ctx, conn, principal, row, event, seat, dance, sheet, keyed)
+        dev_db.store_answer(conn, principal.device_id, principal.idempotency_key, principal.request, 200,
+                            msgspec.json.encode(receipt))
+        return receipt
+
+    return await ctx.store.write(tx)
+
+
+def _save(ctx: Context, conn: sqlite3.Connection, principal: auth.Principal, row: sqlite3.Row, event: Event,
+          seat: sqlite3.Row, dance: str, sheet: SheetIn, keyed: bool, correction: bool = False) -> SheetReceipt:
+    bibs = list(db.round_bibs(conn, row["id"]))
+    marks = check_marks(row["kind"], row["recall"], bibs, sheet, strict_count=not keyed)
+    checksum = sheet_checksum(row["id"], dance, seat["letter"], marks)
+    version = db.save_sheet(conn, row["id"], dance, seat["id"], changelog.canonical(marks), checksum,
+                            principal.device_id, keyed)
+    kind = "sheet.corrected" if correction else ("sheet.submitted" if version == 1 else "sheet.amended")
+    ctx.log(conn, kind, f"round/{row['id']}", {
+        "round_id": row["id"], "event_id": event.id, "dance": dance, "judge": seat["letter"], "marks": marks,
+        "checksum": checksum, "version": version, "keyed_by": principal.device_id if keyed else None})
+    state = results.compute_if_complete(ctx, conn, row["id"], recompute=correction)
+    return SheetReceipt(row["id"], dance, seat["letter"], checksum, version, state)
+
+
+def _pin_hash(pin: str, salt: bytes) -> str:
+    return salt.hex() + "$" + hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1).hex()
+
+
+async def set_chair_pin(ctx: Context, competition_id: int, pin: str) -> None:
+    def tx(conn: sqlite3.Connection) -> None:
+        lookups.competition(conn, competition_id)
+        db.set_chair_pin(conn, competition_id, _pin_hash(pin, secrets.token_bytes(16)))
+        ctx.log(conn, "chair.pin_set", f"competition/{competition_id}", {})
+
+    await ctx.store.write(tx)
+
+
+async def correct_sheet(ctx: Context, principal: auth.Principal, round_id: int, dance: str, judge: str,
+                        sheet: SheetIn, pin: str) -> SheetReceipt:
+    """A correction after the round was computed: the chair's PIN, then the round is computed again."""
+
+    def tx(conn: sqlite3.Connection) -> SheetReceipt:
+        row, event = _round(conn, round_id)
+        stored = db.chair_pin(conn, event.competition_id)
+        if stored is None:
+            raise Conflict("no chair's PIN has been set for this competition", "pin")
+        salt, _ = stored.split("$")
+        if not crypto.equal(_pin_hash(pin, bytes.fromhex(salt)), stored):
+            raise Unauthorized("wrong chair's PIN", "pin")
+        if row["state"] in OPEN_STATES or row["state"] == "planned":
+            raise Conflict("the round is not computed yet: send or amend the sheet instead", "round_id")
+        results.require_correctable(conn, row)
+        seat = _seat(conn, principal, event, judge)
+        if dance not in event.dances:
+            raise NotFound(f"{event.name} has no dance {dance}", "dance")
+        return _save(ctx, conn, principal, row, event, seat, dance, sheet, keyed=True, correction=True)
+
+    return await ctx.store.write(tx)

@@ -1,0 +1,229 @@
+"""Results: a round is computed when its last sheet arrives; recalled couples advance; the chair decides and signs off."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+from appliance.db import marks as db
+from appliance.db import registration as reg_db
+from appliance.db import rounds as rounds_db
+from appliance.errors import Conflict, Invalid, NotFound
+from appliance.model.competition import Event
+from appliance.model.marks import EventResults, Placing, RoundResult
+from appliance.planning import draw_heats
+from appliance.scoring import count_recall, place_final
+from appliance.scoring.explain import number, reasons
+from appliance.services import Context, lookups
+
+
+def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
+    """Every panel judge's sheet for every dance, or None while one is missing."""
+    letters = [p["letter"] for p in db.panel(conn, event.id)]
+    sheets = {(s["dance"], s["letter"]): s for s in db.sheets_of(conn, row["id"])}
+    if not letters or any((d, j) not in sheets for d in event.dances for j in letters):
+        return None
+    checksum = hashlib.sha256("".join(sheets[(d, j)]["checksum"] for d in event.dances for j in letters)
+                              .encode()).hexdigest()[:16]
+    marks = {d: {j: json.loads(sheets[(d, j)]["marks"]) for j in letters} for d in event.dances}
+    return letters, marks, checksum
+
+
+def _compute(row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str], marks: dict) -> dict:
+    if row["kind"] == "recall":
+        result = count_recall(letters, event.dances, bibs, row["recall"], marks)
+        return {"totals": {str(b): t for b, t in result.totals.items()},
+                "recalled": list(result.recalled) if result.recalled is not None else None,
+                "tie_at_cut": result.tie_at_cut, "cut_options": [list(o) for o in result.cut_options],
+                "warnings": list(result.warnings)}
+    by_couple = {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances}
+    final = place_final(letters, event.dances, by_couple)
+    return {"places": {c: number(p) for c, p in final.places.items()},
+            "dances": {d: {c: number(p) for c, p in pl.places.items()} for d, pl in final.dances.items()},
+            "decided_by": {c: f"Rule {d.rule}" for c, d in final.decisions.items()},
+            "reasons": reasons(final)}
+
+
+def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, recompute: bool = False) -> str:
+    """Inside the sheet's transaction: compute the round once all sheets are in; returns the round's state."""
+    row = rounds_db.get_round(conn, round_id)
+    event = lookups.event(conn, row["event_id"])
+    complete = _complete_marks(conn, row, event)
+    if complete is None:
+        return row["state"]
+    letters, marks, checksum = complete
+    result = _compute(row, event, list(db.round_bibs(conn, round_id)), letters, marks)
+    db.save_result(conn, round_id, row["kind"], json.dumps(result), checksum)
+    tie = row["kind"] == "recall" and result["tie_at_cut"]
+    state = "awaiting_chair" if tie else "computed"
+    rounds_db.set_round_state(conn, round_id, state)
+    ctx.log(conn, "round.recomputed" if recompute else "round.computed", f"round/{round_id}",
+            {"round_id": round_id, "event_id": event.id, "kind": row["kind"], "state": state,
+             "sheets_checksum": checksum, "result": result})
+    if row["kind"] == "recall" and not tie:
+        _advance(ctx, conn, row, event, result["recalled"])
+        return "closed"
+    return state
+
+
+def require_correctable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+    """A computed round may be corrected until the result is official or the next round has started."""
+    result = db.get_result(conn, row["id"])
+    if result is not None and result["official"]:
+        raise Conflict("the result is official and can no longer change", "round_id")
+    following = [r for r in rounds_db.rounds_of(conn, row["event_id"]) if r["number"] == row["number"] + 1]
+    if following and following[0]["state"] not in ("planned", "drawn"):
+        raise Conflict("the next round has started: this round can no longer change", "round_id")
+
+
+def _advance(ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row, event: Event, recalled: list[int]) -> None:
+    """The recalled couples go through: the next round gets them, its heats are drawn, the floor's order grows."""
+    following = [r for r in rounds_db.rounds_of(conn, row["event_id"]) if r["number"] == row["number"] + 1]
+    if not following:
+        raise Conflict("the plan has no round after this one", "round_id")
+    nxt = following[0]
+    bibs = db.round_bibs(conn, row["id"])
+    couples = sorted(bibs[b] for b in recalled)
+    rounds_db.set_round_couples(conn, nxt["id"], couples)
+    heats = draw_heats(couples, event.dances, event.max_per_heat, nxt["seed"], event.redraw_per_dance,
+                       final=nxt["kind"] == "final")
+    rounds_db.set_heats(conn, nxt["id"], heats)
+    conn.execute("UPDATE rounds SET planned_couples = ?, state = 'drawn' WHERE id = ?", (len(couples), nxt["id"]))
+    if conn.execute("SELECT 1 FROM schedule WHERE round_id = ?", (nxt["id"],)).fetchone() is None:
+        rounds_db.schedule_round(conn, event.floor_id, nxt["id"])
+    rounds_db.set_round_state(conn, row["id"], "closed")
+    ctx.log(conn, "round.advanced", f"round/{nxt['id']}", {
+        "event_id": event.id, "from_round": row["id"], "round_id": nxt["id"], "round": nxt["name"],
+        "recalled": sorted(recalled), "heats": rounds_db.heats_by_bib(conn, nxt["id"])})
+
+
+async def decide_cut(ctx: Context, round_id: int, recall: int) -> RoundResult:
+    """The chair's choice at a tie on the cut: one of the two options, by its number of couples."""
+
+    def tx(conn: sqlite3.Connection) -> RoundResult:
+        row, event, result = _loaded(conn, round_id)
+        if row["state"] != "awaiting_chair":
+            raise Conflict(f"the {row['name']} is not waiting for the chair's decision", "round_id")
+        options = {len(o): o for o in result["cut_options"]}
+        if recall not in options:
+            raise Invalid(f"recall one of {sorted(options)} couples (the tie at the cut)", "recall")
+        db.set_decision(conn, round_id, json.dumps({"recall": recall}))
+        ctx.log(conn, "round.decided", f"round/{round_id}", {"round_id": round_id, "recall": recall})
+        _advance(ctx, conn, row, event, options[recall])
+        return round_result(conn, round_id)
+
+    return await ctx.store.write(tx)
+
+
+async def sign_off(ctx: Context, round_id: int) -> RoundResult:
+    """The chair makes a final's result official."""
+
+    def tx(conn: sqlite3.Connection) -> RoundResult:
+        row, event, _ = _loaded(conn, round_id)
+        if row["kind"] != "final" or row["state"] != "computed":
+            raise Conflict(f"only a computed final can be signed off (the {row['name']} is {row['state']})",
+                           "round_id")
+        db.set_official(conn, round_id)
+        rounds_db.set_round_state(conn, round_id, "official")
+        ctx.log(conn, "result.official", f"round/{round_id}", {"round_id": round_id, "event_id": event.id})
+        return round_result(conn, round_id)
+
+    return await ctx.store.write(tx)
+
+
+def _loaded(conn: sqlite3.Connection, round_id: int) -> tuple[sqlite3.Row, Event, dict]:
+    row = rounds_db.get_round(conn, round_id)
+    if row is None:
+        raise NotFound(f"no round {round_id}", "round_id")
+    stored = db.get_result(conn, round_id)
+    if stored is None:
+        raise Conflict(f"the {row['name']} has no result yet", "round_id")
+    return row, lookups.event(conn, row["event_id"]), json.loads(stored["result"])
+
+
+def round_result(conn: sqlite3.Connection, round_id: int) -> RoundResult:
+    row, event, result = _loaded(conn, round_id)
+    stored = db.get_result(conn, round_id)
+    decision = json.loads(stored["decision"]) if stored["decision"] else None
+    recalled = result.get("recalled")
+    if decision is not None:
+        recalled = next(o for o in result["cut_options"] if len(o) == decision["recall"])
+    return RoundResult(row["id"], event.id, event.name, row["name"], row["kind"], row["state"],
+                       bool(stored["official"]), stored["sheets_checksum"], result.get("totals"), recalled,
+                       result.get("tie_at_cut", False), result.get("cut_options"), result.get("places"),
+                       result.get("dances"), result.get("decided_by"), result.get("reasons"),
+                       result.get("warnings", []))
+
+
+async def get_round_result(ctx: Context, round_id: int) -> RoundResult:
+    return await ctx.store.read(lambda conn: round_result(conn, round_id))
+
+
+def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
+    """Every couple's place: the final's, then each earlier round's non-recalled couples by crosses."""
+    event = lookups.event(conn, event_id)
+    rounds = rounds_db.rounds_of(conn, event_id)
+    names = {c.bib: c for c in (e.couple for e in reg_db.list_entries(conn, event.competition_id)
+                                if e.event_id == event_id)}
+    placings: list[Placing] = []
+    official = False
+    for row in reversed(rounds):
+        stored = db.get_result(conn, row["id"])
+        if stored is None:
+            continue
+        result = json.loads(stored["result"])
+        if row["kind"] == "final":
+            official = bool(stored["official"])
+            ordered = sorted(result["places"].items(), key=lambda kv: (kv[1], int(kv[0])))
+            for bib, place in ordered:
+                c = names[int(bib)]
+                shared = sum(1 for p in result["places"].values() if p == place)
+                low = int(place - (shared - 1) / 2)
+                placings.append(Placing(int(bib), c.leader, c.follower, place, low, low + shared - 1, row["name"],
+                                        reason=result["reasons"][bib]))
+            continue
+        placings += _out_in(row, result, stored, names, len(placings))
+    return EventResults(event.id, event.name, official, placings)
+
+
+def _out_in(row, result: dict, stored, names, ahead: int) -> list[Placing]:
+    """The couples not recalled from a round, ranked below everyone who went further, by crosses."""
+    decision = json.loads(stored["decision"]) if stored["decision"] else None
+    recalled = result["recalled"]
+    if decision is not None:
+        recalled = next(o for o in result["cut_options"] if len(o) == decision["recall"])
+    if recalled is None:
+        return []
+    out = sorted(((int(b), t) for b, t in result["totals"].items() if int(b) not in recalled),
+                 key=lambda bt: (-bt[1], bt[0]))
+    placings = []
+    position = ahead + 1
+    for crosses in sorted({t for _, t in out}, reverse=True):
+        group = [b for b, t in out if t == crosses]
+        for bib in group:
+            c = names[bib]
+            placings.append(Placing(bib, c.leader, c.follower, None, position, position + len(group) - 1,
+                                    row["name"], crosses))
+        position += len(group)
+    return placings
+
+
+def skate_sheet(conn: sqlite3.Connection, round_id: int) -> dict:
+    """A computed round's marks in the calculator's format (docs/skate-format.md): `floorcraft skate` input."""
+    row, event, _ = _loaded(conn, round_id)
+    letters, marks, _ = _complete_marks(conn, row, event)
+    bibs = list(db.round_bibs(conn, round_id))
+    if row["kind"] == "recall":
+        return {"type": "recall", "judges": letters, "dances": event.dances, "couples": bibs,
+                "recall": row["recall"], "marks": marks}
+    return {"type": "final", "judges": letters, "dances": event.dances,
+            "marks": {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances}}
+
+
+async def get_skate_sheet(ctx: Context, round_id: int) -> dict:
+    return await ctx.store.read(lambda conn: skate_sheet(conn, round_id))
+
+
+async def get_event_results(ctx: Context, event_id: int) -> EventResults:
+    return await ctx.store.read(lambda conn: event_results(conn, event_id))

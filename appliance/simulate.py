@@ -1,0 +1,124 @@
+"""Simulated tablets: judges every event of a competition to its official result through the signed HTTP API.
+
+Used by `floorcraft demo --simulate`, the end-to-end tests and the load benchmark. Marks are plausible:
+each couple has a strength, and every judge ranks the couples by strength plus their own noise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+
+import httpx
+import msgspec
+
+from appliance.client import SignedClient
+
+
+class SimulationError(RuntimeError):
+    pass
+
+
+class Summary(msgspec.Struct):
+    sheets: int = 0
+    rounds: int = 0
+    ties_decided: int = 0
+    finals_signed: int = 0
+
+
+async def _ok(response: httpx.Response, *expected: int) -> dict:
+    if response.status_code not in (expected or (200,)):
+        raise SimulationError(f"{response.request.method} {response.request.url.path}: "
+                              f"{response.status_code} {response.text}")
+    return response.json() if response.content else {}
+
+
+class Simulation:
+    """One desk, one chair and a tablet per judge seat, marking what each floor dances."""
+
+    def __init__(self, http: httpx.AsyncClient, desk: SignedClient, competition_id: int, seed: int = 1,
+                 pace: float = 0.0, noise: float = 3.0):
+        self.http, self.desk, self.competition_id = http, desk, competition_id
+        self.rng = random.Random(seed)
+        self.pace, self.noise = pace, noise
+        self.strength: dict[int, float] = {}
+        self.judges: dict[str, SignedClient] = {}
+        self.chair: SignedClient | None = None
+        self.summary = Summary()
+
+    async def _enrol(self, body: dict) -> SignedClient:
+        made = await _ok(await self.desk.post("/api/enrolments", body), 201)
+        return await SignedClient.enrol(self.http, made["url"])
+
+    async def enrol_officials(self) -> None:
+        for judge in await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}/adjudicators")):
+            self.judges[judge["letter"]] = await self._enrol(
+                {"role": "adjudicator", "competition_id": self.competition_id, "judge": judge["letter"]})
+        self.chair = await self._enrol({"role": "chair", "competition_id": self.competition_id})
+
+    def _order(self, bibs: list[int]) -> list[int]:
+        for bib in bibs:
+            self.strength.setdefault(bib, self.rng.uniform(0, 20))
+        return sorted(bibs, key=lambda b: self.strength[b] + self.rng.gauss(0, self.noise))
+
+    def marks(self, task: dict) -> dict:
+        order = self._order(task["bibs"])
+        if task["kind"] == "recall":
+            return {"crosses": order[: task["recall"]]}
+        return {"places": {str(b): i + 1 for i, b in enumerate(order)}}
+
+    async def judge_now(self) -> None:
+        """Every tablet sends the sheets for the dances it was shown and has not sent."""
+        async def one(judge: SignedClient) -> None:
+            tasks = await _ok(await judge.get("/api/judge/tasks"))
+            for task in tasks["tasks"]:
+                if task["sent"] or (task["now"] and task["heat"] != len(task["heats"])):
+                    continue  # a dance is marked once its last heat has been on the floor
+                path = f"/api/rounds/{task['round_id']}/sheets/{task['dance']}"
+                await _ok(await judge.post(path, self.marks(task)))
+                self.summary.sheets += 1
+        await asyncio.gather(*(one(j) for j in self.judges.values()))
+
+    async def settle(self) -> None:
+        """The chair decides ties at the cut (recalling the larger group) and signs off computed finals."""
+        for event in await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}/events")):
+            plan = await _ok(await self.desk.get(f"/api/events/{event['id']}/plan"))
+            for rnd in plan["rounds"]:
+                if rnd["state"] == "awaiting_chair":
+                    result = await _ok(await self.desk.get(f"/api/rounds/{rnd['id']}/result"))
+                    larger = max(len(o) for o in result["cut_options"])
+                    await _ok(await self.chair.post(f"/api/rounds/{rnd['id']}/decision", {"recall": larger}))
+                    self.summary.ties_decided += 1
+                elif rnd["kind"] == "final" and rnd["state"] == "computed":
+                    await _ok(await self.chair.post(f"/api/rounds/{rnd['id']}/sign-off"))
+                    self.summary.finals_signed += 1
+
+    async def run_floor(self, floor_id: int, on_step: Callable[[], Awaitable[None]] | None = None) -> None:
+        status = await _ok(await self.desk.get(f"/api/floors/{floor_id}/status"))
+        if status["state"] != "running":
+            await _ok(await self.desk.post(f"/api/floors/{floor_id}/start"))
+        stalled = 0
+        while stalled < 3:
+            await self.judge_now()
+            await self.settle()
+            if on_step is not None:
+                await on_step()
+            if self.pace:
+                await asyncio.sleep(self.pace)
+            response = await self.desk.post(f"/api/floors/{floor_id}/next")
+            stalled = stalled + 1 if response.status_code == 409 else 0
+            if response.status_code not in (200, 409):
+                await _ok(response)
+
+    async def run(self) -> Summary:
+        await self.enrol_officials()
+        competition = await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}"))
+        await asyncio.gather(*(self.run_floor(f["id"]) for f in competition["floors"]))
+        for event in await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}/events")):
+            results = await _ok(await self.desk.get(f"/api/events/{event['id']}/results"))
+            if not results["official"]:
+                raise SimulationError(f"{event['name']} has no official result")
+            plan = await _ok(await self.desk.get(f"/api/events/{event['id']}/plan"))
+            self.summary.rounds += len(plan["rounds"])
+        return self.summary
