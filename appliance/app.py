@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
-from litestar import Litestar, get
+from litestar import Litestar, asgi, get
+from litestar.params import FromQuery
+from litestar.types import Receive, Scope, Send
+from msgspec import Meta
 from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -23,6 +29,8 @@ from appliance.db import competitions as db_competitions
 from appliance.db.store import Store
 from appliance.discovery import Advertiser
 from appliance.errors import EXCEPTION_HANDLERS
+from appliance.live import Hub, stream
+from appliance.services.public import public_state
 from appliance.services import Context
 from appliance.settings import Settings, load_settings
 
@@ -49,6 +57,28 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     ctx = Context(store, settings)
 
     advertiser: list[Advertiser] = []
+    hub = Hub(store)
+
+    async def state_frame(floor: int | None) -> tuple[int, bytes]:
+        state = await store.read(lambda conn: public_state(conn, floor))
+        data = json.dumps(state, separators=(",", ":"), default=str)
+        return state["seq"], f"id: {state['seq']}\nevent: state\ndata: {data}\n\n".encode()
+
+    @asgi("/api/live", is_mount=False, include_in_schema=False, copy_scope=False)
+    async def live(scope: Scope, receive: Receive, send: Send) -> None:
+        """SSE: public change-log events; ?floor=ID for one floor; Last-Event-ID resumes exactly."""
+        await stream(hub, scope, receive, send, state_frame)
+
+    @get("/api/live/state", summary="Public: the same state as the live stream, for clients without SSE",
+         tags=["live"])
+    async def live_state(floor: FromQuery[Annotated[int, Meta(ge=1, le=2**31)] | None] = None) -> dict:
+        return await store.read(lambda conn: public_state(conn, floor))
+
+    async def start_hub() -> None:
+        hub.start(asyncio.get_running_loop())
+
+    def stop_hub() -> None:
+        hub.close()
 
     async def start_mdns() -> None:
         if settings.mdns:
@@ -71,6 +101,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return Litestar(
         route_handlers=[
             health,
+            live,
+            live_state,
             CompetitionController,
             EventController,
             RegistrationController,
@@ -87,9 +119,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             title="Floorcraft", version=__version__, path="/api/schema",
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
-        on_startup=[start_mdns],
-        on_shutdown=[stop_mdns, close_store],
+        on_startup=[start_hub, start_mdns],
+        on_shutdown=[stop_hub, stop_mdns, close_store],
         request_max_body_size=2 * 1024 * 1024,
-        state={"ctx": ctx},
+        state={"ctx": ctx, "hub": hub},
         debug=False,
     )

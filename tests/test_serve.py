@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
@@ -16,41 +12,14 @@ import pytest
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
 from appliance.client import SignedClient
-from tests.conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.server import Server
 
 
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "FLOORCRAFT_DATA_DIR": str(tmp_path), "FLOORCRAFT_PORT": str(port),
-           "FLOORCRAFT_MDNS": "true", "FLOORCRAFT_MDNS_INTERFACES": "127.0.0.1", "FLOORCRAFT_STOP_TIMEOUT": "2"}
-    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "appliance", "serve", "--demo"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        proc.wait(10)
-        log.close()
-        pytest.fail(f"server did not start: {(tmp_path / 'server.log').read_text()}")
-    yield proc, base, port
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait(10)
-    log.close()
+    running = Server(tmp_path, mdns=True).start()
+    yield running.proc, running.base, running.port
+    running.kill()
 
 
 class _Found(ServiceListener):

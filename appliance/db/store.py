@@ -74,14 +74,14 @@ class Store:
         self._readers: list[sqlite3.Connection] = []
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
-        self._after_commit: list[Callable[[int, int], None]] = []
+        self._after_commit: list[Callable[[list[sqlite3.Row]], None]] = []
         self.last_seq = self._head()
 
     def _head(self) -> int:
         return self._writer.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
 
-    def on_commit(self, callback: Callable[[int, int], None]) -> None:
-        """Call `callback(first_seq, last_seq)` after each commit that appended change-log rows (writer thread)."""
+    def on_commit(self, callback: Callable[[list[sqlite3.Row]], None]) -> None:
+        """Call `callback(rows)` with the change-log rows of each commit, after the commit (on the writer thread)."""
         self._after_commit.append(callback)
 
     def write_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -103,9 +103,12 @@ class Store:
             raise
         head = self._head()
         if head > self.last_seq:
-            first, self.last_seq = self.last_seq + 1, head
-            for callback in self._after_commit:
-                callback(first, head)
+            first, self.last_seq = self.last_seq, head
+            if self._after_commit:
+                rows = conn.execute("SELECT seq, kind, entity, payload FROM change_log WHERE seq > ? ORDER BY seq",
+                                    (first,)).fetchall()
+                for callback in self._after_commit:
+                    callback(rows)
         return result
 
     @staticmethod

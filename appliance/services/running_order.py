@@ -39,7 +39,7 @@ def _index(floor: sqlite3.Row, order: list[RunningItem]) -> int | None:
     return next((i for i, it in enumerate(order) if (it.round_id, it.dance, it.heat) == key), None)
 
 
-def _status(conn: sqlite3.Connection, floor_id: int) -> FloorStatus:
+def status_tx(conn: sqlite3.Connection, floor_id: int) -> FloorStatus:
     floor = _floor(conn, floor_id)
     order = items(conn, floor_id)
     at = _index(floor, order)
@@ -59,7 +59,7 @@ async def running_order(ctx: Context, floor_id: int) -> list[RunningItem]:
 
 
 async def status(ctx: Context, floor_id: int) -> FloorStatus:
-    return await ctx.store.read(lambda conn: _status(conn, floor_id))
+    return await ctx.store.read(lambda conn: status_tx(conn, floor_id))
 
 
 def _target(move: Move, floor: sqlite3.Row, order: list[RunningItem]) -> tuple[str, int]:
@@ -95,6 +95,6 @@ async def move(ctx: Context, floor_id: int, move_: Move) -> FloorStatus:
         if state == "running" and round_row["state"] == "drawn":
             db.set_round_state(conn, item.round_id, "running")
         ctx.log(conn, f"floor.{move_}", f"floor/{floor_id}", {"state": state, "item": item})
-        return _status(conn, floor_id)
+        return status_tx(conn, floor_id)
 
     return await ctx.store.write(tx)
