@@ -112,7 +112,8 @@ class Simulation:
                 await _ok(response)
 
     async def run(self) -> Summary:
-        await self.enrol_officials()
+        if not self.judges:
+            await self.enrol_officials()
         competition = await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}"))
         await asyncio.gather(*(self.run_floor(f["id"]) for f in competition["floors"]))
         for event in await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}/events")):
