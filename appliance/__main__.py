@@ -16,8 +16,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the appliance (web server, mDNS)")
     serve.add_argument("--demo", action="store_true", help="load the demo competition first if the database is empty")
+    serve.add_argument("--simulate", type=float, metavar="SECONDS", default=0,
+                       help="keep simulated judges marking, one floor step every SECONDS")
     serve.set_defaults(func=commands.serve)
     demo = sub.add_parser("demo", help="create the demo competition in the database")
+    demo.add_argument("--simulate", action="store_true",
+                      help="then judge every event to its official result with simulated tablets, and exit")
     demo.set_defaults(func=commands.demo)
     skate = sub.add_parser("skate", help="compute one round from a JSON sheet of marks (Skating System)")
     skate.add_argument("file", help="the sheet (JSON), or - for standard input")

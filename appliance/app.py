@@ -124,4 +124,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         request_max_body_size=2 * 1024 * 1024,
         state={"ctx": ctx, "hub": hub},
         debug=False,
+        logging_config=None,  # the process configures logging (stderr; journald keeps it)
     )

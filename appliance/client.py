@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import time
@@ -30,6 +31,7 @@ class SignedClient:
         self.http, self.device_id, self.key, self.role, self.judge = http, device_id, key, role, judge
         # Start from the time in microseconds: strictly increasing even for a client that restarts.
         self.counter = counter if counter is not None else time.time_ns() // 1000
+        self._one_at_a_time = asyncio.Lock()  # a device's counter must reach the box in order
 
     @classmethod
     async def enrol(cls, http: httpx.AsyncClient, url: str, device_id: str | None = None) -> SignedClient:
@@ -59,10 +61,11 @@ class SignedClient:
     async def request(self, method: str, path: str, json_body: Any = None, content: bytes | None = None,
                       idempotency_key: str | None = None, headers: dict | None = None) -> httpx.Response:
         body = content if content is not None else (b"" if json_body is None else json.dumps(json_body).encode())
-        signed = self.sign(method, path, body, idempotency_key)
-        if json_body is not None:
-            signed["Content-Type"] = "application/json"
-        return await self.http.request(method, path, content=body, headers={**signed, **(headers or {})})
+        async with self._one_at_a_time:
+            signed = self.sign(method, path, body, idempotency_key)
+            if json_body is not None:
+                signed["Content-Type"] = "application/json"
+            return await self.http.request(method, path, content=body, headers={**signed, **(headers or {})})
 
     async def get(self, path: str) -> httpx.Response:
         return await self.request("GET", path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -17,8 +18,12 @@ from appliance.db import competitions as db_competitions
 from appliance.db.store import Store, StoreError, check_integrity, connect
 from appliance.errors import AppError
 from appliance.scoring import MarksError
+from appliance.client import SignedClient
+from appliance.db.store import Store
 from appliance.model.devices import Enrolment, EnrolmentIn
 from appliance.services import Context, enrolment, registration
+from appliance.settings import Settings
+from appliance.simulate import Simulation, SimulationError
 
 
 def _fail(message: str, status: int = 2) -> int:
@@ -58,16 +63,63 @@ async def demo(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     try:
-        cid = await load_demo(Context(store, args.settings))
+        ctx = Context(store, args.settings)
+        competitions = store.read_sync(db_competitions.list_competitions)
+        if competitions and args.simulate:
+            cid = competitions[-1].id
+        else:
+            cid = await load_demo(ctx)
+            print(f"demo competition {cid} created in {args.settings.database_path}")
+        if args.simulate:
+            summary = await _simulate_in_process(ctx, cid)
+            print(f"judged to official results: {summary.rounds} rounds, {summary.sheets} sheets, "
+                  f"{summary.ties_decided} ties at the cut decided, {summary.finals_signed} finals signed off")
+    except SimulationError as exc:
+        return _fail(f"simulation failed: {exc}", 1)
     finally:
         store.close()
-    print(f"demo competition {cid} created in {args.settings.database_path}")
     return 0
 
 
-def serve(args: argparse.Namespace) -> int:
-    import asyncio
+async def _simulate_in_process(ctx: Context, competition_id: int):
+    """Simulated tablets judging every event, through the app's HTTP interface (in process, signed requests)."""
+    import httpx
 
+    from appliance.app import create_app
+
+    app = create_app(ctx.settings, ctx.store)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as http:
+        made = await enrolment.create_enrolment(ctx, EnrolmentIn("scrutineer"))
+        desk = await SignedClient.enrol(http, made.url)
+        return await Simulation(http, desk, competition_id, seed=2026).run()
+
+
+async def simulate_against(settings: Settings, store: Store, pace: float) -> None:
+    """Background task of `serve --simulate PACE`: judges at a realistic pace through the server's own HTTP port."""
+    import httpx
+
+    ctx = Context(store, settings)
+    base = f"http://127.0.0.1:{settings.port}"
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+        for _ in range(100):
+            try:
+                if (await http.get("/api/health")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        competitions = store.read_sync(db_competitions.list_competitions)
+        if not competitions:
+            return
+        made = await enrolment.create_enrolment(ctx, EnrolmentIn("scrutineer"))
+        desk = await SignedClient.enrol(http, made.url)
+        try:
+            summary = await Simulation(http, desk, competitions[-1].id, seed=2026, pace=pace).run()
+            logging.getLogger(__name__).info("simulated judges finished: %s", summary)
+        except SimulationError as exc:
+            logging.getLogger(__name__).warning("simulated judges stopped: %s", exc)
+
+
+def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from appliance.app import create_app
@@ -86,6 +138,18 @@ def serve(args: argparse.Namespace) -> int:
     if first is not None:
         print_enrolment(first, "Nobody owns this box yet. Scan to enrol the scrutineer's device")
     app = create_app(settings, store)
+    if args.simulate:
+        tasks: list[asyncio.Task] = []
+
+        async def start_simulation() -> None:
+            tasks.append(asyncio.get_running_loop().create_task(simulate_against(settings, store, args.simulate)))
+
+        async def stop_simulation() -> None:
+            for task in tasks:
+                task.cancel()
+
+        app.on_startup.append(start_simulation)
+        app.on_shutdown.insert(0, stop_simulation)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
                             timeout_graceful_shutdown=settings.stop_timeout, log_level=settings.log_level,
                             lifespan="on")

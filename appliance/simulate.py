@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable
-
 import httpx
 import msgspec
 
@@ -94,28 +92,31 @@ class Simulation:
                     await _ok(await self.chair.post(f"/api/rounds/{rnd['id']}/sign-off"))
                     self.summary.finals_signed += 1
 
-    async def run_floor(self, floor_id: int, on_step: Callable[[], Awaitable[None]] | None = None) -> None:
-        status = await _ok(await self.desk.get(f"/api/floors/{floor_id}/status"))
-        if status["state"] != "running":
-            await _ok(await self.desk.post(f"/api/floors/{floor_id}/start"))
-        stalled = 0
-        while stalled < 3:
+    async def run_floors(self, floors: list[int]) -> None:
+        """Step every floor through its running order; after each step the tablets send and the chair settles."""
+        for floor_id in floors:
+            status = await _ok(await self.desk.get(f"/api/floors/{floor_id}/status"))
+            if status["state"] != "running":
+                await _ok(await self.desk.post(f"/api/floors/{floor_id}/start"))
+        stalled = dict.fromkeys(floors, 0)
+        while any(count < 3 for count in stalled.values()):
             await self.judge_now()
             await self.settle()
-            if on_step is not None:
-                await on_step()
             if self.pace:
                 await asyncio.sleep(self.pace)
-            response = await self.desk.post(f"/api/floors/{floor_id}/next")
-            stalled = stalled + 1 if response.status_code == 409 else 0
-            if response.status_code not in (200, 409):
-                await _ok(response)
+            for floor_id in floors:
+                if stalled[floor_id] >= 3:
+                    continue
+                response = await self.desk.post(f"/api/floors/{floor_id}/next")
+                if response.status_code not in (200, 409):
+                    await _ok(response)
+                stalled[floor_id] = stalled[floor_id] + 1 if response.status_code == 409 else 0
 
     async def run(self) -> Summary:
         if not self.judges:
             await self.enrol_officials()
         competition = await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}"))
-        await asyncio.gather(*(self.run_floor(f["id"]) for f in competition["floors"]))
+        await self.run_floors([f["id"] for f in competition["floors"]])
         for event in await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}/events")):
             results = await _ok(await self.desk.get(f"/api/events/{event['id']}/results"))
             if not results["official"]:

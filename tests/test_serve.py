@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
+import subprocess
+import sys
 import time
 
 import httpx
@@ -12,6 +14,7 @@ import pytest
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
 from appliance.client import SignedClient
+from tests.conftest import ROOT
 from tests.server import Server
 
 
@@ -83,3 +86,26 @@ def test_sigterm_stops_the_server_gracefully_within_its_stop_timeout(server, tmp
     assert time.monotonic() - start < 10
     log = (tmp_path / "server.log").read_text()
     assert "Application shutdown complete" in log
+
+
+def test_serve_can_keep_simulated_judges_marking_until_every_result_is_official(tmp_path):
+    running = Server(tmp_path, extra=("--simulate", "0.01")).start()
+    try:
+        deadline = time.monotonic() + 60
+        state = {}
+        while time.monotonic() < deadline:
+            state = httpx.get(f"{running.base}/api/live/state", timeout=5).json()
+            finals = [r for r in state["results"] if r["kind"] == "final"]
+            if len(finals) == 4 and all(r["official"] for r in finals):
+                break
+            time.sleep(0.3)
+        assert len([r for r in state["results"] if r["kind"] == "final" and r["official"]]) == 4
+    finally:
+        running.kill()
+
+
+def test_demo_simulate_judges_every_event_to_its_official_result(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "appliance", "demo", "--simulate"], cwd=ROOT, capture_output=True,
+                         timeout=120, env={"FLOORCRAFT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr
+    assert b"judged to official results: 9 rounds, 273 sheets" in run.stdout
