@@ -31,8 +31,7 @@ def row_hash(seq: int, kind: str, entity: str, payload: str, at: str, prev_hash:
 def append(conn: sqlite3.Connection, kind: str, entity: str, payload: Any, at: str) -> int:
     """Append one row (inside the caller's transaction) and return its seq."""
     last = conn.execute("SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
-    seq_row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").fetchone()
-    seq = max(seq_row[0] if seq_row else 0, last[0] if last else 0) + 1
+    seq = last[0] + 1 if last else 1  # rows are never deleted, so this is the next AUTOINCREMENT value too
     prev = last[1] if last else GENESIS
     body = canonical(payload)
     conn.execute(

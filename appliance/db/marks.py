@@ -74,3 +74,7 @@ def set_chair_pin(conn: sqlite3.Connection, competition_id: int, pin_hash: str) 
 def chair_pin(conn: sqlite3.Connection, competition_id: int) -> str | None:
     row = conn.execute("SELECT chair_pin FROM competitions WHERE id = ?", (competition_id,)).fetchone()
     return row[0] if row else None
+
+
+def sheet_count(conn: sqlite3.Connection, round_id: int) -> int:
+    return conn.execute("SELECT count(*) FROM sheets WHERE round_id = ?", (round_id,)).fetchone()[0]

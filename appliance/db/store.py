@@ -19,6 +19,7 @@ from typing import TypeVar
 from appliance.errors import StorageFull
 
 T = TypeVar("T")
+GROUP_LIMIT = 64  # writes committed together at most
 
 
 class StoreError(RuntimeError):
@@ -74,6 +75,7 @@ class Store:
         self._readers: list[sqlite3.Connection] = []
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self._pending: list = []
         self._after_commit: list[Callable[[list[sqlite3.Row]], None]] = []
         self.last_seq = self._head()
 
@@ -101,6 +103,11 @@ class Store:
         except BaseException:
             self._rollback(conn)
             raise
+        self._notify(conn)
+        return result
+
+    def _notify(self, conn: sqlite3.Connection) -> None:
+        """After a commit: hand the new change-log rows to the listeners (the live stream)."""
         head = self._head()
         if head > self.last_seq:
             first, self.last_seq = self.last_seq, head
@@ -109,7 +116,6 @@ class Store:
                                     (first,)).fetchall()
                 for callback in self._after_commit:
                     callback(rows)
-        return result
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:
@@ -133,11 +139,67 @@ class Store:
             conn.execute("COMMIT")
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run fn(conn) in a write transaction; answers only once its commit is durable.
+
+        Writes that arrive while one is committing are grouped into the next transaction (group commit:
+        one fsync for many sheets), each inside its own SAVEPOINT, so one failing write never undoes another.
+        """
         loop = asyncio.get_running_loop()
         if self._lock is None or self._lock_loop is not loop:
             self._lock, self._lock_loop = asyncio.Lock(), loop
+            self._pending = []
+        future = loop.create_future()
+        self._pending.append((fn, future))
+        if not self._lock.locked():
+            loop.create_task(self._drain(loop))
+        return await future
+
+    async def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
         async with self._lock:
-            return await asyncio.get_running_loop().run_in_executor(self._write_pool, self.write_sync, fn)
+            while self._pending:
+                batch, self._pending = self._pending[:GROUP_LIMIT], self._pending[GROUP_LIMIT:]
+                try:
+                    outcomes = await loop.run_in_executor(self._write_pool, self._write_group, [f for f, _ in batch])
+                except BaseException as exc:  # the commit itself failed: nothing of the group was written
+                    outcomes = [(False, exc)] * len(batch)
+                for (_, future), (ok, value) in zip(batch, outcomes):
+                    if future.done():
+                        continue
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+
+    def _write_group(self, fns: list[Callable[[sqlite3.Connection], T]]) -> list[tuple[bool, object]]:
+        if len(fns) == 1:
+            try:
+                return [(True, self.write_sync(fns[0]))]
+            except Exception as exc:
+                return [(False, exc)]
+        conn = self._writer
+        outcomes: list[tuple[bool, object]] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for fn in fns:
+                conn.execute("SAVEPOINT one_write")
+                try:
+                    outcomes.append((True, fn(conn)))
+                    conn.execute("RELEASE one_write")
+                except Exception as exc:
+                    conn.execute("ROLLBACK TO one_write")
+                    conn.execute("RELEASE one_write")
+                    outcomes.append((False, exc))
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback(conn)
+            if "full" in str(exc).lower():
+                raise StorageFull("the appliance's disk is full; nothing was written") from None
+            raise
+        except BaseException:
+            self._rollback(conn)
+            raise
+        self._notify(conn)
+        return outcomes
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._read_pool, self.read_sync, fn)

@@ -49,6 +49,8 @@ def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, r
     """Inside the sheet's transaction: compute the round once all sheets are in; returns the round's state."""
     row = rounds_db.get_round(conn, round_id)
     event = lookups.event(conn, row["event_id"])
+    if db.sheet_count(conn, round_id) < len(event.panel) * len(event.dances):
+        return row["state"]  # the common case: cheap, one count
     complete = _complete_marks(conn, row, event)
     if complete is None:
         return row["state"]
