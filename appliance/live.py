@@ -1,8 +1,13 @@
 """The live stream: change-log rows, made public, fanned out to every viewer as Server-Sent Events.
 
 `id:` is the change log's seq, so a viewer that reconnects with Last-Event-ID gets exactly what it missed,
-even across a restart (the backlog is read from the database). Each frame is encoded once and written to
-every viewer's queue; nothing per viewer but a queue put and a socket write.
+even across a restart (the backlog is read from the database).
+
+The fan-out is built for a thousand viewers on a Raspberry Pi: each commit's public frames are encoded once
+(per floor filter), and written to every viewer's connection straight from the publishing callback, with no
+task and no queue per viewer. A write that the server can take at once (the usual case) completes
+synchronously; one that has to wait for a slow socket is finished in a task while that viewer's later frames
+are held back, and a viewer that falls too far behind is cut off (it reconnects with Last-Event-ID).
 Public means: what is on the floor, how many judges have sent each dance (never a mark before the round
 is computed), recalled couples, final placings with per-dance places, and whether a result is official.
 """
@@ -13,6 +18,7 @@ import asyncio
 import json
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from appliance.db import changelog
@@ -20,7 +26,9 @@ from appliance.db.store import Store
 
 log = logging.getLogger(__name__)
 KEEPALIVE = 15.0
-QUEUE_LIMIT = 1000
+FANOUT_INTERVAL = 0.005  # at most one write per viewer per 5 ms: under load, frames of many commits share it
+MAX_HELD = 1 << 20  # bytes held for a slow viewer before it is cut off
+Send = Callable[[dict], Awaitable[None]]
 
 
 def public_event(kind: str, payload: dict) -> dict | None:
@@ -51,15 +59,71 @@ def public_event(kind: str, payload: dict) -> dict | None:
     return None
 
 
+class Viewer:
+    """One open stream: its ASGI send, its floor (None: all), and what is held back while a write waits."""
+
+    __slots__ = ("send", "floor", "pending", "held", "busy", "closed")
+
+    def __init__(self, send: Send, floor: int | None):
+        self.send, self.floor = send, floor
+        self.pending: list[tuple[int, bytes]] | None = []  # frames published before its backlog went out
+        self.held = bytearray()
+        self.busy = False
+        self.closed = asyncio.Event()
+
+    def push(self, body: bytes) -> None:
+        """Write now if the connection takes it at once; else hold it until the waiting write is done."""
+        if self.closed.is_set():
+            return
+        if self.busy:
+            self.held += body
+            if len(self.held) > MAX_HELD:
+                self.closed.set()  # too far behind: cut off; it resumes with Last-Event-ID
+            return
+        coroutine = self.send({"type": "http.response.body", "body": body, "more_body": True})
+        try:
+            waiting = coroutine.send(None)
+        except StopIteration:
+            return
+        except Exception:  # the connection is gone
+            self.closed.set()
+            return
+        self.busy = True
+        asyncio.ensure_future(self._finish(coroutine, waiting))
+
+    async def _finish(self, coroutine: Any, waiting: Any) -> None:
+        """Drive a write that had to wait (the socket's buffer was full), then send what was held meanwhile."""
+        try:
+            while True:
+                try:
+                    await waiting
+                except Exception as exc:
+                    waiting = coroutine.throw(exc)
+                else:
+                    waiting = coroutine.send(None)
+        except StopIteration:
+            pass
+        except Exception:
+            self.closed.set()
+            return
+        self.busy = False
+        if self.held:
+            body, self.held = bytes(self.held), bytearray()
+            self.push(body)
+
+
 class Hub:
-    """Viewers subscribe with an optional floor; each committed row becomes at most one frame, encoded once."""
+    """Each committed change-log row becomes at most one frame, encoded once and written to every viewer."""
 
     def __init__(self, store: Store):
         self.store = store
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.viewers: dict[asyncio.Queue, int | None] = {}
+        self.viewers: set[Viewer] = set()
         self.event_floor: dict[int, int] = {}
-        self.closed = False
+        self.is_closed = False
+        self._rows: list[tuple] = []
+        self._flush_at: float = 0.0
+        self._scheduled = False
         store.on_commit(self._committed)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -84,35 +148,50 @@ class Hub:
 
     def _committed(self, rows: list[sqlite3.Row]) -> None:
         """On the writer thread, right after a commit: hand the rows to the event loop."""
-        if self.loop is not None and not self.closed:
-            self.loop.call_soon_threadsafe(self._publish, [tuple(r) for r in rows])
+        if self.loop is not None and not self.is_closed:
+            self.loop.call_soon_threadsafe(self._arrived, [tuple(r) for r in rows])
 
-    def _publish(self, rows: list[tuple]) -> None:
-        for row in rows:
-            made = self.frame(row)
-            if made is None:
+    def _arrived(self, rows: list[tuple]) -> None:
+        """Publish at once when idle; under load, gather the rows of many commits into one fan-out."""
+        self._rows += rows
+        if self._scheduled:
+            return
+        now = self.loop.time()
+        if now >= self._flush_at:
+            self._flush()
+        else:
+            self._scheduled = True
+            self.loop.call_at(self._flush_at, self._flush)
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        self._flush_at = self.loop.time() + FANOUT_INTERVAL
+        rows, self._rows = self._rows, []
+        self.publish(rows)
+
+    def publish(self, rows: list[tuple]) -> None:
+        frames = [(row[0], made) for row in rows if (made := self.frame(row)) is not None]
+        if not frames:
+            return
+        bodies: dict[int | None, bytes] = {}
+        for viewer in list(self.viewers):
+            if viewer.pending is not None:
+                viewer.pending += [(seq, data) for seq, (data, floor) in frames
+                                   if viewer.floor is None or floor is None or floor == viewer.floor]
                 continue
-            data, floor = made
-            for queue, wanted in self.viewers.items():
-                if wanted is None or floor is None or wanted == floor:
-                    if queue.qsize() < QUEUE_LIMIT:
-                        queue.put_nowait((row[0], data))
-                    else:  # a viewer that cannot keep up is dropped; it reconnects with Last-Event-ID
-                        queue.put_nowait(None)
-
-    def subscribe(self, floor: int | None) -> asyncio.Queue:
-        queue: asyncio.Queue = asyncio.Queue()
-        self.viewers[queue] = floor
-        return queue
-
-    def unsubscribe(self, queue: asyncio.Queue) -> None:
-        self.viewers.pop(queue, None)
+            body = bodies.get(viewer.floor)
+            if body is None:
+                body = bodies[viewer.floor] = b"".join(
+                    data for _, (data, floor) in frames
+                    if viewer.floor is None or floor is None or floor == viewer.floor)
+            if body:
+                viewer.push(body)
 
     def close(self) -> None:
         """Shutdown: every stream ends now, so the server can stop within its timeout."""
-        self.closed = True
-        for queue in list(self.viewers):
-            queue.put_nowait(None)
+        self.is_closed = True
+        for viewer in list(self.viewers):
+            viewer.closed.set()
 
     async def backlog(self, after: int, floor: int | None) -> list[tuple[int, bytes]]:
         rows = await self.store.read(lambda conn: changelog.rows_after(conn, after, limit=100_000))
@@ -138,64 +217,57 @@ def _last_event_id(scope: dict, query: dict[str, str]) -> int | None:
     return int(text) if text.isdigit() and len(text) < 19 else None
 
 
-async def stream(hub: Hub, scope: dict, receive: Any, send: Any, state_frame) -> None:
-    """The SSE endpoint as a plain ASGI app: subscribe, replay what was missed, then follow live."""
+async def _refuse(send: Send, message: str) -> None:
+    body = json.dumps({"error": {"status": 400, "code": "invalid", "message": message, "field": "floor"}}).encode()
+    await send({"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def stream(hub: Hub, scope: dict, receive: Any, send: Send,
+                 state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]]) -> None:
+    """The SSE endpoint as a plain ASGI app: register, replay what was missed, then follow live."""
     query = _query(scope)
     floor_text = query.get("floor", "")
     if floor_text and (not floor_text.isdigit() or len(floor_text) > 9):
-        body = b'{"error":{"status":400,"code":"invalid","message":"floor must be a floor id","field":"floor"}}'
-        await send({"type": "http.response.start", "status": 400,
-                    "headers": [(b"content-type", b"application/json")]})
-        await send({"type": "http.response.body", "body": body})
+        await _refuse(send, "floor must be a floor id")
         return
-    floor = int(floor_text) if floor_text else None
-    queue = hub.subscribe(floor)
+    viewer = Viewer(send, int(floor_text) if floor_text else None)
+    hub.viewers.add(viewer)
+    gone = asyncio.ensure_future(_disconnected(receive, viewer))
     try:
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"),
             (b"x-accel-buffering", b"no")]})
         after = _last_event_id(scope, query)
         if after is None:
-            last, first = await state_frame(floor)
-            frames = [(last, first)]
+            last, state = await state_frame(viewer.floor)
+            frames = [(last, state)]
         else:
-            frames = await hub.backlog(after, floor)
+            frames = await hub.backlog(after, viewer.floor)
             last = frames[-1][0] if frames else after
         await send({"type": "http.response.body", "body": b"retry: 2000\n\n" + b"".join(f for _, f in frames),
                     "more_body": True})
-        await _follow(queue, last, receive, send)
-    finally:
-        hub.unsubscribe(queue)
-
-
-async def _follow(queue: asyncio.Queue, last: int, receive: Any, send: Any) -> None:
-    gone = asyncio.ensure_future(_disconnected(receive))
-    try:
-        while not gone.done():
-            getter = asyncio.ensure_future(queue.get())
-            done, _ = await asyncio.wait({getter, gone}, timeout=KEEPALIVE, return_when=asyncio.FIRST_COMPLETED)
-            if getter not in done:
-                getter.cancel()
-                if not gone.done():
-                    await send({"type": "http.response.body", "body": b": keep-alive\n\n", "more_body": True})
-                continue
-            item = getter.result()
-            if item is None:
-                break
-            seq, data = item
-            if seq > last:
-                last = seq
-                await send({"type": "http.response.body", "body": data, "more_body": True})
-        if not gone.done():
+        missed = b"".join(data for seq, data in viewer.pending or () if seq > last)
+        viewer.pending = None  # from here on the hub writes to this viewer directly
+        if missed:
+            viewer.push(missed)
+        closed = asyncio.ensure_future(viewer.closed.wait())
+        while not closed.done():
+            done, _ = await asyncio.wait({closed}, timeout=KEEPALIVE)
+            if not done:
+                viewer.push(b": keep-alive\n\n")
+        if not gone.done():  # the server is stopping: end the response cleanly
             await send({"type": "http.response.body", "body": b"", "more_body": False})
     except OSError:
         pass
     finally:
+        hub.viewers.discard(viewer)
         gone.cancel()
 
 
-async def _disconnected(receive: Any) -> None:
+async def _disconnected(receive: Any, viewer: Viewer) -> None:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
+            viewer.closed.set()
             return

@@ -163,14 +163,19 @@ class Viewer(asyncio.Protocol):
         if not self.ready and b"event: state" in self.buffer + data:
             self.ready = True
             connected += 1
-        self.buffer = (self.buffer + data)[-4096:]
-        for match in pattern.finditer(self.buffer):
+        self.buffer += data
+        end = self.buffer.rfind(b"\n\n")
+        if end < 0:
+            return
+        complete, self.buffer = self.buffer[:end + 2], self.buffer[end + 2:]
+        if b"round.computed" not in complete:
+            return
+        for match in pattern.finditer(complete):
             rid = int(match.group(1))
             if rid not in self.got:
                 self.got.add(rid)
                 n, last = seen.get(rid, (0, 0))
                 seen[rid] = (n + 1, max(last, now))
-        self.buffer = self.buffer[self.buffer.rfind(b"\n\n") + 2:] if b"\n\n" in self.buffer else self.buffer
 async def main():
     loop = asyncio.get_running_loop()
     for i in range(count):

@@ -31,14 +31,34 @@ def skate(sheet: dict) -> dict:
     return json.loads(run.stdout)
 
 
+async def _force_tie_in_first_round(api, simulation: Simulation, event: dict, floor: int) -> list[int]:
+    """Round 1 as the tablets send it: all seven judges cross the same couples but split on the 12th place."""
+    first = (await api.ok("GET", f"/api/events/{event['id']}/plan"))["rounds"][0]
+    bibs = sorted(b for h in first["heats"]["W"] for b in h)
+    await api.ok("POST", f"/api/floors/{floor}/start")
+    for i, (_, tablet) in enumerate(sorted(simulation.judges.items())):
+        for dance in ("W", "T", "Q"):
+            crossed = bibs[:11] + [bibs[11] if i % 2 == 0 else bibs[12]] if i < 6 else bibs[:11] + [bibs[13]]
+            response = await tablet.post(f"/api/rounds/{first['id']}/sheets/{dance}", {"crosses": crossed})
+            assert response.status_code == 200, response.text
+    return bibs
+
+
 async def test_a_three_round_event_judged_to_its_official_result(api, client, scrutineer):
     comp, event = await _setup(api)
     simulation = Simulation(client, scrutineer, comp["id"], seed=11, noise=4.0)
-    summary = await simulation.run()
+    await simulation.enrol_officials()
+    bibs = await _force_tie_in_first_round(api, simulation, event, comp["floors"][0]["id"])
+    first_id = (await api.ok("GET", f"/api/events/{event['id']}/plan"))["rounds"][0]["id"]
+    tied = await api.ok("GET", f"/api/rounds/{first_id}/result")
+    assert tied["tie_at_cut"] and [len(o) for o in tied["cut_options"]] == [11, 13]
+    summary = await simulation.run()  # the chair recalls the larger group; then semi-final and final
+    assert summary.ties_decided >= 1 and summary.finals_signed == 1
+
     plan = await api.ok("GET", f"/api/events/{event['id']}/plan")
     assert [r["name"] for r in plan["rounds"]] == ["1st round", "Semi-final", "Final"]
     assert [r["state"] for r in plan["rounds"]] == ["closed", "closed", "official"]
-    assert summary.finals_signed == 1 and summary.sheets == 7 * 3 * 3
+    assert plan["rounds"][1]["planned_couples"] == 13 and bibs[13] not in plan["rounds"][1]["heats"]["W"][0]
 
     final = plan["rounds"][-1]
     result = await api.ok("GET", f"/api/rounds/{final['id']}/result")
@@ -47,15 +67,15 @@ async def test_a_three_round_event_judged_to_its_official_result(api, client, sc
     assert result["official"] is True
     assert result["places"] == by_skate["result"] and result["dances"] == by_skate["dances"]
     assert result["decided_by"] == by_skate["decided_by"]
-
-    first = await api.ok("GET", f"/api/rounds/{plan['rounds'][0]['id']}/result")
-    assert skate(await api.ok("GET", f"/api/rounds/{plan['rounds'][0]['id']}/marks"))["totals"] == first["totals"]
+    semi = plan["rounds"][1]
+    assert skate(await api.ok("GET", f"/api/rounds/{semi['id']}/marks"))["totals"] == (
+        await api.ok("GET", f"/api/rounds/{semi['id']}/result"))["totals"]
 
     standings = await api.ok("GET", f"/api/events/{event['id']}/results")
     assert standings["official"] is True and len(standings["placings"]) == 26
-    assert [p["place_from"] for p in standings["placings"]][:1] == [1]
-    last = standings["placings"][-1]
-    assert last["round"] == "1st round" and last["place_to"] == 26
+    assert standings["placings"][0]["place_from"] == 1
+    out_first = [p for p in standings["placings"] if p["round"] == "1st round"]
+    assert len(out_first) == 13 and out_first[-1]["place_to"] == 26 and out_first[0]["place_from"] == 14
 
 
 async def test_a_tie_at_the_cut_waits_for_the_chair(api, client, scrutineer):

@@ -136,3 +136,34 @@ async def test_the_polling_state_matches_the_stream_state(server):
         streamed = (await read_events(server.base, 1))[0]
     assert streamed[1] == "state" and streamed[2] == polled and streamed[0] == polled["seq"]
     assert polled["floors"][0]["state"] == "running" and polled["floors"][0]["now"]["position"] == 1
+
+
+async def test_an_idle_stream_sends_keep_alive_comments(monkeypatch, tmp_path):
+    from appliance import live
+    from appliance.db.store import Store
+
+    monkeypatch.setattr(live, "KEEPALIVE", 0.05)
+    store = Store(tmp_path / "k.sqlite3")
+    hub = live.Hub(store)
+    hub.start(asyncio.get_running_loop())
+    sent: list[dict] = []
+    disconnect = asyncio.Event()
+
+    async def receive():
+        await disconnect.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    async def state_frame(floor):
+        return 0, b"id: 0\nevent: state\ndata: {}\n\n"
+
+    task = asyncio.ensure_future(live.stream(hub, {"query_string": b"", "headers": []}, receive, send, state_frame))
+    await asyncio.sleep(0.3)
+    disconnect.set()
+    await asyncio.wait_for(task, 5)
+    store.close()
+    bodies = [m.get("body", b"") for m in sent if m["type"] == "http.response.body"]
+    assert b"event: state" in bodies[0] and bodies.count(b": keep-alive\n\n") >= 3
+    assert not hub.viewers  # the viewer is gone once it disconnects
