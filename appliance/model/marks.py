@@ -131,6 +131,7 @@ class RoundResult(msgspec.Struct, frozen=True):
     decided_by: dict[str, str] | None = None
     reasons: dict[str, str] | None = None
     warnings: list[str] = []
+    sheet_checksums: dict[str, dict[str, str]] = {}  # dance -> judge -> the checksum the judge was shown
 
 
 class EventResults(msgspec.Struct, frozen=True):

@@ -24,10 +24,11 @@ def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
     sheets = {(s["dance"], s["letter"]): s for s in db.sheets_of(conn, row["id"])}
     if not letters or any((d, j) not in sheets for d in event.dances for j in letters):
         return None
-    checksum = hashlib.sha256("".join(sheets[(d, j)]["checksum"] for d in event.dances for j in letters)
+    checksums = {d: {j: sheets[(d, j)]["checksum"] for j in letters} for d in event.dances}
+    checksum = hashlib.sha256("".join(checksums[d][j] for d in event.dances for j in letters)
                               .encode()).hexdigest()[:16]
     marks = {d: {j: json.loads(sheets[(d, j)]["marks"]) for j in letters} for d in event.dances}
-    return letters, marks, checksum
+    return letters, marks, checksum, checksums
 
 
 def _compute(row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str], marks: dict) -> dict:
@@ -54,8 +55,9 @@ def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, r
     complete = _complete_marks(conn, row, event)
     if complete is None:
         return row["state"]
-    letters, marks, checksum = complete
+    letters, marks, checksum, checksums = complete
     result = _compute(row, event, list(db.round_bibs(conn, round_id)), letters, marks)
+    result["sheet_checksums"] = checksums
     db.save_result(conn, round_id, row["kind"], json.dumps(result), checksum)
     tie = row["kind"] == "recall" and result["tie_at_cut"]
     state = "awaiting_chair" if tie else "computed"
@@ -155,7 +157,7 @@ def round_result(conn: sqlite3.Connection, round_id: int) -> RoundResult:
                        bool(stored["official"]), stored["sheets_checksum"], result.get("totals"), recalled,
                        result.get("tie_at_cut", False), result.get("cut_options"), result.get("places"),
                        result.get("dances"), result.get("decided_by"), result.get("reasons"),
-                       result.get("warnings", []))
+                       result.get("warnings", []), result.get("sheet_checksums", {}))
 
 
 async def get_round_result(ctx: Context, round_id: int) -> RoundResult:
@@ -214,7 +216,7 @@ def _out_in(row, result: dict, stored, names, ahead: int) -> list[Placing]:
 def skate_sheet(conn: sqlite3.Connection, round_id: int) -> dict:
     """A computed round's marks in the calculator's format (docs/skate-format.md): `floorcraft skate` input."""
     row, event, _ = _loaded(conn, round_id)
-    letters, marks, _ = _complete_marks(conn, row, event)
+    letters, marks, _, _ = _complete_marks(conn, row, event)
     bibs = list(db.round_bibs(conn, round_id))
     if row["kind"] == "recall":
         return {"type": "recall", "judges": letters, "dances": event.dances, "couples": bibs,

@@ -71,6 +71,7 @@ async def test_a_judge_amends_a_sheet_until_the_round_is_computed(api, judged):
     assert late.status_code == 409 and "chair's PIN" in late.json()["error"]["message"]
     result = await api.ok("GET", f"/api/rounds/{rnd['id']}/result")
     assert result["places"] and result["reasons"] and result["official"] is False
+    assert result["sheet_checksums"]["R"]["C"] == receipt["checksum"] and set(result["sheet_checksums"]) == {"C", "R"}
 
 
 @pytest.mark.parametrize(("body", "field", "message"), [
