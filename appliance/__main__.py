@@ -39,6 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--competition", type=int, required=True, help="the competition's id")
     imp.add_argument("--skip-invalid", action="store_true", help="import the good rows of a file with errors")
     imp.set_defaults(func=commands.import_entries)
+    exp = sub.add_parser("export", help="export results, the change log and a backup, with a signed manifest")
+    exp.add_argument("target", help="the folder to write into (the USB stick's mount point)")
+    exp.set_defaults(func=commands.export_to)
+    check = sub.add_parser("verify-export", help="check an export offline: complete, signed, every checksum")
+    check.add_argument("folder")
+    check.add_argument("--key", help="the box's public key (printed on its results) to insist on")
+    check.set_defaults(func=commands.verify_export, needs_settings=False)
+    back = sub.add_parser("backup", help="write a checked online backup into DATA_DIR/backups (rolling)")
+    back.add_argument("--keep", type=int, default=24, help="how many backups to keep")
+    back.set_defaults(func=commands.backup)
+    rest = sub.add_parser("restore", help="put a backup in place of the database (stop the server first)")
+    rest.add_argument("file")
+    rest.set_defaults(func=commands.restore)
     return parser
 
 

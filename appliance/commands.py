@@ -205,6 +205,62 @@ def verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_to(args: argparse.Namespace) -> int:
+    from appliance.export import export, public_key_text, box_key
+
+    try:
+        store = _open(args)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        folder = export(store, Path(args.settings.data_dir), Path(args.target))
+    except OSError as exc:
+        return _fail(f"export failed ({exc.strerror or exc}); the manifest on the stick says INCOMPLETE", 1)
+    finally:
+        store.close()
+    print(f"exported to {folder} (box key {public_key_text(box_key(Path(args.settings.data_dir)))})")
+    return 0
+
+
+def verify_export(args: argparse.Namespace) -> int:
+    from appliance.export import verify_export as check
+
+    problems = check(Path(args.folder), args.key)
+    for problem in problems:
+        print(f"problem: {problem}")
+    if problems:
+        return 1
+    print(f"export {args.folder} is complete, signed and intact")
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    from appliance.backups import rolling_backup
+
+    path = args.settings.database_path
+    if not path.exists():
+        return _fail(f"no database at {path}")
+    try:
+        made = rolling_backup(path, Path(args.settings.data_dir), args.keep)
+    except (StoreError, OSError) as exc:
+        return _fail(f"backup failed: {exc}", 1)
+    print(f"backup {made} written and checked")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from appliance.backups import restore as put_back
+
+    try:
+        kept = put_back(Path(args.file), args.settings.database_path, Path(args.settings.data_dir))
+    except StoreError as exc:
+        return _fail(f"refusing to restore: {exc}")
+    except OSError as exc:
+        return _fail(f"cannot restore {args.file}: {exc}")
+    print(f"restored {args.file}" + (f"; the previous database is kept as {kept}" if kept else ""))
+    return 0
+
+
 class _ProgressBar:
     def __init__(self, stream=sys.stderr, width: int = 30):
         self.stream, self.width = stream, width

@@ -1,0 +1,117 @@
+"""USB export, its offline check, T12 (the stick fills up or is pulled mid-export), backups and restore."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def floorcraft(data_dir, *args, check=False) -> subprocess.CompletedProcess:
+    env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": os.environ.get("PATH", "")}
+    run = subprocess.run([sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=120,
+                         env=env)
+    if check:
+        assert run.returncode == 0, run.stderr
+    return run
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory):
+    """A demo competition judged to its official results (simulated tablets)."""
+    data = tmp_path_factory.mktemp("box")
+    floorcraft(data, "demo", "--simulate", check=True)
+    return data
+
+
+def test_an_export_holds_results_log_and_backup_under_a_signed_manifest(judged, tmp_path):
+    run = floorcraft(judged, "export", str(tmp_path), check=True)
+    folder = next(tmp_path.glob("floorcraft-export-*"))
+    assert b"exported to" in run.stdout
+    names = {p.name for p in folder.iterdir()}
+    assert {"MANIFEST.json", "results.json", "results.csv", "results.html", "change_log.jsonl",
+            "floorcraft.sqlite3"} <= names
+    assert not [n for n in names if n.endswith(".partial")]
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    assert manifest["complete"] is True and manifest["signature"]
+    html = (folder / "results.html").read_text()
+    assert "Rule" in html and "Dance W" in html and "official" in html
+    placings = json.loads((folder / "results.json").read_text())["events"]
+    assert len(placings) == 4 and all(e["official"] for e in placings)
+    assert floorcraft(judged, "verify-export", str(folder)).returncode == 0
+
+
+def test_verify_export_names_an_altered_file_and_an_altered_manifest(judged, tmp_path):
+    floorcraft(judged, "export", str(tmp_path), check=True)
+    folder = next(tmp_path.glob("floorcraft-export-*"))
+    csv = folder / "results.csv"
+    csv.write_text(csv.read_text().replace("Floorcraft Demo Open", "Forged Open", 1))
+    run = floorcraft(judged, "verify-export", str(folder))
+    assert run.returncode == 1 and b"results.csv does not match its checksum" in run.stdout
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    manifest["files"]["results.csv"]["sha256"] = "0" * 64
+    (folder / "MANIFEST.json").write_text(json.dumps(manifest))
+    run = floorcraft(judged, "verify-export", str(folder))
+    assert b"signature does not match" in run.stdout
+    run = floorcraft(judged, "verify-export", str(folder), "--key", "someone-else")
+    assert b"another box's key" in run.stdout
+
+
+T12 = r"""
+set -e
+mount -t tmpfs -o size={size} tmpfs "$STICK"
+set +e
+"$PY" -m appliance export "$STICK"; echo "first=$?"
+"$PY" -m appliance verify-export "$STICK"/floorcraft-export-*; echo "check=$?"
+ls -a "$STICK"/floorcraft-export-*
+mount -o remount,size=64m "$STICK"
+"$PY" -m appliance export "$STICK"; echo "second=$?"
+"$PY" -m appliance verify-export "$STICK"/floorcraft-export-*; echo "recheck=$?"
+"""
+
+
+def test_t12_a_stick_that_fails_mid_export_leaves_an_incomplete_manifest_and_the_next_export_succeeds(
+        judged, tmp_path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    size = (judged / "floorcraft.sqlite3").stat().st_size // 2  # room for the small files, not the backup
+    env = {"FLOORCRAFT_DATA_DIR": str(judged), "PATH": os.environ.get("PATH", ""), "PY": sys.executable,
+           "STICK": str(stick), "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", T12.replace("{size}", str(size))],
+                         cwd=ROOT, capture_output=True, timeout=180, env=env)
+    out = run.stdout.decode()
+    assert "first=1" in out, out + run.stderr.decode()
+    assert "the export is INCOMPLETE" in out and "check=1" in out
+    assert "MANIFEST.json" in out
+    assert "second=0" in out and "recheck=0" in out and "complete, signed and intact" in out
+
+
+def test_backups_are_checked_and_rolled(judged, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(judged, data)
+    for _ in range(4):
+        floorcraft(data, "backup", "--keep", "3", check=True)
+    backups = sorted((data / "backups").glob("floorcraft-*.sqlite3"))
+    assert len(backups) == 3
+
+
+def test_restore_refuses_a_corrupt_file_and_restores_a_good_backup(judged, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(judged, data)
+    floorcraft(data, "backup", check=True)
+    good = next((data / "backups").glob("floorcraft-*.sqlite3"))
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"not a database" * 500)
+    before = (data / "floorcraft.sqlite3").read_bytes()
+    run = floorcraft(data, "restore", str(bad))
+    assert run.returncode == 2 and b"refusing to restore" in run.stderr
+    assert (data / "floorcraft.sqlite3").read_bytes() == before
+    run = floorcraft(data, "restore", str(good))
+    assert run.returncode == 0 and b"previous database is kept" in run.stdout
+    assert floorcraft(data, "verify").returncode == 0
