@@ -33,6 +33,7 @@ from appliance.live import Hub, stream
 from appliance.services.public import public_state
 from appliance.services import Context
 from appliance.settings import Settings, load_settings
+from appliance.watchdog import notify, watch
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 log = logging.getLogger(__name__)
@@ -77,7 +78,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def start_hub() -> None:
         hub.start(asyncio.get_running_loop())
 
+    background: list[asyncio.Task] = []
+
+    async def tell_systemd() -> None:
+        notify("READY=1")
+        background.append(asyncio.get_running_loop().create_task(watch(store)))
+
     def stop_hub() -> None:
+        notify("STOPPING=1")
+        for task in background:
+            task.cancel()
         hub.close()
 
     async def start_mdns() -> None:
@@ -119,7 +129,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             title="Floorcraft", version=__version__, path="/api/schema",
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
-        on_startup=[start_hub, start_mdns],
+        on_startup=[start_hub, start_mdns, tell_systemd],
         on_shutdown=[stop_hub, stop_mdns, close_store],
         request_max_body_size=2 * 1024 * 1024,
         state={"ctx": ctx, "hub": hub},
