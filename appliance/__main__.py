@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     rest = sub.add_parser("restore", help="put a backup in place of the database (stop the server first)")
     rest.add_argument("file")
     rest.set_defaults(func=commands.restore)
+    cloud = sub.add_parser("cloud", help="run the cloud receiver of change-log batches (read-only results)")
+    cloud.set_defaults(func=commands.cloud)
     return parser
 
 

@@ -138,6 +138,20 @@ def serve(args: argparse.Namespace) -> int:
     if first is not None:
         print_enrolment(first, "Nobody owns this box yet. Scan to enrol the scrutineer's device")
     app = create_app(settings, store)
+    if settings.cloud_url:
+        syncers: list[asyncio.Task] = []
+
+        async def start_sync() -> None:
+            from appliance.sync import Syncer
+
+            syncers.append(asyncio.get_running_loop().create_task(Syncer(store, settings).run()))
+
+        async def stop_sync() -> None:
+            for task in syncers:
+                task.cancel()
+
+        app.on_startup.append(start_sync)
+        app.on_shutdown.insert(0, stop_sync)
     if args.simulate:
         tasks: list[asyncio.Task] = []
 
@@ -184,6 +198,23 @@ async def enrol(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print_enrolment(made, "Scan with the device to enrol")
+    return 0
+
+
+def cloud(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from appliance.cloud import create_cloud_app
+
+    settings = args.settings
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app = create_cloud_app(Path(settings.data_dir))
+    except StoreError as exc:
+        return _fail(str(exc))
+    print(f"Floorcraft cloud receiver on http://{settings.host}:{settings.port}/cloud/", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
+                log_level=settings.log_level, timeout_graceful_shutdown=settings.stop_timeout)
     return 0
 
 

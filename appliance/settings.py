@@ -33,6 +33,9 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     mdns_name: str = "Floorcraft"
     log_level: str = "info"
     stop_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=60)] = 5.0
+    cloud_url: str = ""
+    cloud_batch: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 500
+    cloud_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=120)] = 10.0
 
     @property
     def database_path(self) -> Path:

@@ -213,6 +213,17 @@ def m006_marks(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m007_sync(db: sqlite_utils.Database) -> None:
+    db.execute("""CREATE TABLE sync_state (
+        endpoint TEXT PRIMARY KEY,
+        acked_seq INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_attempt TEXT,
+        last_success TEXT
+    )""")
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the pending migrations; returns their names (none the second time)."""
     db = sqlite_utils.Database(conn)

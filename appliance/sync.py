@@ -1,0 +1,110 @@
+"""Cloud sync, the appliance's side: push change-log batches to the configured endpoint whenever it answers.
+
+Each batch is the rows after the last acknowledged seq, signed with the box's Ed25519 key and sent with an
+idempotency key. The receiver acknowledges the highest contiguous seq it holds; a 409 naming the seq it expects
+(a gap) rewinds to it. Failures back off with full jitter (at most a minute), and a 429 or 503 waits as long as
+its Retry-After says, so an absent uplink costs nothing but a quiet retry now and then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from pathlib import Path
+
+import httpx
+import msgspec
+
+from appliance import crypto
+from appliance.db import changelog
+from appliance.db import sync as db
+from appliance.db.store import Store
+from appliance.export import box_key, public_key_text
+from appliance.settings import Settings
+
+log = logging.getLogger(__name__)
+BASE, CAP, IDLE = 0.5, 60.0, 1.0
+
+
+class SyncStatus(msgspec.Struct, frozen=True):
+    endpoint: str
+    acked_seq: int
+    head: int
+    pending: int
+    last_error: str | None
+    last_attempt: str | None
+    last_success: str | None
+
+
+def status(conn, endpoint: str) -> SyncStatus:
+    row = db.state(conn, endpoint)
+    head = changelog.head(conn)[0]
+    acked = row["acked_seq"] if row else 0
+    return SyncStatus(endpoint, acked, head, max(0, head - acked), row["last_error"] if row else None,
+                      row["last_attempt"] if row else None, row["last_success"] if row else None)
+
+
+def batch_body(rows: list, box: str) -> bytes:
+    names = ("seq", "kind", "entity", "payload", "at", "prev_hash", "hash")
+    return json.dumps({"box": box, "rows": [dict(zip(names, tuple(r))) for r in rows]},
+                      separators=(",", ":")).encode()
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    text = response.headers.get("retry-after", "")
+    return min(float(text), CAP) if text.replace(".", "", 1).isdigit() else None
+
+
+class Syncer:
+    def __init__(self, store: Store, settings: Settings):
+        self.store, self.settings = store, settings
+        self.endpoint = settings.cloud_url.rstrip("/") + "/cloud/batches"
+        self.key = box_key(Path(settings.data_dir))
+        self.box = public_key_text(self.key)
+        self.attempt = 0
+
+    async def _record(self, acked: int | None, error: str | None) -> None:
+        await self.store.write(lambda conn: db.record(conn, self.endpoint, acked, error, self.store.clock()))
+
+    async def step(self, http: httpx.AsyncClient) -> float:
+        """Send one batch if there is one; returns how long to wait before the next step."""
+        row = await self.store.read(lambda conn: db.state(conn, self.endpoint))
+        acked = row["acked_seq"] if row else 0
+        rows = await self.store.read(lambda conn: changelog.rows_after(conn, acked, self.settings.cloud_batch))
+        if not rows:
+            return IDLE
+        body = batch_body(rows, self.box)
+        headers = {"Content-Type": "application/json", "Idempotency-Key": f"{rows[0][0]}-{rows[-1][0]}-{rows[-1][6]}",
+                   "X-Box-Signature": crypto.b64u(self.key.sign(body))}
+        wait = None
+        try:
+            response = await http.post(self.endpoint, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        else:
+            if response.status_code == 200:
+                await self._record(int(response.json()["acked_seq"]), None)
+                self.attempt = 0
+                return 0.0
+            detail = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+            expected = (detail.get("error") or {}).get("expected_seq") if isinstance(detail, dict) else None
+            if response.status_code == 409 and isinstance(expected, int):
+                await self._record(expected - 1, None)  # a gap: start again where the receiver is
+                return 0.0
+            wait = _retry_after(response) if response.status_code in (429, 503) else None
+            error = f"HTTP {response.status_code}: {response.text[:200]}"
+        await self._record(None, error)
+        self.attempt += 1
+        return wait if wait is not None else random.uniform(0, min(CAP, BASE * 2 ** self.attempt))
+
+    async def run(self) -> None:
+        async with httpx.AsyncClient(timeout=self.settings.cloud_timeout) as http:
+            while True:
+                try:
+                    delay = await self.step(http)
+                except Exception:  # never let the sync take the box down
+                    log.exception("cloud sync step failed")
+                    delay = CAP
+                await asyncio.sleep(delay)
