@@ -106,7 +106,7 @@ def create_cloud_app(data_dir: Path) -> Litestar:
             rows = db.cloud_rows(store.conn, box, SHOWN)
         if not rows:
             raise HTTPException(status_code=404, detail="no such box")
-        return [{"seq": r["seq"], "kind": r["kind"], **(public_event(r["kind"], json.loads(r["payload"])) or {})}
+        return [{"seq": r["seq"], "event": r["kind"], **(public_event(r["kind"], json.loads(r["payload"])) or {})}
                 for r in rows]
 
     return Litestar(route_handlers=[receive, boxes, results],

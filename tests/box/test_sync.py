@@ -168,3 +168,31 @@ async def test_the_cloud_refuses_unsigned_or_altered_batches(tmp_path):
         assert response.status_code == 401
         assert (await client.get("/cloud/boxes")).json() == []
         assert (await client.get("/cloud/boxes/nobody/results")).status_code == 404
+
+
+async def test_the_cloud_serves_a_judged_competitions_published_results(tmp_path):
+    from litestar.testing import AsyncTestClient
+
+    from appliance.cloud import create_cloud_app
+    from appliance.db.store import Store
+    from appliance.settings import Settings
+    from appliance.sync import Syncer
+
+    box_dir = tmp_path / "box"
+    run = subprocess.run([sys.executable, "-m", "appliance", "demo", "--simulate"], cwd=ROOT, capture_output=True,
+                         timeout=120, env={"FLOORCRAFT_DATA_DIR": str(box_dir), "PATH": os.environ["PATH"]})
+    assert run.returncode == 0, run.stderr
+    async with AsyncTestClient(create_cloud_app(tmp_path / "cloud")) as cloud:
+        store = Store(box_dir / "floorcraft.sqlite3")
+        syncer = Syncer(store, Settings(data_dir=str(box_dir), cloud_url=str(cloud.base_url), cloud_batch=200))
+        try:
+            for _ in range(20):
+                if await syncer.step(cloud) > 0:
+                    break
+        finally:
+            store.close()
+        published = (await cloud.get(f"/cloud/boxes/{syncer.box}/results")).json()
+    assert cloud_log(tmp_path / "cloud") == box_log(box_dir)
+    official = [r for r in published if r["event"] == "result.official"]
+    finals = [r for r in published if r["event"] == "round.computed" and r["kind"] == "final"]
+    assert len(official) == 4 and len(finals) == 4 and all(r["reasons"] for r in finals)
