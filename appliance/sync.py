@@ -46,6 +46,16 @@ def status(conn, endpoint: str) -> SyncStatus:
                       row["last_attempt"] if row else None, row["last_success"] if row else None)
 
 
+async def sync_status(store: Store, settings: Settings) -> SyncStatus:
+    """What the desk shows: the last acknowledged seq, how many rows wait, the last error."""
+    endpoint = endpoint_of(settings) if settings.cloud_url else ""
+    return await store.read(lambda conn: status(conn, endpoint))
+
+
+def endpoint_of(settings: Settings) -> str:
+    return settings.cloud_url.rstrip("/") + "/cloud/batches"
+
+
 def batch_body(rows: list, box: str) -> bytes:
     names = ("seq", "kind", "entity", "payload", "at", "prev_hash", "hash")
     return json.dumps({"box": box, "rows": [dict(zip(names, tuple(r))) for r in rows]},
@@ -60,7 +70,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 class Syncer:
     def __init__(self, store: Store, settings: Settings):
         self.store, self.settings = store, settings
-        self.endpoint = settings.cloud_url.rstrip("/") + "/cloud/batches"
+        self.endpoint = endpoint_of(settings)
         self.key = box_key(Path(settings.data_dir))
         self.box = public_key_text(self.key)
         self.attempt = 0

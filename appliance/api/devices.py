@@ -11,7 +11,7 @@ from litestar.params import JSONBody, PathParameter
 from appliance.auth import DESK, Principal
 from appliance.model.devices import Device, EnrolAnswer, Enrolment, EnrolmentIn, EnrolRequest
 from appliance.services import Context, enrolment
-from appliance.sync import SyncStatus, status
+from appliance.sync import SyncStatus, sync_status
 
 DeviceId = Annotated[str, PathParameter(min_length=8, max_length=64)]
 
@@ -32,8 +32,7 @@ class DeviceController(Controller):
 
     @get("/sync", summary="Cloud sync: last acknowledged seq, pending rows, last error", opt={"roles": DESK})
     async def sync_status(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> SyncStatus:
-        endpoint = ctx.settings.cloud_url.rstrip("/") + "/cloud/batches" if ctx.settings.cloud_url else ""
-        return await ctx.store.read(lambda conn: status(conn, endpoint))
+        return await sync_status(ctx.store, ctx.settings)
 
     @get("/devices", summary="Enrolled devices", opt={"roles": DESK})
     async def list_devices(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> list[Device]:
