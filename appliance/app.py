@@ -30,7 +30,7 @@ from appliance.db.store import Store
 from appliance.discovery import Advertiser
 from appliance.errors import EXCEPTION_HANDLERS
 from appliance.live import Hub, stream
-from appliance.services.public import public_state
+from appliance.services.public import public_state, published_here
 from appliance.services import Context
 from appliance.settings import Settings, load_settings
 from appliance.watchdog import notify, watch
@@ -75,6 +75,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def live_state(floor: FromQuery[Annotated[int, Meta(ge=1, le=2**31)] | None] = None) -> dict:
         return await store.read(lambda conn: public_state(conn, floor))
 
+    @get("/api/public/results", summary="Public: every computed round with its marks and reasons", tags=["live"])
+    async def public_results() -> dict:
+        return await store.read(published_here)
+
     async def start_hub() -> None:
         hub.start(asyncio.get_running_loop())
 
@@ -113,6 +117,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             health,
             live,
             live_state,
+            public_results,
             CompetitionController,
             EventController,
             RegistrationController,

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from litestar import Litestar, Request, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, RawBody
+from litestar.static_files import create_static_files_router
 
 from appliance import crypto
 from appliance.db import changelog
@@ -24,7 +25,9 @@ from appliance.db import sync as db
 from appliance.db.store import check_integrity, connect
 from appliance.errors import EXCEPTION_HANDLERS, AppError, Conflict, Invalid, Unauthorized
 from appliance.live import public_event
+from appliance.services.public import PUBLISHED, published
 
+WEB = Path(__file__).resolve().parent.parent / "web"
 SHOWN = ("round.computed", "round.recomputed", "result.official", "round.decided")
 
 
@@ -109,7 +112,17 @@ def create_cloud_app(data_dir: Path) -> Litestar:
         return [{"seq": r["seq"], "event": r["kind"], **(public_event(r["kind"], json.loads(r["payload"])) or {})}
                 for r in rows]
 
-    return Litestar(route_handlers=[receive, boxes, results],
+    @get("/cloud/boxes/{box:str}/public/results", sync_to_thread=True)
+    def public_results(box: FromPath[str]) -> dict:
+        """The same published results as the box's /api/public/results, from the synced log."""
+        with store.lock:
+            rows = db.cloud_rows(store.conn, box, PUBLISHED)
+        if not rows:
+            raise HTTPException(status_code=404, detail="no results from this box")
+        return published(rows)
+
+    pages = create_static_files_router(path="/cloud/web", directories=[WEB], html_mode=True, name="web")
+    return Litestar(route_handlers=[receive, boxes, results, public_results, pages],
                     exception_handlers={**EXCEPTION_HANDLERS, GapError: _gap}, logging_config=None,
                     request_max_body_size=64 * 1024 * 1024, openapi_config=None,
                     on_shutdown=[store.conn.close])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import msgspec
@@ -44,3 +45,48 @@ def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
                                     "recalled": r.recalled, "tie_at_cut": r.tie_at_cut, "places": r.places,
                                     "dances": r.dances, "reasons": r.reasons})
     return {"seq": seq, "floors": floors, "rounds": rounds, "results": results}
+
+
+PUBLISHED = ("round.computed", "round.recomputed", "round.decided", "result.official")
+
+
+def published(rows: list) -> dict:
+    """The published results from change-log rows (the box's own, or the cloud's copy): computed rounds only,
+    with their marks, reasons, the chair's decision at a tie and whether the result is official."""
+    rounds: dict[int, dict] = {}
+    for row in rows:
+        seq, kind, _, payload_text = tuple(row)[:4]
+        payload = json.loads(payload_text)
+        round_id = payload["round_id"]
+        if kind in ("round.computed", "round.recomputed"):
+            result = payload["result"]
+            rounds[round_id] = {
+                "round_id": round_id, "event_id": payload["event_id"], "event": payload.get("event", ""),
+                "round": payload.get("round", ""), "kind": payload["kind"], "official": False, "seq": seq,
+                "recalled": result.get("recalled"), "tie_at_cut": result.get("tie_at_cut", False),
+                "totals": result.get("totals"), "places": result.get("places"), "dances": result.get("dances"),
+                "reasons": result.get("reasons"), "marks": payload.get("marks")}
+        elif round_id in rounds and kind == "round.decided":
+            chosen = next((o for o in _cut_options(rounds[round_id]) if len(o) == payload["recall"]), None)
+            rounds[round_id]["recalled"] = chosen
+        elif round_id in rounds and kind == "result.official":
+            rounds[round_id]["official"] = True
+    events: dict[int, dict] = {}
+    for item in sorted(rounds.values(), key=lambda r: r["seq"]):
+        event = events.setdefault(item["event_id"], {"event_id": item["event_id"], "event": item["event"],
+                                                     "rounds": []})
+        event["rounds"].append(item)
+    return {"events": list(events.values())}
+
+
+def _cut_options(item: dict) -> list[list[int]]:
+    totals = item.get("totals") or {}
+    levels = sorted(set(totals.values()), reverse=True)
+    return [sorted(int(b) for b, t in totals.items() if t >= level) for level in levels]
+
+
+def published_here(conn: sqlite3.Connection) -> dict:
+    marks = ",".join("?" * len(PUBLISHED))
+    rows = conn.execute(f"SELECT seq, kind, entity, payload FROM change_log WHERE kind IN ({marks}) "  # noqa: S608
+                        "ORDER BY seq", PUBLISHED).fetchall()
+    return published(rows)

@@ -62,9 +62,11 @@ def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, r
     tie = row["kind"] == "recall" and result["tie_at_cut"]
     state = "awaiting_chair" if tie else "computed"
     rounds_db.set_round_state(conn, round_id, state)
+    bibs = list(db.round_bibs(conn, round_id))
     ctx.log(conn, "round.recomputed" if recompute else "round.computed", f"round/{round_id}",
-            {"round_id": round_id, "event_id": event.id, "kind": row["kind"], "state": state,
-             "sheets_checksum": checksum, "result": result})
+            {"round_id": round_id, "event_id": event.id, "event": event.name, "round": row["name"],
+             "kind": row["kind"], "state": state, "sheets_checksum": checksum, "result": result,
+             "marks": _sheet_format(row, event, bibs, letters, marks)})
     if row["kind"] == "recall" and not tie:
         _advance(ctx, conn, row, event, result["recalled"])
         return "closed"
@@ -217,7 +219,10 @@ def skate_sheet(conn: sqlite3.Connection, round_id: int) -> dict:
     """A computed round's marks in the calculator's format (docs/skate-format.md): `floorcraft skate` input."""
     row, event, _ = _loaded(conn, round_id)
     letters, marks, _, _ = _complete_marks(conn, row, event)
-    bibs = list(db.round_bibs(conn, round_id))
+    return _sheet_format(row, event, list(db.round_bibs(conn, round_id)), letters, marks)
+
+
+def _sheet_format(row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str], marks: dict) -> dict:
     if row["kind"] == "recall":
         return {"type": "recall", "judges": letters, "dances": event.dances, "couples": bibs,
                 "recall": row["recall"], "marks": marks}

@@ -196,3 +196,32 @@ async def test_the_cloud_serves_a_judged_competitions_published_results(tmp_path
     official = [r for r in published if r["event"] == "result.official"]
     finals = [r for r in published if r["event"] == "round.computed" and r["kind"] == "final"]
     assert len(official) == 4 and len(finals) == 4 and all(r["reasons"] for r in finals)
+
+
+async def test_box_and_cloud_serve_the_same_published_results_and_pages(tmp_path):
+    from litestar.testing import AsyncTestClient
+
+    from appliance.app import create_app
+    from appliance.cloud import create_cloud_app
+    from appliance.db.store import Store
+    from appliance.settings import Settings
+    from appliance.sync import Syncer
+
+    box_dir = tmp_path / "box"
+    run = subprocess.run([sys.executable, "-m", "appliance", "demo", "--simulate"], cwd=ROOT, capture_output=True,
+                         timeout=120, env={"FLOORCRAFT_DATA_DIR": str(box_dir), "PATH": os.environ["PATH"]})
+    assert run.returncode == 0, run.stderr
+    settings = Settings(data_dir=str(box_dir), mdns=False)
+    async with AsyncTestClient(create_app(settings)) as box, AsyncTestClient(create_cloud_app(tmp_path / "c")) as cloud:
+        here = (await box.get("/api/public/results")).json()
+        syncer = Syncer(box.app.state["ctx"].store, Settings(data_dir=str(box_dir), cloud_url=str(cloud.base_url)))
+        while await syncer.step(cloud) == 0:
+            pass
+        there = (await cloud.get(f"/cloud/boxes/{syncer.box}/public/results")).json()
+        box_page = await box.get("/results/")
+        cloud_page = await cloud.get("/cloud/web/results/")
+        assert (await cloud.get("/cloud/web/results/results.js")).status_code == 200
+    assert here == there
+    finals = [r for e in here["events"] for r in e["rounds"] if r["kind"] == "final"]
+    assert len(finals) == 4 and all(r["official"] and r["marks"]["type"] == "final" and r["reasons"] for r in finals)
+    assert box_page.status_code == 200 and box_page.text == cloud_page.text and "results.js" in box_page.text
