@@ -12,7 +12,7 @@ from appliance.model.devices import EnrolmentIn
 from appliance.services import enrolment
 from tests.conftest import enrolled
 
-PUBLIC = {"/api/health", "/api/enrol", "/api/live", "/api/live/state", "/api/schema", "/api/schema/openapi.json", "/api/register/{token:str}",
+PUBLIC = {"/api/health", "/api/enrol", "/api/live", "/api/live/state", "/api/public/results", "/api/schema", "/api/schema/openapi.json", "/api/register/{token:str}",
           "/api/register/{token:str}/couple", "/api/register/{token:str}/adjudicator"}
 
 
