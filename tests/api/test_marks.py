@@ -187,3 +187,6 @@ async def test_no_marks_are_shown_before_the_round_is_computed(api, judged):
     await tablets["A"].post(f"/api/rounds/{rnd['id']}/sheets/C", places(bibs_of(rnd)))
     await api.refused("GET", f"/api/rounds/{rnd['id']}/marks", 409, "round_id")
     await api.refused("GET", f"/api/rounds/{rnd['id']}/result", 409, "round_id")
+    assert (await api.raw.get("/api/public/results")).json() == {"events": []}
+    state = (await api.raw.get("/api/live/state")).json()
+    assert state["results"] == [] and "marks" not in str(state)

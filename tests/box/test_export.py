@@ -115,3 +115,33 @@ def test_restore_refuses_a_corrupt_file_and_restores_a_good_backup(judged, tmp_p
     run = floorcraft(data, "restore", str(good))
     assert run.returncode == 0 and b"previous database is kept" in run.stdout
     assert floorcraft(data, "verify").returncode == 0
+
+
+def test_t12_an_export_killed_half_way_says_incomplete_and_the_next_export_succeeds(tmp_path):
+    import signal
+    import time
+
+    from appliance.db import changelog
+    from appliance.db.store import Store
+
+    data = tmp_path / "data"
+    store = Store(data / "floorcraft.sqlite3")
+    filler = {"note": "x" * 1000}
+    store.write_sync(lambda conn: [changelog.append(conn, "test.filler", f"filler/{i}", filler, store.clock())
+                                   for i in range(30000)])
+    store.close()
+    stick = tmp_path / "stick"
+    env = {"FLOORCRAFT_DATA_DIR": str(data), "PATH": os.environ.get("PATH", "")}
+    proc = subprocess.Popen([sys.executable, "-m", "appliance", "export", str(stick)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(stick.glob("floorcraft-export-*/MANIFEST.json")):
+        time.sleep(0.001)
+    proc.send_signal(signal.SIGKILL)  # the stick is pulled, or the box loses power, half-way
+    proc.wait(10)
+    folder = next(stick.glob("floorcraft-export-*"))
+    run = floorcraft(data, "verify-export", str(folder))
+    assert run.returncode == 1 and b"INCOMPLETE" in run.stdout
+    assert not (folder / "floorcraft.sqlite3").exists()  # no half-written file under its real name
+    floorcraft(data, "export", str(stick), check=True)
+    assert floorcraft(data, "verify-export", str(folder)).returncode == 0
