@@ -145,3 +145,32 @@ def test_t12_an_export_killed_half_way_says_incomplete_and_the_next_export_succe
     assert not (folder / "floorcraft.sqlite3").exists()  # no half-written file under its real name
     floorcraft(data, "export", str(stick), check=True)
     assert floorcraft(data, "verify-export", str(folder)).returncode == 0
+
+
+USB = r"""
+set -e
+device=$(losetup -f --show "$IMAGE")
+trap 'losetup -d "$device"' EXIT
+"$SCRIPT" "$device"
+mkdir -p "$CHECK"
+mount "$device" "$CHECK"
+"$USB_EXPORT_BIN" verify-export "$CHECK"/floorcraft-export-*
+umount "$CHECK"
+"""
+
+
+def test_the_udev_started_export_mounts_the_stick_exports_and_unmounts(judged, tmp_path):
+    image = tmp_path / "stick.img"
+    subprocess.run(["truncate", "-s", "32M", str(image)], check=True)
+    subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], check=True)
+    wrapper = tmp_path / "floorcraft"
+    wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} -m appliance \"$@\"\n")
+    wrapper.chmod(0o755)
+    env = {"PATH": os.environ.get("PATH", ""), "FLOORCRAFT_DATA_DIR": str(judged), "PYTHONPATH": str(ROOT),
+           "IMAGE": str(image), "SCRIPT": str(ROOT / "provisioning" / "floorcraft-usb-export"),
+           "USB_EXPORT_BIN": str(wrapper), "USB_EXPORT_MOUNT": str(tmp_path / "usb"),
+           "CHECK": str(tmp_path / "check")}
+    run = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", USB], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "exported to" in run.stdout and "complete, signed and intact" in run.stdout
