@@ -87,6 +87,7 @@ class Store:
         self._after_commit.append(callback)
 
     def write_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """fn(conn) in one BEGIN IMMEDIATE ... COMMIT on the writer connection; all or nothing."""
         conn = self._writer
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -171,15 +172,15 @@ class Store:
                         future.set_exception(value)
 
     def _write_group(self, fns: list[Callable[[sqlite3.Connection], T]]) -> list[tuple[bool, object]]:
+        """Several writes in one transaction, each in its own SAVEPOINT: one fsync, no write undoes another."""
         if len(fns) == 1:
             try:
                 return [(True, self.write_sync(fns[0]))]
             except Exception as exc:
                 return [(False, exc)]
-        conn = self._writer
-        outcomes: list[tuple[bool, object]] = []
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+
+        def each(conn: sqlite3.Connection) -> list[tuple[bool, object]]:
+            outcomes: list[tuple[bool, object]] = []
             for fn in fns:
                 conn.execute("SAVEPOINT one_write")
                 try:
@@ -189,17 +190,9 @@ class Store:
                     conn.execute("ROLLBACK TO one_write")
                     conn.execute("RELEASE one_write")
                     outcomes.append((False, exc))
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self._rollback(conn)
-            if "full" in str(exc).lower():
-                raise StorageFull("the appliance's disk is full; nothing was written") from None
-            raise
-        except BaseException:
-            self._rollback(conn)
-            raise
-        self._notify(conn)
-        return outcomes
+            return outcomes
+
+        return self.write_sync(each)
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._read_pool, self.read_sync, fn)

@@ -117,3 +117,22 @@ def test_floorcraft_verify_names_the_first_broken_row(tmp_path):
     store.close()
     run = _verify_cli(tmp_path)
     assert run.returncode == 1 and b"BROKEN at seq 2" in run.stdout
+
+
+async def test_writes_that_queue_up_commit_together_and_a_failing_one_undoes_no_other(store):
+    import asyncio
+
+    def good(i):
+        return lambda conn: changelog.append(conn, "test.thing", f"thing/{i}", {"i": i}, store.clock())
+
+    def bad(conn):
+        changelog.append(conn, "test.bad", "thing/bad", {}, store.clock())
+        raise ValueError("refused")
+
+    outcomes = await asyncio.gather(*(store.write(good(i)) for i in range(5)), store.write(bad),
+                                    *(store.write(good(i)) for i in range(5, 10)), return_exceptions=True)
+    assert isinstance(outcomes[5], ValueError)
+    assert sorted(o for o in outcomes if isinstance(o, int)) == list(range(1, 11))
+    rows = store.read_sync(lambda conn: changelog.rows_after(conn, 0))
+    assert [r["kind"] for r in rows] == ["test.thing"] * 10
+    assert store.read_sync(changelog.verify) == (10, None, "")
