@@ -1,0 +1,18 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, against a real server on loopback."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import async_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+async def browser():
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield chromium
+        await chromium.close()
