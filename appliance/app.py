@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 from pathlib import Path
 from typing import Annotated
 
 import msgspec
-from litestar import Litestar, asgi, get
+from litestar import Litestar, Request, asgi, get
 from litestar.params import FromQuery
 from litestar.types import Receive, Scope, Send
 from msgspec import Meta
@@ -28,14 +29,16 @@ from appliance.api.setup import CompetitionController, EventController
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store
 from appliance.discovery import Advertiser
-from appliance.errors import EXCEPTION_HANDLERS
+from appliance.errors import EXCEPTION_HANDLERS, Forbidden
 from appliance.live import Hub, stream
 from appliance.services.public import public_state, published_here
 from appliance.services import Context
+from appliance.services.enrolment import first_scrutineer_enrolment
 from appliance.settings import Settings, load_settings
 from appliance.watchdog import notify, watch
 
 WEB = Path(__file__).resolve().parent.parent / "web"
+FIRST_SCREEN_ENROLMENT = dt.timedelta(minutes=2)
 log = logging.getLogger(__name__)
 
 
@@ -79,6 +82,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def public_results() -> dict:
         return await store.read(published_here)
 
+    @get("/api/setup/first-enrolment", summary="The box's own screen only: a scrutineer QR while nobody owns the box",
+         tags=["box"])
+    async def first_enrolment(request: Request) -> dict:
+        client = request.client.host if request.client else ""
+        if client not in ("127.0.0.1", "::1"):
+            raise Forbidden("only the box's own screen may show the first enrolment", "client")
+        made = await first_scrutineer_enrolment(ctx, FIRST_SCREEN_ENROLMENT)
+        if made is None:
+            return {"owned": True}
+        return {"owned": False, "url": made.url, "qr_svg": made.qr_svg, "expires_at": made.expires_at.isoformat()}
+
     async def start_hub() -> None:
         hub.start(asyncio.get_running_loop())
 
@@ -118,6 +132,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             live,
             live_state,
             public_results,
+            first_enrolment,
             CompetitionController,
             EventController,
             RegistrationController,
