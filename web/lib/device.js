@@ -45,8 +45,16 @@ export async function enrol(fragment) {
   return d;
 }
 
-// A signed request; the counter only moves forward, also across reloads.
-export async function signed(method, path, body = null, idempotencyKey = randomId(16)) {
+// A signed request; the counter only moves forward, also across reloads. Requests go one at a time, so that
+// their counters reach the box in order (a later counter arriving first would make the earlier one a "replay").
+let chain = Promise.resolve();
+export function signed(method, path, body = null, idempotencyKey = randomId(16)) {
+  const next = chain.then(() => send(method, path, body, idempotencyKey));
+  chain = next.catch(() => {});
+  return next;
+}
+
+async function send(method, path, body, idempotencyKey) {
   const d = device();
   if (!d) throw new Error("this tablet is not enrolled");
   d.counter = Math.max(d.counter + 1, Date.now() * 1000);

@@ -1,0 +1,111 @@
+"""The scrutineer's desk in real Chromium runs a small event end to end: set up, register, close, enrol judges
+by QR, run the floor, see who has sent what; the chair signs the final off from the desk."""
+
+from __future__ import annotations
+
+
+import httpx
+import pytest
+
+from appliance.client import SignedClient
+from tests.browser.test_judge import SCREENSHOTS
+from tests.server import Server
+
+DESK = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def empty_box(tmp_path):
+    running = Server(tmp_path, demo=False).start()
+    yield running
+    running.kill()
+
+
+async def fill(page, button: str, values: dict[str, str]) -> None:
+    """Fill the form whose submit button says `button`."""
+    form = page.locator("form", has=page.get_by_role("button", name=button))
+    for name, value in values.items():
+        field = form.locator(f'[name="{name}"]')
+        if await field.evaluate("e => e.tagName") == "SELECT":
+            await field.select_option(value)
+        else:
+            await field.fill(value)
+
+
+async def qr_url(page) -> str:
+    await page.locator("#qr-dialog[open]").wait_for()
+    url = await page.locator("#qr-url").inner_text()
+    await page.locator("#qr-close").click()
+    return url
+
+
+async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser):
+    context = await browser.new_context(viewport=DESK)
+    page = await context.new_page()
+    await page.goto(empty_box.first_enrolment_url())
+    await page.wait_for_url("**/desk/")
+    await page.get_by_role("button", name="Create competition").wait_for()  # no competition yet: the setup tab
+    await fill(page, "Create competition", {"name": "Club Night", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"})
+    await page.get_by_role("button", name="Create competition").click()
+    await page.get_by_role("button", name="Add event").wait_for()
+    await fill(page, "Add event", {"name": "Novice Waltz", "style": "standard", "dances": "W", "final_size": "6"})
+    await page.get_by_role("button", name="Add event").click()
+    await page.get_by_role("cell", name="Novice Waltz").wait_for()
+    for judge in ("Ann", "Bob", "Cid"):
+        await fill(page, "Add adjudicator", {"name": judge})
+        await page.get_by_role("button", name="Add adjudicator").click()
+        await page.get_by_role("cell", name=judge).wait_for()
+    await fill(page, "Set panel", {"event": "Novice Waltz", "letters": "ABC"})
+    await page.get_by_role("button", name="Set panel").click()
+    await page.get_by_role("cell", name="ABC").wait_for()
+
+    await page.locator("#tab-registration").click()
+    await page.get_by_role("button", name="New link").click()
+    link = await qr_url(page)
+    token = link.split("#")[1]
+    async with httpx.AsyncClient(base_url=empty_box.base, timeout=10) as http:
+        for i in range(5):
+            response = await http.post(f"/api/register/{token}/couple", json={
+                "leader": f"Leader {i}", "follower": f"Follower {i}", "events": [1]})
+            assert response.status_code == 201
+        await page.locator("#tab-registration").click()
+        await page.get_by_text("Entries (5)").wait_for()
+        await page.locator("#close-registration").click()
+        await page.get_by_role("button", name="Late entry").wait_for()
+
+        await page.locator("#tab-devices").click()
+        judges = {}
+        for letter in "ABC":
+            await fill(page, "Show QR", {"role": "adjudicator", "judge": letter})
+            await page.get_by_role("button", name="Show QR").click()
+            judges[letter] = await SignedClient.enrol(http, await qr_url(page))
+        await fill(page, "Show QR", {"role": "chair", "judge": ""})
+        await page.get_by_role("button", name="Show QR").click()
+        chair_url = await qr_url(page)
+
+        await page.locator("#tab-floor").click()
+        await page.locator("#floor-1-start").click()
+        await page.get_by_text("Now: Novice Waltz · Final · W").wait_for()
+        await page.screenshot(path=str(SCREENSHOTS / "desk-floor.png"), full_page=True)
+        task = (await judges["A"].get("/api/judge/tasks")).json()["tasks"][0]
+        for i, letter in enumerate("AB"):
+            order = task["bibs"][i:] + task["bibs"][:i]
+            response = await judges[letter].post(f"/api/rounds/{task['round_id']}/sheets/W", {
+                "places": {str(b): n + 1 for n, b in enumerate(order)}})
+            assert response.status_code == 200
+        await page.locator("#tab-devices").click()
+        await page.get_by_text("W: AB / C").wait_for()
+        response = await judges["C"].post(f"/api/rounds/{task['round_id']}/sheets/W", {
+            "places": {str(b): n + 1 for n, b in enumerate(task["bibs"])}})
+        assert response.status_code == 200
+
+    chair = await browser.new_context(viewport=DESK)
+    chair_page = await chair.new_page()
+    await chair_page.goto(chair_url)
+    await chair_page.wait_for_url("**/desk/")
+    await chair_page.locator("#tab-results").click()
+    await chair_page.get_by_role("button", name="Sign off: make official").click()
+    await chair_page.get_by_text("Final: official").wait_for()
+    await chair_page.screenshot(path=str(SCREENSHOTS / "desk-results.png"), full_page=True)
+    await chair.close()
+    await context.close()

@@ -1,0 +1,230 @@
+// The scrutineer's (and the chair's) desk: setup, registration, devices, the running order, progress, results.
+import { device, signed } from "../lib/device.js";
+
+const me = device();
+const $ = (id) => document.getElementById(id);
+let competition = null;
+let tab = "floor";
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+async function api(method, path, body = null) {
+  const response = await signed(method, path, body);
+  const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const message = data.error ? `${data.error.message}${data.error.field ? ` (${data.error.field})` : ""}` : `error ${response.status}`;
+    $("error").textContent = message;
+    $("error").hidden = false;
+    throw new Error(message);
+  }
+  $("error").hidden = true;
+  return data;
+}
+
+function table(header, rows) {
+  return el("table", {}, el("thead", {}, el("tr", {}, ...header.map((h) => el("th", { scope: "col" }, h)))),
+            el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, c))))));
+}
+
+let formCount = 0;
+function form(fields, label, submit) {
+  const inputs = {};
+  const node = el("form", { class: "inline" });
+  formCount += 1;
+  for (const f of fields) {
+    const id = `f${formCount}-${f.name}`;
+    const input = f.options
+      ? el("select", { name: f.name, id }, ...f.options.map((o) => el("option", { value: o }, o)))
+      : el("input", { name: f.name, id, type: f.type || "text", value: f.value ?? "" });
+    inputs[f.name] = input;
+    node.append(el("label", { for: id }, f.label, input));
+  }
+  node.append(el("button", { type: "submit" }, label));
+  node.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const values = Object.fromEntries(Object.entries(inputs).map(([k, i]) => [k, i.value.trim()]));
+    try { await submit(values); await show(); } catch { /* shown in #error */ }
+  });
+  return node;
+}
+
+function showQr(made) {
+  $("qr-box").innerHTML = made.qr_svg;
+  $("qr-url").textContent = made.url;
+  $("qr-dialog").showModal();
+}
+$("qr-close").onclick = () => $("qr-dialog").close();
+
+const list = (text) => text.split(/[ ,]+/).filter(Boolean);
+const C = () => `/api/competitions/${competition.id}`;
+
+const VIEWS = {
+  async setup() {
+    const events = competition ? await api("GET", `${C()}/events`) : [];
+    const judges = competition ? await api("GET", `${C()}/adjudicators`) : [];
+    const nodes = [el("h2", {}, "New competition"), form([
+      { name: "name", label: "Name" }, { name: "starts_on", label: "From", type: "date" },
+      { name: "ends_on", label: "To", type: "date" }, { name: "venue", label: "Venue" },
+      { name: "floors", label: "Floors", value: "Main floor" }], "Create competition", async (v) => {
+      competition = await api("POST", "/api/competitions/", { name: v.name, starts_on: v.starts_on,
+        ends_on: v.ends_on, venue: v.venue, floors: v.floors.split(",").map((s) => s.trim()).filter(Boolean) });
+      await loadCompetitions();
+    })];
+    if (!competition) return nodes;
+    nodes.push(el("h2", {}, "Events"), table(["Event", "Dances", "Floor", "Panel", "Entries"],
+      events.map((e) => [e.name, e.dances.join(" "), e.floor, e.panel.join(""), e.entries])));
+    nodes.push(form([{ name: "name", label: "Event" }, { name: "style", label: "Style",
+      options: ["standard", "latin", "ten_dance", "other"] }, { name: "dances", label: "Dances", value: "W T Q" },
+      { name: "floor", label: "Floor", options: competition.floors.map((f) => f.name) },
+      { name: "max_per_heat", label: "Per heat", type: "number", value: 12 },
+      { name: "final_size", label: "Final", type: "number", value: 6 }], "Add event", (v) => api("POST", `${C()}/events`, {
+      name: v.name, style: v.style, dances: list(v.dances), floor: v.floor, max_per_heat: Number(v.max_per_heat),
+      final_size: Number(v.final_size) })));
+    nodes.push(form([{ name: "event", label: "Event", options: events.map((e) => e.name) },
+      { name: "letters", label: "Panel (letters)" }], "Set panel", (v) => {
+      const event = events.find((e) => e.name === v.event);
+      return api("PUT", `/api/events/${event.id}/panel`, { letters: list(v.letters.toUpperCase()).flatMap((x) => x.length > 2 ? [...x] : [x]) });
+    }));
+    nodes.push(el("h2", {}, "Adjudicators"), table(["Letter", "Name", "Country"], judges.map((j) => [j.letter, j.name, j.country])),
+      form([{ name: "name", label: "Name" }, { name: "country", label: "Country" }], "Add adjudicator",
+        (v) => api("POST", `${C()}/adjudicators`, { name: v.name, country: v.country.toUpperCase() })));
+    return nodes;
+  },
+
+  async registration() {
+    const [links, entries, events] = await Promise.all([api("GET", `${C()}/registration-links`),
+      api("GET", `${C()}/entries`), api("GET", `${C()}/events`)]);
+    const nodes = [el("h2", {}, "Registration links")];
+    if (competition.registration === "open") {
+      nodes.push(form([{ name: "role", label: "For", options: ["couple", "adjudicator"] }], "New link",
+        async (v) => showQr(await api("POST", `${C()}/registration-links`, { role: v.role }))));
+    }
+    nodes.push(table(["For", "Link", ""], links.map((l) => [l.role, el("span", { class: "small" }, l.url),
+      el("button", { type: "button", onclick: () => showQr(l) }, "QR")])));
+    nodes.push(el("h2", {}, `Entries (${entries.length})`), table(["Bib", "Couple", "Club", "Event", "Status", ""],
+      entries.map((e) => [e.couple.bib ?? "", `${e.couple.leader} / ${e.couple.follower}`, e.couple.club, e.event,
+        e.status + (e.late ? " (late)" : ""), e.status === "entered"
+          ? el("button", { type: "button", onclick: async () => { await api("POST", `/api/entries/${e.id}/scratch`); show(); } }, "Scratch") : ""])));
+    nodes.push(form([{ name: "event", label: "Event", options: events.map((e) => e.name) },
+      { name: "leader", label: "Leader" }, { name: "follower", label: "Follower" }, { name: "club", label: "Club" }],
+      competition.registration === "open" ? "Enter couple" : "Late entry", (v) => {
+        const event = events.find((e) => e.name === v.event);
+        return api("POST", `/api/events/${event.id}/entries`, { leader: v.leader, follower: v.follower, club: v.club });
+      }));
+    if (competition.registration === "open") {
+      nodes.push(el("button", { type: "button", id: "close-registration", onclick: async () => {
+        await api("POST", `${C()}/close-registration`, {});
+        await loadCompetitions();
+        show();
+      } }, "Close registration: bibs, rounds, heats, running order"));
+    }
+    return nodes;
+  },
+
+  async floor() {
+    const nodes = [];
+    for (const f of competition.floors) {
+      const status = await api("GET", `/api/floors/${f.id}/status`);
+      const order = await api("GET", `/api/floors/${f.id}/running-order`);
+      const describe = (i) => i ? `${i.event} · ${i.round} · ${i.dance} · heat ${i.heat}/${i.heats}` : "—";
+      nodes.push(el("h2", {}, `${f.name} (${status.state})`), el("p", {}, `Now: ${describe(status.now)}`),
+        el("p", {}, `Next: ${describe(status.next)}`),
+        el("div", { class: "no-print" }, ...["start", "previous", "next", "stop"].map((m) => el("button", {
+          type: "button", id: `floor-${f.id}-${m}`, onclick: async () => { await api("POST", `/api/floors/${f.id}/${m}`); show(); } }, m))),
+        table(["#", "Event", "Round", "Dance", "Heat", "Bibs"], order.map((i) => [i.position, i.event, i.round, i.dance,
+          `${i.heat}/${i.heats}`, i.bibs.join(" ")])));
+    }
+    return nodes;
+  },
+
+  async devices() {
+    const [judges, devices, progress] = await Promise.all([api("GET", `${C()}/adjudicators`), api("GET", "/api/devices"),
+      api("GET", `${C()}/progress`)]);
+    const nodes = [el("h2", {}, "Enrol a device")];
+    nodes.push(form([{ name: "role", label: "Role", options: ["adjudicator", "chair", "display", "scrutineer"] },
+      { name: "judge", label: "Judge", options: ["", ...judges.map((j) => j.letter)] }], "Show QR", async (v) => {
+      showQr(await api("POST", "/api/enrolments", { role: v.role, competition_id: competition.id, judge: v.judge || null }));
+    }));
+    nodes.push(el("h2", {}, "Who has sent what"), table(["Event", "Round", "State", "Dances (sent / missing)"],
+      progress.rounds.map((r) => [r.event, r.round, r.state, r.dances.map((d) => `${d.dance}: ${d.sent.join("") || "-"} / ${d.missing.join("") || "-"}`).join("  ")])));
+    nodes.push(el("h2", {}, "Devices"), table(["Device", "Role", "Judge", "Last seen", ""], devices.map((d) => [d.id, d.role,
+      d.judge ?? "", d.last_seen ?? "", d.revoked ? "revoked" : el("button", { type: "button",
+        onclick: async () => { await api("POST", `/api/devices/${d.id}/revoke`); show(); } }, "Revoke")])));
+    return nodes;
+  },
+
+  async results() {
+    const events = await api("GET", `${C()}/events`);
+    const nodes = [el("button", { type: "button", class: "no-print", onclick: () => window.print() }, "Print")];
+    for (const e of events) {
+      const plan = await api("GET", `/api/events/${e.id}/plan`);
+      nodes.push(el("h2", {}, e.name));
+      for (const r of plan.rounds) {
+        const row = el("div", {}, el("h3", {}, `${r.name}: ${r.state}`));
+        if (["computed", "awaiting_chair", "closed", "official"].includes(r.state)) {
+          const result = await api("GET", `/api/rounds/${r.id}/result`);
+          if (result.kind === "final") {
+            row.append(table(["Couple", "Place", "Reason"], Object.entries(result.places).sort((a, b) => a[1] - b[1])
+              .map(([c, p]) => [c, p, result.reasons[c]])));
+          } else {
+            row.append(el("p", {}, result.recalled ? `Recalled: ${result.recalled.join(" ")}` : "Tie at the cut"));
+          }
+          if (me.role === "chair" && r.state === "awaiting_chair") {
+            for (const option of result.cut_options) {
+              row.append(el("button", { type: "button", onclick: async () => { await api("POST", `/api/rounds/${r.id}/decision`, { recall: option.length }); show(); } }, `Recall ${option.length}`));
+            }
+          }
+          if (me.role === "chair" && r.kind === "final" && r.state === "computed") {
+            row.append(el("button", { type: "button", id: `sign-off-${r.id}`, onclick: async () => { await api("POST", `/api/rounds/${r.id}/sign-off`); show(); } }, "Sign off: make official"));
+          }
+        }
+        if (me.role === "scrutineer" && ["drawn", "running"].includes(r.state)) {
+          row.append(form([{ name: "dance", label: "Dance", options: e.dances }, { name: "judge", label: "Judge" },
+            { name: "marks", label: r.kind === "final" ? "Bibs in placing order" : "Bibs crossed" }], "Key in paper sheet", (v) => {
+            const bibs = list(v.marks).map(Number);
+            const body = r.kind === "final" ? { places: Object.fromEntries(bibs.map((b, i) => [String(b), i + 1])) } : { crosses: bibs };
+            return api("POST", `/api/rounds/${r.id}/sheets/${v.dance}/judges/${v.judge.toUpperCase()}`, body);
+          }));
+        }
+        nodes.push(row);
+      }
+    }
+    return nodes;
+  },
+};
+
+const TABS = { setup: "Setup", registration: "Registration", floor: "Floors", devices: "Devices & progress", results: "Results" };
+
+async function show() {
+  $("tabs").replaceChildren(...Object.entries(TABS).map(([key, label]) => el("button", { type: "button",
+    id: `tab-${key}`, "aria-current": String(key === tab), onclick: () => { tab = key; show(); } }, label)));
+  const view = competition || tab === "setup" ? VIEWS[tab] : VIEWS.setup;
+  try {
+    $("view").replaceChildren(...await view());
+  } catch (err) {
+    $("view").replaceChildren(el("p", { class: "message bad" }, err.message));
+  }
+}
+
+async function loadCompetitions() {
+  const all = await api("GET", "/api/competitions/");
+  const select = $("competition");
+  select.replaceChildren(...all.map((c) => el("option", { value: c.id }, c.name)));
+  competition = all.find((c) => String(c.id) === select.value) || all[all.length - 1] || null;
+  if (competition) select.value = competition.id;
+  select.onchange = () => { competition = all.find((c) => String(c.id) === select.value); show(); };
+}
+
+if (!me || !["scrutineer", "chair"].includes(me.role)) {
+  $("view").textContent = "This device is not enrolled for the desk: scan a scrutineer's or chair's QR code.";
+} else {
+  $("who").textContent = `Desk · ${me.role}`;
+  loadCompetitions().then(() => { if (!competition) tab = "setup"; show(); });
+}
