@@ -106,6 +106,28 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
     await chair_page.locator("#tab-results").click()
     await chair_page.get_by_role("button", name="Sign off: make official").click()
     await chair_page.get_by_text("Final: official").wait_for()
+    await chair_page.get_by_role("columnheader", name="Marks (A B C)").wait_for()  # every mark, for the print
     await chair_page.screenshot(path=str(SCREENSHOTS / "desk-results.png"), full_page=True)
     await chair.close()
+    await context.close()
+
+
+async def test_the_desk_enters_and_edits_a_couple(empty_box: Server, browser):
+    context = await browser.new_context(viewport=DESK)
+    page = await context.new_page()
+    await page.goto(empty_box.first_enrolment_url())
+    await page.wait_for_url("**/desk/")
+    await fill(page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05",
+                                            "venue": "Hall"})
+    await page.get_by_role("button", name="Create competition").click()
+    await fill(page, "Add event", {"name": "Jive", "style": "latin", "dances": "J"})
+    await page.get_by_role("button", name="Add event").click()
+    await page.get_by_role("cell", name="Jive").first.wait_for()
+    await page.locator("#tab-registration").click()
+    await fill(page, "Enter couple", {"event": "Jive", "leader": "Anna", "follower": "Ben"})
+    await page.get_by_role("button", name="Enter couple").click()
+    await page.get_by_text("Entries (1)").wait_for()
+    await fill(page, "Edit couple", {"club": "TSC Gold"})
+    await page.get_by_role("button", name="Edit couple").click()
+    await page.get_by_role("cell", name="TSC Gold").wait_for()
     await context.close()

@@ -118,6 +118,14 @@ const VIEWS = {
         const event = events.find((e) => e.name === v.event);
         return api("POST", `/api/events/${event.id}/entries`, { leader: v.leader, follower: v.follower, club: v.club });
       }));
+    const couples = [...new Map(entries.map((e) => [e.couple.id, e.couple])).values()];
+    nodes.push(form([{ name: "couple", label: "Couple", options: couples.map((c) => `${c.id}: ${c.leader} / ${c.follower}`) },
+      { name: "leader", label: "Leader" }, { name: "follower", label: "Follower" }, { name: "club", label: "Club" }],
+      "Edit couple", (v) => {
+        const body = Object.fromEntries(Object.entries({ leader: v.leader, follower: v.follower, club: v.club })
+          .filter(([, value]) => value));
+        return api("PATCH", `/api/couples/${v.couple.split(":")[0]}`, body);
+      }));
     if (competition.registration === "open") {
       nodes.push(el("button", { type: "button", id: "close-registration", onclick: async () => {
         await api("POST", `${C()}/close-registration`, {});
@@ -176,6 +184,16 @@ const VIEWS = {
           } else {
             row.append(el("p", {}, result.recalled ? `Recalled: ${result.recalled.join(" ")}` : "Tie at the cut"));
           }
+          row.append(marksTable(await api("GET", `/api/rounds/${r.id}/marks`)));
+          if (me.role === "scrutineer" && r.state !== "official") {
+            row.append(form([{ name: "dance", label: "Dance", options: e.dances }, { name: "judge", label: "Judge" },
+              { name: "marks", label: r.kind === "final" ? "Bibs in placing order" : "Bibs crossed" },
+              { name: "pin", label: "Chair's PIN", type: "password" }], "Correct with the chair's PIN", (v) => {
+              const bibs = list(v.marks).map(Number);
+              const sheet = r.kind === "final" ? { places: Object.fromEntries(bibs.map((b, i) => [String(b), i + 1])) } : { crosses: bibs };
+              return api("POST", `/api/rounds/${r.id}/sheets/${v.dance}/judges/${v.judge.toUpperCase()}/correction`, { sheet, pin: v.pin });
+            }));
+          }
           if (me.role === "chair" && r.state === "awaiting_chair") {
             for (const option of result.cut_options) {
               row.append(el("button", { type: "button", onclick: async () => { await api("POST", `/api/rounds/${r.id}/decision`, { recall: option.length }); show(); } }, `Recall ${option.length}`));
@@ -199,6 +217,21 @@ const VIEWS = {
     return nodes;
   },
 };
+
+function marksTable(sheet) {
+  // Every mark, as printed with the results: per dance, each couple's places (final) or crosses (recall).
+  const rows = [];
+  for (const dance of sheet.dances) {
+    if (sheet.type === "final") {
+      for (const [couple, places] of Object.entries(sheet.marks[dance])) rows.push([dance, couple, places.join(" ")]);
+    } else {
+      for (const couple of sheet.couples) {
+        rows.push([dance, couple, sheet.judges.map((j) => sheet.marks[dance][j].includes(couple) ? "X" : "·").join(" ")]);
+      }
+    }
+  }
+  return table(["Dance", "Couple", `Marks (${sheet.judges.join(" ")})`], rows);
+}
 
 const TABS = { setup: "Setup", registration: "Registration", floor: "Floors", devices: "Devices & progress", results: "Results" };
 
