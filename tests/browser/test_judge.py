@@ -93,7 +93,6 @@ async def test_a_sheet_sent_offline_is_accepted_exactly_once_when_the_tablet_is_
         await page.screenshot(path=str(SCREENSHOTS / "judge-offline.png"))
         with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
             await page.reload()  # plain HTTP has no service worker: the reload itself fails while offline ...
-        assert sheets(server) == []
         await context.set_offline(False)
         await page.goto(f"{server.base}/judge/")  # ... and the queued sheet is still there when the page is back
         await page.locator("#pending").filter(has_text="0 pending").wait_for(timeout=15000)
