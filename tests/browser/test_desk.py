@@ -4,6 +4,8 @@ by QR, run the floor, see who has sent what; the chair signs the final off from 
 from __future__ import annotations
 
 
+import sqlite3
+
 import httpx
 import pytest
 
@@ -104,12 +106,17 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
     await chair_page.goto(chair_url)
     await chair_page.wait_for_url("**/desk/")
     await chair_page.locator("#tab-results").click()
+    await fill(chair_page, "Set PIN", {"pin": "2468"})
+    await chair_page.get_by_role("button", name="Set PIN").click()
     await chair_page.get_by_role("button", name="Sign off: make official").click()
     await chair_page.get_by_text("Final: official").wait_for()
     await chair_page.get_by_role("columnheader", name="Marks (A B C)").wait_for()  # every mark, for the print
     await chair_page.screenshot(path=str(SCREENSHOTS / "desk-results.png"), full_page=True)
     await chair.close()
     await context.close()
+    conn = sqlite3.connect(empty_box.data_dir / "floorcraft.sqlite3")
+    assert conn.execute("SELECT chair_pin FROM competitions").fetchone()[0].count("$") == 1  # stored hashed
+    conn.close()
 
 
 async def test_the_desk_enters_and_edits_a_couple(empty_box: Server, browser):

@@ -171,6 +171,10 @@ const VIEWS = {
   async results() {
     const events = await api("GET", `${C()}/events`);
     const nodes = [el("button", { type: "button", class: "no-print", onclick: () => window.print() }, "Print")];
+    if (me.role === "chair") {
+      nodes.push(form([{ name: "pin", label: "Chair's PIN (for corrections)", type: "password" }], "Set PIN",
+        (v) => api("PUT", `${C()}/chair-pin`, { pin: v.pin })));
+    }
     for (const e of events) {
       const plan = await api("GET", `/api/events/${e.id}/plan`);
       nodes.push(el("h2", {}, e.name));
