@@ -12,7 +12,8 @@ from appliance.model.devices import EnrolmentIn
 from appliance.services import enrolment
 from tests.conftest import enrolled
 
-PUBLIC = {"/api/health", "/api/enrol", "/api/live", "/api/live/state", "/api/public/results", "/api/schema", "/api/schema/openapi.json", "/api/register/{token:str}",
+LOOPBACK_ONLY = {"/api/setup/first-enrolment"}
+PUBLIC = {"/api/health", "/api/enrol", "/api/live", "/api/live/state", "/api/public/results", *LOOPBACK_ONLY, "/api/schema", "/api/schema/openapi.json", "/api/register/{token:str}",
           "/api/register/{token:str}/couple", "/api/register/{token:str}/adjudicator"}
 
 
@@ -34,6 +35,11 @@ async def test_every_non_public_endpoint_answers_401_without_a_signature(client)
             assert response.json()["error"]["code"] == "unauthorized"
             checked += 1
     assert checked >= 28
+
+
+async def test_the_first_enrolment_is_only_for_the_boxs_own_screen(client):
+    response = await client.get("/api/setup/first-enrolment")  # the test client is not on loopback
+    assert response.status_code == 403 and response.json()["error"]["field"] == "client"
 
 
 async def test_a_device_enrolled_by_qr_signs_its_requests(api, scrutineer):
