@@ -30,6 +30,7 @@ from appliance.db import competitions as db_competitions
 from appliance.db.store import Store
 from appliance.discovery import Advertiser
 from appliance.errors import EXCEPTION_HANDLERS, Forbidden
+from appliance.hosts import HostCheck
 from appliance.live import Hub, stream
 from appliance.services.public import public_state, published_here
 from appliance.services import Context
@@ -155,4 +156,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         state={"ctx": ctx, "hub": hub},
         debug=False,
         logging_config=None,  # the process configures logging (stderr; journald keeps it)
+        middleware=[lambda app: HostCheck(app, settings)],
     )

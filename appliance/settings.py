@@ -33,6 +33,7 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     mdns_name: str = "Floorcraft"
     log_level: str = "info"
     stop_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=60)] = 5.0
+    allowed_hosts: tuple[str, ...] = ()
     cloud_url: str = ""
     cloud_batch: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 500
     cloud_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=120)] = 10.0
@@ -64,7 +65,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if name not in FIELDS:
             known = ", ".join(PREFIX + f.upper() for f in FIELDS)
             raise SettingsError(f"unknown setting {key} (known: {known})")
-        raw[name] = [part.strip() for part in value.split(",") if part.strip()] if name == "mdns_interfaces" else value
+        listed = name in ("mdns_interfaces", "allowed_hosts")
+        raw[name] = [part.strip() for part in value.split(",") if part.strip()] if listed else value
     try:
         return msgspec.convert(raw, Settings, strict=False)
     except msgspec.ValidationError as exc:

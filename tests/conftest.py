@@ -26,7 +26,7 @@ def root() -> Path:
 def settings(tmp_path):
     from appliance.settings import Settings
 
-    return Settings(data_dir=str(tmp_path / "data"), mdns=False)
+    return Settings(data_dir=str(tmp_path / "data"), mdns=False, allowed_hosts=("testserver.local",))
 
 
 @pytest.fixture

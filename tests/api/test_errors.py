@@ -41,3 +41,10 @@ async def test_ids_out_of_range_are_refused_before_they_reach_the_database(api):
     await api.refused("GET", "/api/events/0", 400, "event_id")
     await api.refused("POST", "/api/floors/-3/next", 400, "floor_id")
     await api.refused("GET", "/api/register/" + "t" * 65, 400, "token")
+
+
+async def test_a_request_for_another_name_is_refused_against_dns_rebinding(client):
+    response = await client.get("/api/health", headers={"Host": "evil.example.com"})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "Host"
+    for host in ("127.0.0.1:8000", "192.168.4.1", "[::1]:80", "localhost:8000", "testserver.local"):
+        assert (await client.get("/api/health", headers={"Host": host})).status_code == 200, host

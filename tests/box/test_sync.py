@@ -211,7 +211,7 @@ async def test_box_and_cloud_serve_the_same_published_results_and_pages(tmp_path
     run = subprocess.run([sys.executable, "-m", "appliance", "demo", "--simulate"], cwd=ROOT, capture_output=True,
                          timeout=120, env={"FLOORCRAFT_DATA_DIR": str(box_dir), "PATH": os.environ["PATH"]})
     assert run.returncode == 0, run.stderr
-    settings = Settings(data_dir=str(box_dir), mdns=False)
+    settings = Settings(data_dir=str(box_dir), mdns=False, allowed_hosts=("testserver.local",))
     async with AsyncTestClient(create_app(settings)) as box, AsyncTestClient(create_cloud_app(tmp_path / "c")) as cloud:
         here = (await box.get("/api/public/results")).json()
         syncer = Syncer(box.app.state["ctx"].store, Settings(data_dir=str(box_dir), cloud_url=str(cloud.base_url)))

@@ -1,0 +1,59 @@
+"""The Host allow-list: a defence against DNS rebinding from a spectator's browser on the venue Wi-Fi.
+
+A page on an attacker's domain that re-points its name at the box would reach the box with the attacker's
+name in the Host header. The box answers only Host headers that are an IP address (the QR codes carry the
+box's IP), localhost, the box's own names (`<hostname>`, `<hostname>.local`, the public URL's host) and any
+extra names in FLOORCRAFT_ALLOWED_HOSTS; anything else gets 400 in the one error shape.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from urllib.parse import urlsplit
+
+from appliance.settings import Settings
+
+
+def allowed_names(settings: Settings) -> set[str]:
+    hostname = socket.gethostname().lower()
+    names = {"localhost", hostname, f"{hostname}.local", *(h.lower() for h in settings.allowed_hosts)}
+    if settings.public_url:
+        names.add((urlsplit(settings.public_url).hostname or "").lower())
+    return names
+
+
+def host_of(value: str) -> str:
+    """The host part of a Host header ("[::1]:8000" -> "::1", "box.local:80" -> "box.local")."""
+    if value.startswith("["):
+        return value[1:value.find("]")].lower()
+    return value.rsplit(":", 1)[0].lower() if value.count(":") == 1 else value.lower()
+
+
+def is_allowed(host: str, names: set[str]) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return host in names
+
+
+class HostCheck:
+    """ASGI middleware: refuse requests whose Host header is not one of the box's."""
+
+    def __init__(self, app, settings: Settings):
+        self.app = app
+        self.names = allowed_names(settings)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+            if not is_allowed(host_of(host), self.names):
+                body = json.dumps({"error": {"status": 400, "code": "bad_host", "field": "Host",
+                                             "message": f"this box does not answer to the name {host!r}"}}).encode()
+                await send({"type": "http.response.start", "status": 400,
+                            "headers": [(b"content-type", b"application/json")]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
