@@ -31,6 +31,7 @@ from appliance.db.store import Store
 from appliance.discovery import Advertiser
 from appliance.errors import EXCEPTION_HANDLERS, Forbidden
 from appliance.hosts import HostCheck
+from appliance.ratelimit import RateLimit
 from appliance.live import Hub, stream
 from appliance.services.public import public_state, published_here
 from appliance.services import Context
@@ -156,5 +157,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         state={"ctx": ctx, "hub": hub},
         debug=False,
         logging_config=None,  # the process configures logging (stderr; journald keeps it)
-        middleware=[lambda app: HostCheck(app, settings)],
+        middleware=[lambda app: HostCheck(app, settings), RateLimit],
     )
