@@ -47,7 +47,11 @@ function draw() {
 }
 
 function drawResult() {
-  const latest = state.results[state.results.length - 1];
+  // While a floor runs, its latest result; when idle, the recent results (the last five) in turn.
+  const idle = !state.floors.some((f) => f.state === "running");
+  const recent = state.results.slice(-5);
+  const latest = idle && recent.length ? recent[recent.length - 1 - (floorIndex % recent.length)]
+                                       : state.results[state.results.length - 1];
   const box = $("result");
   if (!latest) { box.replaceChildren(); $("side-title").textContent = "Judges"; return; }
   $("side-title").textContent = `${latest.event} · ${latest.round}`;
