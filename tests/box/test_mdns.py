@@ -14,6 +14,7 @@ BROWSE = r"""
 import json, sys, time
 from zeroconf import IPVersion, ServiceBrowser, Zeroconf
 interface, wanted = sys.argv[1], sys.argv[2]
+limit = float(sys.argv[3]) if len(sys.argv) > 3 else 15
 zc = Zeroconf(interfaces=[interface], ip_version=IPVersion.V4Only)
 names = []
 class Listener:
@@ -21,7 +22,7 @@ class Listener:
     def update_service(self, z, t, n): pass
     def remove_service(self, z, t, n): pass
 browser = ServiceBrowser(zc, "_floorcraft._tcp.local.", Listener())
-deadline = time.monotonic() + 15
+deadline = time.monotonic() + limit
 found = None
 while time.monotonic() < deadline and found is None:
     for name in list(names):
@@ -53,6 +54,7 @@ ip link set fc-tablet up
 echo "SECOND $("$PY" -c "$BROWSE" 10.77.0.2 10.77.0.1)"
 kill -TERM $server
 wait $server || true
+echo "AFTER $("$PY" -c "$BROWSE" 10.77.0.2 10.77.0.1 3)"
 """
 
 
@@ -71,3 +73,4 @@ def test_t13_mdns_is_found_in_a_private_namespace_and_follows_a_new_interface(tm
     assert first["txt"]["api"] == "/api" and first["txt"]["competition"] == "Hall Box" and first["txt"]["version"]
     second = json.loads(lines["SECOND"])
     assert second is not None and "10.77.0.1" in second["addresses"], (tmp_path / "server.log").read_text()
+    assert json.loads(lines["AFTER"]) is None  # withdrawn when the box shuts down
