@@ -106,7 +106,8 @@ async def test_a_judge_places_a_final_with_undo(server, browser):
         desk = await _desk(server, http)
         context, page = await _judge_page(browser, desk, "C")
         assert (await desk.post("/api/floors/2/start")).status_code == 200  # Adult Latin's 1st round ...
-        for _ in range(200):  # ... then run the floor on to the Senior Latin final
+        await page.locator("#title").filter(has_text="Adult Latin Open").wait_for()
+        for _ in range(200):  # ... then the floor runs on to the Senior Latin final: the tablet follows it
             status = (await desk.get("/api/floors/2/status")).json()
             if status["now"]["event"] == "Senior Latin":
                 break

@@ -163,9 +163,12 @@ async function refresh() {
       return;
     }
     tasks = (await response.json()).tasks;
+    // Follow the floor: show the dance on the floor now, unless the judge is in the middle of marking another.
     const keep = current && tasks.find((t) => keyOf(t) === keyOf(current));
-    const next = keep || tasks.find((t) => !t.sent && !queued(t)) || tasks[0] || null;
-    if (!keep) chosen = [];
+    const onFloor = tasks.find((t) => t.now && !t.sent && !queued(t));
+    const open = (t) => !t.sent && !queued(t);
+    const next = (keep && chosen.length ? keep : onFloor) || keep || tasks.find(open) || tasks[0] || null;
+    if (!next || !keep || keyOf(next) !== keyOf(keep)) chosen = [];
     current = next;
     if (current && (current.sent || queued(current)) && sentChecksums[keyOf(current)]) {
       message("receipt", `${current.dance} sent. Checksum ${sentChecksums[keyOf(current)]}`);
