@@ -138,3 +138,65 @@ async def test_the_desk_enters_and_edits_a_couple(empty_box: Server, browser):
     await page.get_by_role("button", name="Edit couple").click()
     await page.get_by_role("cell", name="TSC Gold").wait_for()
     await context.close()
+
+
+async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and_revokes(empty_box: Server, browser):
+    context = await browser.new_context(viewport=DESK)
+    page = await context.new_page()
+    await page.goto(empty_box.first_enrolment_url())
+    await page.wait_for_url("**/desk/")
+    await page.get_by_role("button", name="Create competition").wait_for()
+    async with httpx.AsyncClient(base_url=empty_box.base, timeout=10) as http:
+        await fill(page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05",
+                                                "venue": "Hall"})
+        await page.get_by_role("button", name="Create competition").click()
+        await page.locator("#tab-devices").click()
+        await fill(page, "Show QR", {"role": "scrutineer", "judge": ""})
+        await page.get_by_role("button", name="Show QR").click()
+        helper = await SignedClient.enrol(http, await qr_url(page))
+        await fill(page, "Show QR", {"role": "chair", "judge": ""})
+        await page.get_by_role("button", name="Show QR").click()
+        chair = await SignedClient.enrol(http, await qr_url(page))
+        for name in ("Ann", "Bob", "Cid"):
+            await helper.post("/api/competitions/1/adjudicators", {"name": name})
+        event = (await helper.post("/api/competitions/1/events", {"name": "Rumba", "style": "latin",
+                                                                   "dances": ["R"]})).json()
+        await helper.put(f"/api/events/{event['id']}/panel", {"letters": ["A", "B", "C"]})
+        for i in range(4):
+            await helper.post(f"/api/events/{event['id']}/entries", {"leader": f"L{i}", "follower": f"F{i}"})
+
+        await page.locator("#tab-registration").click()
+        await page.get_by_role("button", name="Scratch").first.click()
+        await page.get_by_role("cell", name="scratched").wait_for()
+        await page.locator("#close-registration").click()
+        await page.get_by_role("button", name="Late entry").wait_for()
+        await page.locator("#tab-floor").click()
+        await page.locator("#floor-1-start").click()
+        await page.get_by_text("Now: Rumba · Final · R").wait_for()
+        bibs = (await helper.get("/api/floors/1/status")).json()["now"]["bibs"]
+        assert len(bibs) == 3
+
+        await page.locator("#tab-results").click()
+        for judge in "ABC":
+            await fill(page, "Key in paper sheet", {"dance": "R", "judge": judge, "marks": " ".join(map(str, bibs))})
+            await page.get_by_role("button", name="Key in paper sheet").click()
+            await page.locator("#error").wait_for(state="hidden")
+        await page.get_by_text("Final: computed").wait_for()
+        assert (await chair.put("/api/competitions/1/chair-pin", {"pin": "2468"})).status_code == 204
+        await fill(page, "Correct with the chair's PIN", {"dance": "R", "judge": "A",
+                                                          "marks": " ".join(map(str, reversed(bibs))), "pin": "2468"})
+        await page.get_by_role("button", name="Correct with the chair's PIN").click()
+        await page.get_by_text("Final: computed").wait_for()
+
+        await page.locator("#tab-devices").click()
+        await page.get_by_role("row", name=helper.device_id).get_by_role("button", name="Revoke").click()
+        await page.get_by_role("row", name=helper.device_id).get_by_text("revoked").wait_for()
+        assert (await helper.get("/api/competitions/")).status_code == 403
+    await context.close()
+    conn = sqlite3.connect(empty_box.data_dir / "floorcraft.sqlite3")
+    versions = conn.execute("SELECT a.letter, s.version, s.keyed FROM sheets s JOIN adjudicators a "
+                            "ON a.id = s.adjudicator_id ORDER BY a.letter").fetchall()
+    kinds = [r[0] for r in conn.execute("SELECT kind FROM change_log WHERE kind LIKE 'sheet.%' ORDER BY seq")]
+    conn.close()
+    assert versions == [("A", 2, 1), ("B", 1, 1), ("C", 1, 1)]
+    assert kinds == ["sheet.submitted"] * 3 + ["sheet.corrected"]
