@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from pathlib import Path
 from typing import Annotated
 
 import msgspec
@@ -39,7 +38,6 @@ from appliance.services.enrolment import first_scrutineer_enrolment
 from appliance.settings import Settings, load_settings
 from appliance.watchdog import notify, watch
 
-WEB = Path(__file__).resolve().parent.parent / "web"
 FIRST_SCREEN_ENROLMENT = dt.timedelta(minutes=2)
 log = logging.getLogger(__name__)
 
@@ -141,7 +139,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             RoundsController,
             DeviceController,
             MarksController,
-            create_static_files_router(path="/", directories=[WEB], html_mode=True, name="web"),
+            create_static_files_router(path="/", directories=[settings.web_path], html_mode=True, name="web"),
         ],
         dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
                       "principal": Provide(principal)},

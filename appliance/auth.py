@@ -148,3 +148,4 @@ def answer_recorder(ctx: Context):
 DESK = ("scrutineer",)
 OFFICIALS = ("scrutineer", "chair")
 READERS = ("scrutineer", "chair", "display")
+CHAIR = ("chair",)

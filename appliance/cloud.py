@@ -25,9 +25,9 @@ from appliance.db import sync as db
 from appliance.db.store import check_integrity, connect
 from appliance.errors import EXCEPTION_HANDLERS, AppError, Conflict, Invalid, Unauthorized
 from appliance.live import public_event
+from appliance.settings import DEFAULT_WEB
 from appliance.services.public import PUBLISHED, published
 
-WEB = Path(__file__).resolve().parent.parent / "web"
 SHOWN = ("round.computed", "round.recomputed", "result.official", "round.decided")
 
 
@@ -88,7 +88,7 @@ class CloudStore:
         return head
 
 
-def create_cloud_app(data_dir: Path) -> Litestar:
+def create_cloud_app(data_dir: Path, web: Path = DEFAULT_WEB) -> Litestar:
     store = CloudStore(Path(data_dir) / "cloud.sqlite3")
 
     @post("/cloud/batches", status_code=200, sync_to_thread=True)
@@ -121,7 +121,7 @@ def create_cloud_app(data_dir: Path) -> Litestar:
             raise HTTPException(status_code=404, detail="no results from this box")
         return published(rows)
 
-    pages = create_static_files_router(path="/cloud/web", directories=[WEB], html_mode=True, name="web")
+    pages = create_static_files_router(path="/cloud/web", directories=[web], html_mode=True, name="web")
     return Litestar(route_handlers=[receive, boxes, results, public_results, pages],
                     exception_handlers={**EXCEPTION_HANDLERS, GapError: _gap}, logging_config=None,
                     request_max_body_size=64 * 1024 * 1024, openapi_config=None,

@@ -209,7 +209,7 @@ def cloud(args: argparse.Namespace) -> int:
     settings = args.settings
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        app = create_cloud_app(Path(settings.data_dir))
+        app = create_cloud_app(Path(settings.data_dir), settings.web_path)
     except StoreError as exc:
         return _fail(str(exc))
     print(f"Floorcraft cloud receiver on http://{settings.host}:{settings.port}/cloud/", flush=True)

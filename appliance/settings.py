@@ -15,6 +15,7 @@ from typing import Annotated
 import msgspec
 
 PREFIX = "FLOORCRAFT_"
+DEFAULT_WEB = Path(__file__).resolve().parent.parent / "web"
 
 
 class SettingsError(ValueError):
@@ -34,6 +35,7 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     log_level: str = "info"
     stop_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=60)] = 5.0
     allowed_hosts: tuple[str, ...] = ()
+    web_dir: str = ""
     cloud_url: str = ""
     cloud_batch: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 500
     cloud_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=120)] = 10.0
@@ -41,6 +43,11 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     @property
     def database_path(self) -> Path:
         return Path(self.data_dir) / "floorcraft.sqlite3"
+
+    @property
+    def web_path(self) -> Path:
+        """The static pages: FLOORCRAFT_WEB_DIR, or web/ beside the package (a checkout)."""
+        return Path(self.web_dir) if self.web_dir else DEFAULT_WEB
 
     @property
     def base_url(self) -> str:

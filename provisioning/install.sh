@@ -6,7 +6,8 @@
 #                                [--access-point SSID --passphrase PASS] [--skip-venv]
 #
 # --root DIR installs into DIR instead of / (for tests and image builds: no systemctl, no user database calls).
-# --wheelhouse DIR installs the Python packages from DIR with no internet (pip download them beforehand).
+# --wheelhouse DIR installs Floorcraft and what it needs from DIR with no internet; make DIR on a connected
+#   machine of the same kind with: pip wheel --wheel-dir DIR /path/to/floorcraft
 set -euo pipefail
 
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -96,7 +97,7 @@ install_app() {
   venv=$(path /opt/floorcraft/venv)
   [ -x "$venv/bin/python" ] || run python3 -m venv "$venv"
   if [ -n "$WHEELHOUSE" ]; then
-    run "$venv/bin/pip" install --no-index --find-links "$WHEELHOUSE" "$(path /opt/floorcraft)"
+    run "$venv/bin/pip" install --no-index --find-links "$WHEELHOUSE" --upgrade floorcraft
   else
     run "$venv/bin/pip" install --upgrade "$(path /opt/floorcraft)"
   fi

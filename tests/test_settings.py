@@ -47,3 +47,8 @@ def test_the_cli_refuses_a_typo_with_exit_status_2(tmp_path):
     run = subprocess.run([sys.executable, "-m", "appliance", "verify"], capture_output=True, cwd=ROOT, timeout=60,
                          env={"FLOORCRAFT_DATA_DIRR": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 2 and b"unknown setting FLOORCRAFT_DATA_DIRR" in run.stderr
+
+
+def test_the_static_pages_come_from_the_checkout_or_from_floorcraft_web_dir(tmp_path):
+    assert (load_settings({}).web_path / "judge" / "index.html").exists()
+    assert load_settings({"FLOORCRAFT_WEB_DIR": str(tmp_path)}).web_path == tmp_path

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
 from appliance.api import Id
-from appliance.auth import DESK, OFFICIALS, READERS, Principal
+from appliance.auth import CHAIR, DESK, OFFICIALS, READERS, Principal
 from appliance.model.marks import (
     CorrectionIn,
     DecisionIn,
@@ -25,7 +25,6 @@ from appliance.services import Context, judging, marking, results
 
 Dance = Annotated[str, PathParameter(min_length=1, max_length=12)]
 Letter = Annotated[str, PathParameter(pattern=r"^[A-Z]{1,2}$")]
-CHAIR = ("chair",)
 
 
 class MarksController(Controller):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from typing import Any
 
@@ -18,6 +19,10 @@ class Context(msgspec.Struct, frozen=True):
     store: Store
     settings: Settings
     device_keys: dict = msgspec.field(default_factory=dict)  # device id -> (key, row): never change once enrolled
+
+    def now(self) -> dt.datetime:
+        """The box's time (from the store's clock, so tests can move it)."""
+        return dt.datetime.fromisoformat(self.store.clock())
 
     def log(self, conn: sqlite3.Connection, kind: str, entity: str, payload: Any) -> int:
         """Append one change-log row inside the current write transaction."""

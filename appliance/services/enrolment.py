@@ -17,10 +17,6 @@ from appliance.services.registration import qr_svg
 LIFETIME = dt.timedelta(minutes=2)
 
 
-def _now(ctx: Context) -> dt.datetime:
-    return dt.datetime.fromisoformat(ctx.store.clock())
-
-
 def create_enrolment_tx(ctx: Context, conn: sqlite3.Connection, data: EnrolmentIn,
                         lifetime: dt.timedelta = LIFETIME) -> Enrolment:
     adjudicator_id = None
@@ -36,7 +32,7 @@ def create_enrolment_tx(ctx: Context, conn: sqlite3.Connection, data: EnrolmentI
         lookups.competition(conn, data.competition_id)
     enrolment_id = secrets.token_urlsafe(12)
     secret = secrets.token_bytes(32)
-    expires = _now(ctx) + lifetime
+    expires = ctx.now() + lifetime
     db.insert_enrolment(conn, enrolment_id, data.role, data.competition_id, adjudicator_id, secret,
                         expires.isoformat())
     ctx.log(conn, "enrolment.created", f"enrolment/{enrolment_id}",
@@ -67,7 +63,7 @@ async def enrol(ctx: Context, data: EnrolRequest) -> EnrolAnswer:
         row = db.get_enrolment(conn, data.enrolment_id)
         if row is None:
             raise NotFound("unknown enrolment", "enrolment_id")
-        if dt.datetime.fromisoformat(row["expires_at"]) <= _now(ctx):
+        if dt.datetime.fromisoformat(row["expires_at"]) <= ctx.now():
             raise Gone("this QR code has expired: ask the scrutineer for a new one", "enrolment_id")
         secret = bytes(row["secret"])
         if not crypto.equal(data.proof, crypto.enrol_proof(secret, row["id"], data.device_id, data.public_key)):

@@ -47,10 +47,6 @@ def _link(ctx: Context, row: sqlite3.Row) -> RegistrationLink:
     return RegistrationLink(row["token"], row["competition_id"], row["role"], closes, url, qr_svg(url))
 
 
-def _now(ctx: Context) -> dt.datetime:
-    return dt.datetime.fromisoformat(ctx.store.clock())
-
-
 async def create_link(ctx: Context, competition_id: int, data: RegistrationLinkIn) -> RegistrationLink:
     closes_at = data.closes_at
     if closes_at is not None and closes_at.tzinfo is None:
@@ -84,7 +80,7 @@ def _open_link(ctx: Context, conn: sqlite3.Connection, token: str, role: str | N
     competition = lookups.competition(conn, link["competition_id"])
     if competition.registration == "closed":
         raise Gone("registration for this competition is closed", "token")
-    if link["closes_at"] and dt.datetime.fromisoformat(link["closes_at"]) <= _now(ctx):
+    if link["closes_at"] and dt.datetime.fromisoformat(link["closes_at"]) <= ctx.now():
         raise Gone("this registration link has expired", "token")
     if role is not None and link["role"] != role:
         raise Invalid(f"this link is for registering {link['role']}s, not {role}s", "token")

@@ -35,6 +35,9 @@ def test_a_dry_run_prints_every_step_and_changes_nothing(tmp_path):
         assert step in run.stdout
     assert "would run: install -m 0644" in run.stdout
     assert snapshot(root) == before
+    offline = install("--dry-run", "--root", str(root), "--wheelhouse", "/media/wheels")
+    assert f"would run: {root}/opt/floorcraft/venv/bin/pip install --no-index --find-links /media/wheels" in offline.stdout
+    assert snapshot(root) == before
 
 
 def test_installing_into_a_temporary_root_twice_gives_the_same_box(tmp_path):
