@@ -26,8 +26,9 @@ class Server:
     """Start, stop, kill -9 and restart one server process on one data dir and port."""
 
     def __init__(self, data_dir: Path, demo: bool = True, mdns: bool = False, stop_timeout: float = 2.0,
-                 extra: tuple[str, ...] = (), env: dict | None = None):
+                 extra: tuple[str, ...] = (), env: dict | None = None, preexec_fn=None):
         self.data_dir, self.demo, self.mdns, self.stop_timeout = data_dir, demo, mdns, stop_timeout
+        self.preexec_fn = preexec_fn  # run in the child before exec (e.g. lower its open-file limit)
         self.extra = list(extra)
         self.env = env or {}
         self.port = free_port()
@@ -43,7 +44,8 @@ class Server:
                **self.env}
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         args = [sys.executable, "-m", "appliance", "serve"] + (["--demo"] if self.demo else []) + self.extra
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                     preexec_fn=self.preexec_fn)  # noqa: PLW1509 - only resource.setrlimit
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -1,6 +1,8 @@
 // The hall's HDMI screen (1920x1080, read from 20 metres): the floor now and next, how many judges have sent,
 // then the recalled couples or the final placings revealed from last to first. Follows the live stream and
 // catches up by itself (EventSource resends Last-Event-ID on reconnect); when idle, rotates between floors.
+import { follow } from "/lib/live.js";
+
 const params = new URLSearchParams(location.search);
 const wanted = params.get("floor");
 const $ = (id) => document.getElementById(id);
@@ -107,13 +109,14 @@ async function start() {
     return;
   }
   await load();
-  const live = new EventSource(`/api/live${wanted ? `?floor=${wanted}` : ""}`);
-  live.addEventListener("state", (e) => { state = JSON.parse(e.data); draw(); });
+  const events = { state: (e) => { state = JSON.parse(e.data); draw(); } };
   for (const kind of ["floor.start", "floor.next", "floor.previous", "floor.stop", "sheet.submitted",
                       "sheet.amended", "round.computed", "round.recomputed", "round.advanced", "round.decided",
                       "result.official"]) {
-    live.addEventListener(kind, load);
+    events[kind] = load;
   }
+  // The stream, or polling /api/live/state while the box refuses it (too many viewers), then the stream again.
+  follow(`/api/live${wanted ? `?floor=${wanted}` : ""}`, { events, poll: load });
   $("link").textContent = `Results on your phone: ${location.host}/results/`;
 }
 

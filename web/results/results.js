@@ -1,5 +1,7 @@
 // Public results for phones: every computed round with its marks and the reason for each place.
 // On the box it follows the live stream; on the cloud (/cloud/web/results/?box=KEY) it polls the synced copy.
+import { follow } from "../lib/live.js";
+
 const params = new URLSearchParams(location.search);
 const onCloud = location.pathname.startsWith("/cloud/");
 const source = onCloud ? `/cloud/boxes/${encodeURIComponent(params.get("box") || "")}/public/results`
@@ -72,11 +74,10 @@ async function refresh() {
 }
 
 refresh();
-if (!onCloud && "EventSource" in window) {
-  const live = new EventSource("/api/live");
-  for (const kind of ["round.computed", "round.recomputed", "round.decided", "result.official"]) {
-    live.addEventListener(kind, refresh);
-  }
+if (!onCloud) {  // the stream, or polling while the box refuses it (too many viewers), then the stream again
+  const events = Object.fromEntries(["round.computed", "round.recomputed", "round.decided", "result.official"]
+    .map((kind) => [kind, refresh]));
+  follow("/api/live", { events, poll: refresh, onOpen: refresh, pollEvery: 15000 });
 } else {
   setInterval(refresh, 15000);
 }
