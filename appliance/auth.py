@@ -2,7 +2,8 @@
 
 A handler that needs a device declares `principal: NamedDependency[Principal]` and lists the roles
 allowed in its `opt={"roles": (...)}`. The dependency checks, in order: the headers are there and
-the device is known (else 401), the signature (401), the role (403), then in one write transaction
+the device is known (else 401), the signature (401), the role (403), the competition scope of the route's
+objects (403, `appliance/scope.py`), then in one write transaction
 that the device is not revoked (403) and that its counter is above the last one seen (401: a
 replay). A handler with `opt={"counter_in_tx": True}` does that last step inside its own write
 transaction instead, together with the idempotent answer (marks: one fsync per sheet).
@@ -17,7 +18,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.di import NamedDependency
 
-from appliance import crypto
+from appliance import crypto, scope
 from appliance.db import devices as db
 from appliance.errors import Forbidden, Invalid, Unauthorized
 from appliance.services import Context
@@ -94,7 +95,9 @@ async def principal(request: Request, ctx: NamedDependency[Context]) -> Principa
         raise Unauthorized("this needs a signed request from an enrolled device (X-Device, X-Counter, "
                            "Idempotency-Key, X-Signature)", "X-Signature")
     device_id, counter_text, idempotency_key, signature = values
-    if not counter_text.isdigit() or len(counter_text) > 18 or len(idempotency_key) > 100:
+    # ASCII digits only: str.isdigit() also accepts '²' or '١٢', which int() refuses or reads
+    if not (counter_text.isascii() and counter_text.isdigit()) or len(counter_text) > 18 \
+            or len(idempotency_key) > 100 or len(device_id) > 64:
         raise Unauthorized("malformed X-Counter or Idempotency-Key", "X-Counter")
     found = await _key_of(ctx, device_id)
     if found is None:
@@ -110,6 +113,9 @@ async def principal(request: Request, ctx: NamedDependency[Context]) -> Principa
         raise Forbidden(f"a {row['role']} device may not do this", "X-Device")
     who = Principal(device_id, row["role"], row["competition_id"], row["adjudicator_id"], row["letter"], counter,
                     idempotency_key, f"{request.method} {_path(request)} {crypto.body_hash(body)}")
+    if not scope.owns_box(who.role, who.competition_id):  # every role acts only on its own competition
+        params, opt = dict(request.path_params), request.route_handler.opt
+        await ctx.store.read(lambda conn: scope.check(conn, who.role, who.competition_id, opt, params))
     if request.route_handler.opt.get("counter_in_tx"):
         return who
 

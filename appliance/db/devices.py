@@ -43,7 +43,9 @@ def list_devices(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 
 def has_scrutineer(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM devices WHERE role = 'scrutineer' AND revoked = 0").fetchone() is not None
+    """Whether the box has an owner: a scrutineer enrolled for no competition, not revoked."""
+    return conn.execute("SELECT 1 FROM devices WHERE role = 'scrutineer' AND competition_id IS NULL "
+                        "AND revoked = 0").fetchone() is not None
 
 
 def revoke(conn: sqlite3.Connection, device_id: str) -> bool:

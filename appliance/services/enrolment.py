@@ -6,11 +6,18 @@ import datetime as dt
 import secrets
 import sqlite3
 
-from appliance import crypto
+from appliance import crypto, scope
+from appliance.auth import Principal
 from appliance.db import competitions as comp_db
 from appliance.db import devices as db
 from appliance.errors import Conflict, Gone, Invalid, NotFound, Unauthorized
-from appliance.model.devices import Device, EnrolAnswer, Enrolment, EnrolmentIn, EnrolRequest
+from appliance.model.devices import (
+    Device,
+    EnrolAnswer,
+    Enrolment,
+    EnrolmentIn,
+    EnrolRequest,
+)
 from appliance.services import Context, lookups
 from appliance.services.registration import qr_svg
 
@@ -18,7 +25,11 @@ LIFETIME = dt.timedelta(minutes=2)
 
 
 def create_enrolment_tx(ctx: Context, conn: sqlite3.Connection, data: EnrolmentIn,
-                        lifetime: dt.timedelta = LIFETIME) -> Enrolment:
+                        lifetime: dt.timedelta = LIFETIME, by: Principal | None = None) -> Enrolment:
+    """A one-time enrolment; `by` (the asking device, None at the box's own terminal) enrols only for its own
+    competition unless it owns the box. Only a scrutineer may be enrolled for no competition (the box's owner)."""
+    if by is not None:
+        scope.check_body_competition(by.role, by.competition_id, data.competition_id)
     adjudicator_id = None
     if data.role == "adjudicator":
         if data.competition_id is None or data.judge is None:
@@ -30,6 +41,9 @@ def create_enrolment_tx(ctx: Context, conn: sqlite3.Connection, data: EnrolmentI
         adjudicator_id = ids[data.judge]
     elif data.competition_id is not None:
         lookups.competition(conn, data.competition_id)
+    elif data.role != "scrutineer":
+        raise Invalid(f"a {data.role} enrolment needs a competition_id: only a scrutineer may own the whole box",
+                      "competition_id")
     enrolment_id = secrets.token_urlsafe(12)
     secret = secrets.token_bytes(32)
     expires = ctx.now() + lifetime
@@ -41,8 +55,9 @@ def create_enrolment_tx(ctx: Context, conn: sqlite3.Connection, data: EnrolmentI
     return Enrolment(enrolment_id, data.role, data.competition_id, data.judge, expires, url, qr_svg(url))
 
 
-async def create_enrolment(ctx: Context, data: EnrolmentIn, lifetime: dt.timedelta = LIFETIME) -> Enrolment:
-    return await ctx.store.write(lambda conn: create_enrolment_tx(ctx, conn, data, lifetime))
+async def create_enrolment(ctx: Context, data: EnrolmentIn, lifetime: dt.timedelta = LIFETIME,
+                           by: Principal | None = None) -> Enrolment:
+    return await ctx.store.write(lambda conn: create_enrolment_tx(ctx, conn, data, lifetime, by))
 
 
 async def first_scrutineer_enrolment(ctx: Context, lifetime: dt.timedelta) -> Enrolment | None:
@@ -90,8 +105,10 @@ def _device(row: sqlite3.Row) -> Device:
                   row["enrolled_at"], row["last_seen"])
 
 
-async def list_devices(ctx: Context) -> list[Device]:
-    return await ctx.store.read(lambda conn: [_device(r) for r in db.list_devices(conn)])
+async def list_devices(ctx: Context, only: int | None = None) -> list[Device]:
+    """Every device, or only those enrolled for competition `only` (for a device enrolled for it)."""
+    rows = await ctx.store.read(db.list_devices)
+    return [_device(r) for r in rows if only is None or r["competition_id"] == only]
 
 
 async def revoke(ctx: Context, device_id: str) -> Device:

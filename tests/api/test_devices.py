@@ -104,30 +104,31 @@ async def test_a_revoked_device_is_refused_at_its_next_request(api, client):
 
 
 async def test_roles_are_enforced(api, client):
-    display = await enrolled(client, "display")
+    await api.competition()
+    display = await enrolled(client, "display", competition_id=1)
     assert (await display.get("/api/competitions/")).status_code == 200
     response = await display.post("/api/competitions/", json={"name": "X", "starts_on": "2026-01-01",
                                                                "ends_on": "2026-01-01", "venue": "Y"})
     assert response.status_code == 403 and response.json()["error"]["message"] == "a display device may not do this"
-    chair = await enrolled(client, "chair")
-    assert (await chair.post("/api/enrolments", json={"role": "display"})).status_code == 403
+    chair = await enrolled(client, "chair", competition_id=1)
+    assert (await chair.post("/api/enrolments", json={"role": "display", "competition_id": 1})).status_code == 403
 
 
 async def test_an_expired_enrolment_cannot_be_used(client, scrutineer):
-    made = await enrolment.create_enrolment(ctx_of(client), EnrolmentIn("display"), dt.timedelta(seconds=-1))
+    made = await enrolment.create_enrolment(ctx_of(client), EnrolmentIn("scrutineer"), dt.timedelta(seconds=-1))
     with pytest.raises(EnrolmentFailed, match="410"):
         await SignedClient.enrol(client, made.url)
 
 
 async def test_an_enrolment_is_used_once_and_a_wrong_proof_does_not_burn_it(client, scrutineer):
-    made = await enrolment.create_enrolment(ctx_of(client), EnrolmentIn("display"))
+    made = await enrolment.create_enrolment(ctx_of(client), EnrolmentIn("scrutineer"))
     enrolment_id = made.url.split("#")[1].split(".")[0]
     _, public = crypto.new_keypair()
     wrong = await client.post("/api/enrol", json={"enrolment_id": enrolment_id, "device_id": "guesser-0001",
                                                   "public_key": public, "proof": "0" * 64})
     assert wrong.status_code == 401
     device = await SignedClient.enrol(client, made.url)  # still usable by the holder of the secret
-    assert device.role == "display"
+    assert device.role == "scrutineer"
     with pytest.raises(EnrolmentFailed, match="410"):
         await SignedClient.enrol(client, made.url)
 
@@ -141,11 +142,14 @@ async def test_the_scrutineer_makes_qr_codes_for_each_role(api):
     await api.refused("POST", "/api/enrolments", 422, "judge", json={"role": "adjudicator", "competition_id": 1,
                                                                      "judge": "Q"})
     await api.refused("POST", "/api/enrolments", 422, "judge", json={"role": "adjudicator"})
+    for role in ("chair", "display"):  # only a scrutineer may be enrolled for no competition (the box's owner)
+        error = await api.refused("POST", "/api/enrolments", 422, "competition_id", json={"role": role})
+        assert "needs a competition_id" in error["message"]
     await api.refused("POST", "/api/enrolments", 400, "role", json={"role": "king"})
 
 
 async def test_no_secret_reaches_the_change_log(api, client):
-    await api.ok("POST", "/api/enrolments", 201, json={"role": "display"})
+    await api.ok("POST", "/api/enrolments", 201, json={"role": "scrutineer"})
     ctx = ctx_of(client)
     rows = ctx.store.read_sync(lambda conn: conn.execute("SELECT payload FROM change_log").fetchall())
     text = " ".join(r[0] for r in rows)

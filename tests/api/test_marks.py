@@ -167,17 +167,17 @@ async def test_a_correction_after_computing_needs_the_chairs_pin_and_recomputes(
     assert before["places"][str(bibs[0])] == 1
     path = f"/api/rounds/{rnd['id']}/sheets/C/judges/A/correction"
     flipped = places(bibs, bibs[::-1])
-    await api.refused("POST", path, 409, "pin", json={"sheet": flipped, "pin": "1234"})  # no PIN set yet
-    chair = await enrolled(client, "chair")
-    assert (await chair.put(f"/api/competitions/{comp['id']}/chair-pin", {"pin": "2468"})).status_code == 204
-    await api.refused("POST", path, 401, "pin", json={"sheet": flipped, "pin": "1234"})
-    receipt = await api.ok("POST", path, json={"sheet": flipped, "pin": "2468"})
+    await api.refused("POST", path, 409, "pin", json={"sheet": flipped, "pin": "123456"})  # no PIN set yet
+    chair = await enrolled(client, "chair", competition_id=comp["id"])
+    assert (await chair.put(f"/api/competitions/{comp['id']}/chair-pin", {"pin": "246813"})).status_code == 204
+    await api.refused("POST", path, 401, "pin", json={"sheet": flipped, "pin": "123456"})
+    receipt = await api.ok("POST", path, json={"sheet": flipped, "pin": "246813"})
     assert receipt["version"] == 2
     after = await api.ok("GET", f"/api/rounds/{rnd['id']}/result")
     assert after["sheets_checksum"] != before["sheets_checksum"]
     signed = await chair.post(f"/api/rounds/{rnd['id']}/sign-off")
     assert signed.status_code == 200 and signed.json()["official"] is True
-    await api.refused("POST", path, 409, "round_id", json={"sheet": places(bibs), "pin": "2468"})
+    await api.refused("POST", path, 409, "round_id", json={"sheet": places(bibs), "pin": "246813"})
     assert (await chair.post(f"/api/rounds/{rnd['id']}/sign-off")).status_code == 409
 
 
