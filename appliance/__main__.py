@@ -4,19 +4,63 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
+import re
 import sys
 
 from appliance import commands
 from appliance.settings import SettingsError, load_settings
 
+MAX_ID = 2**53  # as the API's ids: no number too large for SQLite reaches the database
+
+
+class Parser(argparse.ArgumentParser):
+    """Bad arguments: exit 2 with one line on standard error that says what is wrong (and how to get help)."""
+
+    def error(self, message: str):
+        command = self.prog.removeprefix("floorcraft").strip()
+        self.exit(2, f"floorcraft: {command + ': ' if command else ''}{message} (see {self.prog} --help)\n")
+
+
+def _whole(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (math.isfinite(value) and 0 <= value <= 3600):
+        raise argparse.ArgumentTypeError(f"{text} is out of range (0 to 3600 seconds; 0: off)")
+    return value
+
+
+def _pattern(regex: str, what: str):
+    def parse(text: str) -> str:
+        if not re.fullmatch(regex, text):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return text
+
+    return parse
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="floorcraft", description="DanceSport competition scoring appliance. "
+    parser = Parser(prog="floorcraft", description="DanceSport competition scoring appliance. "
                                      "Settings come from FLOORCRAFT_* environment variables (see README).")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the appliance (web server, mDNS)")
     serve.add_argument("--demo", action="store_true", help="load the demo competition first if the database is empty")
-    serve.add_argument("--simulate", type=float, metavar="SECONDS", default=0,
+    serve.add_argument("--simulate", type=_seconds, metavar="SECONDS", default=0,
                        help="keep simulated judges marking, one floor step every SECONDS")
     serve.set_defaults(func=commands.serve)
     demo = sub.add_parser("demo", help="create the demo competition in the database")
@@ -29,28 +73,31 @@ def build_parser() -> argparse.ArgumentParser:
     skate.set_defaults(func=commands.skate, needs_settings=False)
     enrol = sub.add_parser("enrol", help="print a one-time enrolment QR code for a device")
     enrol.add_argument("--role", required=True, choices=["scrutineer", "chair", "adjudicator", "display"])
-    enrol.add_argument("--judge", help="the judge letter (adjudicator)")
-    enrol.add_argument("--competition", type=int, help="the competition's id (adjudicator)")
+    enrol.add_argument("--judge", type=_pattern(r"[A-Z]{1,2}", "a judge letter (A to Z, AA to ZZ)"),
+                       help="the judge letter (adjudicator)")
+    enrol.add_argument("--competition", type=_whole(1, MAX_ID), help="the competition's id")
     enrol.set_defaults(func=commands.enrol)
     verify = sub.add_parser("verify", help="recompute the change log's hash chain; name the first broken row")
     verify.set_defaults(func=commands.verify)
     imp = sub.add_parser("import-entries", help="import couples and their entries from a CSV file")
     imp.add_argument("file", help="CSV with a header: leader,follower,club,country,events (events split by ;)")
-    imp.add_argument("--competition", type=int, required=True, help="the competition's id")
+    imp.add_argument("--competition", type=_whole(1, MAX_ID), required=True, help="the competition's id")
     imp.add_argument("--skip-invalid", action="store_true", help="import the good rows of a file with errors")
     imp.set_defaults(func=commands.import_entries)
-    exp = sub.add_parser("export", help="export results, the change log and a backup, with a signed manifest")
+    exp = sub.add_parser("export", help="export results, the change log and a sealed backup, with a signed manifest")
     exp.add_argument("target", help="the folder to write into (the USB stick's mount point)")
     exp.set_defaults(func=commands.export_to)
     check = sub.add_parser("verify-export", help="check an export offline: complete, signed, every checksum")
     check.add_argument("folder")
-    check.add_argument("--key", help="the box's public key (printed on its results) to insist on")
+    check.add_argument("--key", type=_pattern(r"[A-Za-z0-9_-]{43}", "a box key (43 characters of base64url)"),
+                       help="the box's public key (printed on its results) to insist on")
     check.set_defaults(func=commands.verify_export, needs_settings=False)
     back = sub.add_parser("backup", help="write a checked online backup into DATA_DIR/backups (rolling)")
-    back.add_argument("--keep", type=int, default=24, help="how many backups to keep")
+    back.add_argument("--keep", type=_whole(1, 10_000), default=24, help="how many backups to keep (1 to 10000)")
     back.set_defaults(func=commands.backup)
     rest = sub.add_parser("restore", help="put a backup in place of the database (stop the server first)")
-    rest.add_argument("file")
+    rest.add_argument("file", help="a backup: from DATA_DIR/backups, or an export's sealed backup")
+    rest.add_argument("--passphrase-file", help="a file holding a sealed backup's passphrase (else asked for)")
     rest.set_defaults(func=commands.restore)
     cloud = sub.add_parser("cloud", help="run the cloud receiver of change-log batches (read-only results)")
     cloud.set_defaults(func=commands.cloud)

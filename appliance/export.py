@@ -1,15 +1,20 @@
-"""Exports to a USB stick (or any folder): results, the change log, a backup, and a signed manifest.
+"""Exports to a USB stick (or any folder): results, the change log, an encrypted backup, and a signed manifest.
+
+Nothing secret leaves the box on a stick: the export holds the results (JSON, CSV, printable HTML with every
+mark) and the change log (no payload holds a key, secret, token or PIN), never the raw database (device keys,
+enrolment secrets, registration tokens, the chair's PIN hash). A full backup goes onto the stick only when the
+organiser set FLOORCRAFT_BACKUP_PASSPHRASE_FILE, and then only encrypted with that passphrase (`sealed.py`);
+without it the manifest says there is no backup.
 
 Every file is written under a temporary name, fsynced and renamed, so a stick pulled out half-way never
 holds a file that looks complete. The manifest is written first, marked incomplete, and rewritten at the
 end with the SHA-256 of every file, marked complete and signed with the box's Ed25519 key: an export
 whose manifest says incomplete (or whose signature or checksums do not match) is not to be trusted.
-`verify_export` checks all of that offline.
+`verify_export` checks all of that offline, and the change log's hash chain up to the signed head.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 import io
@@ -17,14 +22,16 @@ import json
 import os
 import re
 import sqlite3
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-from appliance import calculator, crypto
+from appliance import calculator, checkpoints, crypto, csvsafe, sealed
 from appliance.db import changelog
 from appliance.db import competitions as comp_db
 from appliance.db import rounds as rounds_db
@@ -32,6 +39,9 @@ from appliance.db.store import Store, check_integrity, connect
 from appliance.services import results
 
 MANIFEST = "MANIFEST.json"
+CHANGE_LOG = "change_log.jsonl"
+SEALED_BACKUP = "floorcraft-backup.sqlite3.sealed"
+NO_BACKUP = "none: FLOORCRAFT_BACKUP_PASSPHRASE_FILE is not set (a backup leaves the box only encrypted)"
 
 
 class ExportError(RuntimeError):
@@ -88,7 +98,7 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
     """results.json, results.csv and results.html: every placing, every mark, every explanation."""
     events, rounds_out = [], []
     table = io.StringIO()
-    writer = csv.writer(table)
+    writer = csvsafe.writer(table)
     writer.writerow(["competition", "event", "place", "place_to", "bib", "leader", "follower", "round", "crosses",
                      "official"])
     parts = []
@@ -119,32 +129,57 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
     }
 
 
-def export(store: Store, data_dir: Path, target: Path) -> Path:
-    """Write one export folder into `target`; returns it. Raises OSError if the stick fails (full, pulled)."""
+def export(store: Store, data_dir: Path, target: Path, passphrase: str | None = None) -> Path:
+    """Write one export folder into `target`; returns it. Raises OSError if the stick fails (full, pulled).
+
+    With a passphrase the folder also gets a full backup sealed with it; without, none (the manifest says so).
+    """
     key = box_key(data_dir)
     head = store.read_sync(changelog.head)
     folder = Path(target) / f"floorcraft-export-{head[0]:08d}"
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = {"format": "floorcraft-export/1", "complete": False, "change_log_head": {"seq": head[0],
-                "hash": head[1]}, "box_public_key": public_key_text(key), "files": {}}
+    manifest: dict[str, Any] = {"format": "floorcraft-export/2", "complete": False,
+                                "change_log_head": {"seq": head[0], "hash": head[1]},
+                                "box_public_key": public_key_text(key), "files": {}, "backup": NO_BACKUP}
     write_atomically(folder / MANIFEST, _manifest_bytes(manifest))
     documents = store.read_sync(results_documents)
-    documents["change_log.jsonl"] = store.read_sync(_change_log_lines)
+    documents[CHANGE_LOG] = store.read_sync(lambda conn: _change_log_lines(conn, head[0]))
+    documents[checkpoints.FILE] = checkpoints.for_export(
+        Path(data_dir), key, head, store.clock(), lambda seq: store.read_sync(lambda conn: changelog.row_at(conn, seq)))
     for name, data in documents.items():
         write_atomically(folder / name, data)
         manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    backup = backup_to(store.path, folder / "floorcraft.sqlite3")
-    manifest["files"]["floorcraft.sqlite3"] = backup
+    (folder / "floorcraft.sqlite3").unlink(missing_ok=True)  # an older export's raw database: never leave it
+    if passphrase is not None:
+        manifest["files"][SEALED_BACKUP] = sealed_backup_to(store.path, Path(data_dir), folder / SEALED_BACKUP,
+                                                            passphrase)
+        manifest["backup"] = {"file": SEALED_BACKUP, "sealed": "scrypt + AES-256-GCM (floorcraft restore asks "
+                                                               "for the passphrase)"}
     manifest["complete"] = True
     manifest["signature"] = crypto.b64u(key.sign(_manifest_bytes(manifest)))
     write_atomically(folder / MANIFEST, _manifest_bytes(manifest))
     return folder
 
 
-def _change_log_lines(conn: sqlite3.Connection) -> bytes:
-    rows = conn.execute("SELECT seq, kind, entity, payload, at, prev_hash, hash FROM change_log ORDER BY seq")
-    return b"".join(json.dumps(dict(zip(("seq", "kind", "entity", "payload", "at", "prev_hash", "hash"), tuple(r))),
-                               separators=(",", ":")).encode() + b"\n" for r in rows)
+def sealed_backup_to(database: Path, data_dir: Path, path: Path, passphrase: str) -> dict:
+    """A checked backup made on the box (never in plain on the stick), sealed with the passphrase onto `path`."""
+    with tempfile.TemporaryDirectory(dir=data_dir, prefix=".export-") as scratch:
+        plain = Path(scratch) / "backup.sqlite3"
+        backup_to(database, plain)
+        sealed.seal_file(plain, path, passphrase)
+    digest = hashlib.sha256()
+    with open(path, "rb") as src:
+        for block in iter(lambda: src.read(1 << 20), b""):
+            digest.update(block)
+    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
+
+
+def _change_log_lines(conn: sqlite3.Connection, up_to: int) -> bytes:
+    rows = conn.execute("SELECT seq, kind, entity, payload, at, prev_hash, hash FROM change_log WHERE seq <= ? "
+                        "ORDER BY seq", (up_to,))
+    names = ("seq", "kind", "entity", "payload", "at", "prev_hash", "hash")
+    return b"".join(json.dumps(dict(zip(names, tuple(r), strict=True)), separators=(",", ":")).encode() + b"\n"
+                    for r in rows)
 
 
 def backup_to(database: Path, path: Path) -> dict:
@@ -198,11 +233,32 @@ def verify_export(folder: Path, expected_key: str | None = None) -> list[str]:
             problems.append(f"{name} is missing")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != meta["sha256"]:
             problems.append(f"{name} does not match its checksum (altered or damaged)")
-    if manifest.get("complete") and (folder / "floorcraft.sqlite3").exists():
-        conn = connect(folder / "floorcraft.sqlite3", readonly=True)
-        try:
-            if changelog.verify(conn)[1] is not None:
-                problems.append("the backup's change log chain is broken")
-        finally:
-            conn.close()
+    if manifest.get("complete") and CHANGE_LOG in manifest.get("files", {}) and (folder / CHANGE_LOG).exists():
+        problem = check_change_log(folder / CHANGE_LOG, manifest.get("change_log_head") or {})
+        if problem:
+            problems.append(problem)
+        if checkpoints.FILE in manifest.get("files", {}) and (folder / checkpoints.FILE).exists():
+            problems += checkpoints.check_export(folder, key_text, CHANGE_LOG)  # signed heads (issue #9 point 10)
     return problems
+
+
+def check_change_log(path: Path, head: dict) -> str | None:
+    """Recompute the exported change log's hash chain; it must end at the manifest's (signed) head."""
+    prev, seq = changelog.GENESIS, 0
+    with open(path, "rb") as lines:
+        for number, line in enumerate(lines, 1):
+            try:
+                row = json.loads(line)
+                fields = (row["seq"], row["kind"], row["entity"], row["payload"], row["at"], row["prev_hash"])
+                stored = row["hash"]
+            except (ValueError, KeyError, TypeError):
+                return f"{CHANGE_LOG} line {number} is not a change-log row"
+            seq = fields[0]
+            if fields[5] != prev:
+                return f"the change log chain is broken at seq {seq} (a row was removed or inserted)"
+            if changelog.row_hash(*fields) != stored:
+                return f"the change log chain is broken at seq {seq} (the row was altered)"
+            prev = stored
+    if (seq, prev) != (head.get("seq"), head.get("hash")):
+        return f"the change log ends at seq {seq}, not at the manifest's head (rows removed or added)"
+    return None

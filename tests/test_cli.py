@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 
@@ -94,3 +95,84 @@ def test_a_corrupt_database_is_refused_by_every_command(tmp_path):
         run = floorcraft(tmp_path, *args)
         assert run.returncode == 2 and b"refusing to start" in run.stderr
     assert (tmp_path / "floorcraft.sqlite3").read_bytes() == b"garbage" * 1000
+
+
+# Issue 9.9: no operator step loses data. The server holds DATA_DIR; every command that writes the database is
+# refused while it runs (exit 2, one line naming the server's pid); read-only commands keep working.
+
+BUSY = "the server is running (pid {pid}) and holds {data}; stop it first (systemctl stop floorcraft), or use the desk"
+
+
+def _head(base: str) -> int:
+    import httpx
+
+    return httpx.get(f"{base}/api/health", timeout=5).json()["change_log_head"]
+
+
+async def _write_through_the_server(server) -> None:
+    import httpx
+
+    from appliance.client import SignedClient
+
+    async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
+        desk = await SignedClient.enrol(http, server.first_enrolment_url())
+        made = await desk.post("/api/enrolments", json={"role": "scrutineer"})
+        assert made.status_code == 201, made.text
+
+
+def test_restore_while_the_server_runs_is_refused_and_works_once_it_stopped(tmp_path):
+    from tests.server import Server
+
+    assert floorcraft(tmp_path, "demo").returncode == 0
+    assert floorcraft(tmp_path, "backup").returncode == 0
+    backed_up = re.search(rb"head seq (\d+),", floorcraft(tmp_path, "verify").stdout).group(0)
+    backup = next((tmp_path / "backups").glob("floorcraft-*.sqlite3"))
+    server = Server(tmp_path, demo=False).start()
+    try:
+        asyncio.run(_write_through_the_server(server))  # acknowledged writes the backup does not hold
+        head = _head(server.base)
+        expected = BUSY.format(pid=server.proc.pid, data=tmp_path)
+        run = floorcraft(tmp_path, "restore", str(backup))
+        assert run.returncode == 2 and run.stderr.decode() == f"floorcraft: {expected}\n"
+        assert _head(server.base) == head
+        for args in (["demo"], ["enrol", "--role", "scrutineer"], ["import-entries", str(backup), "--competition",
+                                                                        "1"], ["serve"]):
+            run = floorcraft(tmp_path, *args)
+            assert run.returncode == 2 and expected.encode() in run.stderr, (args, run.stderr)
+        for args in (["verify"], ["backup", "--keep", "5"], ["export", str(tmp_path / "stick")]):
+            assert floorcraft(tmp_path, *args).returncode == 0, args  # read-only: fine while it runs
+        assert _head(server.base) == head
+    finally:
+        server.terminate()
+    run = floorcraft(tmp_path, "restore", str(backup))
+    assert run.returncode == 0, run.stderr
+    assert backed_up in floorcraft(tmp_path, "verify").stdout and head > int(backed_up.split()[2][:-1])
+
+
+def test_a_server_killed_with_kill_9_leaves_no_lock_behind(tmp_path):
+    from tests.server import Server
+
+    server = Server(tmp_path, demo=True).start()
+    assert floorcraft(tmp_path, "enrol", "--role", "scrutineer").returncode == 2
+    server.kill()  # SIGKILL: the kernel releases the lock
+    run = floorcraft(tmp_path, "enrol", "--role", "scrutineer")
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["backup", "--keep", "0"], ["backup", "--keep", "-1"], ["backup", "--keep", "1000000000"],
+    ["backup", "--keep", "many"], ["serve", "--simulate", "-1"], ["serve", "--simulate", "nan"],
+    ["serve", "--simulate", "inf"], ["serve", "--simulate", "1e9"], ["enrol", "--role", "admin"],
+    ["enrol", "--role", "adjudicator", "--judge", "c", "--competition", "1"],
+    ["enrol", "--role", "adjudicator", "--judge", "ABC", "--competition", "1"],
+    ["enrol", "--role", "adjudicator", "--judge", "C", "--competition", "0"],
+    ["enrol", "--role", "adjudicator", "--judge", "C", "--competition", str(2**63)],
+    ["enrol", "--role", "chair", "--judge", "C"],
+    ["import-entries", "x.csv", "--competition", "-4"], ["import-entries", "x.csv", "--competition", "1.5"],
+    ["verify-export", "somewhere", "--key", "not-a-key"], ["restore"], ["nonsense"],
+])
+def test_nonsense_arguments_are_refused_in_one_line_and_write_nothing(tmp_path, args):
+    run = floorcraft(tmp_path, *args)
+    assert run.returncode == 2, run
+    assert run.stderr.count(b"\n") == 1 and run.stderr.startswith(b"floorcraft: "), run.stderr
+    assert not (tmp_path / "floorcraft.sqlite3").exists() and not (tmp_path / "backups").exists()

