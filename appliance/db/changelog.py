@@ -41,11 +41,33 @@ def append(conn: sqlite3.Connection, kind: str, entity: str, payload: Any, at: s
     return seq
 
 
+def append_many(conn: sqlite3.Connection, rows: list[tuple[str, str, Any]], at: str) -> list[int]:
+    """Append several (kind, entity, payload) rows in one statement (inside the caller's transaction); their seqs."""
+    last = conn.execute("SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+    values = []
+    for kind, entity, payload in rows:
+        seq += 1
+        body = canonical(payload)
+        digest = row_hash(seq, kind, entity, body, at, prev)
+        values.append((seq, kind, entity, body, at, prev, digest))
+        prev = digest
+    conn.executemany(
+        "INSERT INTO change_log (seq, kind, entity, payload, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+    return [v[0] for v in values]
+
+
 def rows_after(conn: sqlite3.Connection, seq: int, limit: int = 1000) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT seq, kind, entity, payload, at, prev_hash, hash FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
         (seq, limit),
     ).fetchall()
+
+
+def row_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    """The hash of the row at `seq` (None: no such row)."""
+    row = conn.execute("SELECT hash FROM change_log WHERE seq = ?", (seq,)).fetchone()
+    return row[0] if row else None
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from appliance.db import inserted_id
 from appliance.planning import PlannedRound
 
 
@@ -12,7 +13,7 @@ def insert_round(conn: sqlite3.Connection, event_id: int, planned: PlannedRound,
         "INSERT INTO rounds (event_id, number, name, kind, planned_couples, recall, seed) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (event_id, planned.number, planned.name, planned.kind, planned.couples, planned.recall, seed),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def rounds_of(conn: sqlite3.Connection, event_id: int) -> list[sqlite3.Row]:
@@ -71,9 +72,11 @@ def heats_by_bib(conn: sqlite3.Connection, round_id: int) -> dict[str, list[list
     return {d: [sorted(h) for h in split] for d, split in result.items()}
 
 
-def schedule_round(conn: sqlite3.Connection, floor_id: int, round_id: int) -> int:
-    position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM schedule WHERE floor_id = ?",
-                            (floor_id,)).fetchone()[0]
+def schedule_round(conn: sqlite3.Connection, floor_id: int, round_id: int, position: int | None = None) -> int:
+    """Put the round on the floor's schedule: at `position`, or after the last one."""
+    if position is None:
+        position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM schedule WHERE floor_id = ?",
+                                (floor_id,)).fetchone()[0]
     conn.execute("INSERT INTO schedule (floor_id, position, round_id) VALUES (?, ?, ?)", (floor_id, position, round_id))
     return position
 

@@ -77,6 +77,8 @@ class Store:
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._pending: list = []
         self._after_commit: list[Callable[[list[sqlite3.Row]], None]] = []
+        self._before_close: list[Callable[[sqlite3.Connection], None]] = []
+        self.checkpointer = None  # appliance/checkpoints.py attaches one to the server's and the CLI's store
         self.last_seq = self._head()
 
     def _head(self) -> int:
@@ -85,6 +87,10 @@ class Store:
     def on_commit(self, callback: Callable[[list[sqlite3.Row]], None]) -> None:
         """Call `callback(rows)` with the change-log rows of each commit, after the commit (on the writer thread)."""
         self._after_commit.append(callback)
+
+    def on_close(self, callback: Callable[[sqlite3.Connection], None]) -> None:
+        """Call `callback(writer connection)` at close, once every write is done."""
+        self._before_close.append(callback)
 
     def write_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """fn(conn) in one BEGIN IMMEDIATE ... COMMIT on the writer connection; all or nothing."""
@@ -113,8 +119,8 @@ class Store:
         if head > self.last_seq:
             first, self.last_seq = self.last_seq, head
             if self._after_commit:
-                rows = conn.execute("SELECT seq, kind, entity, payload FROM change_log WHERE seq > ? ORDER BY seq",
-                                    (first,)).fetchall()
+                rows = conn.execute("SELECT seq, kind, entity, payload, hash FROM change_log WHERE seq > ? "
+                                    "ORDER BY seq", (first,)).fetchall()
                 for callback in self._after_commit:
                     callback(rows)
 
@@ -200,6 +206,9 @@ class Store:
     def close(self) -> None:
         self._write_pool.shutdown(wait=True)
         self._read_pool.shutdown(wait=True)
+        for callback in self._before_close:
+            callback(self._writer)
+        self._before_close.clear()
         for conn in self._readers:
             conn.close()
         self._writer.close()

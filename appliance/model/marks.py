@@ -24,7 +24,7 @@ class CorrectionIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
 
 class PinIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    pin: Annotated[str, Meta(min_length=4, max_length=32)]
+    pin: Annotated[str, Meta(min_length=1, max_length=32, description="6 to 32 digits")]
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -40,6 +40,8 @@ class SheetReceipt(msgspec.Struct, frozen=True):
     checksum: str
     version: int
     round_state: str
+    seq: int = 0  # the sheet's change-log row: its seq and hash (a judge's receipt can be checked against the log)
+    hash: str = ""
 
 
 class Heat(msgspec.Struct, frozen=True):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 import sqlite3
 
 import msgspec
 
-from appliance import auth, crypto
+from appliance import auth
 from appliance.db import changelog
 from appliance.db import devices as dev_db
 from appliance.db import marks as db
@@ -16,7 +15,7 @@ from appliance.db import rounds as rounds_db
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from appliance.model.competition import Event
 from appliance.model.marks import SheetIn, SheetReceipt
-from appliance.services import Context, lookups, results
+from appliance.services import Context, chair_pin, lookups, results
 
 OPEN_STATES = ("drawn", "running")
 
@@ -112,38 +111,26 @@ def _save(ctx: Context, conn: sqlite3.Connection, principal: auth.Principal, row
     version = db.save_sheet(conn, row["id"], dance, seat["id"], changelog.canonical(marks), checksum,
                             principal.device_id, keyed)
     kind = "sheet.corrected" if correction else ("sheet.submitted" if version == 1 else "sheet.amended")
-    ctx.log(conn, kind, f"round/{row['id']}", {
+    seq = ctx.log(conn, kind, f"round/{row['id']}", {
         "round_id": row["id"], "event_id": event.id, "dance": dance, "judge": seat["letter"], "marks": marks,
-        "checksum": checksum, "version": version, "keyed_by": principal.device_id if keyed else None})
+        "checksum": checksum, "version": version, "keyed_by": principal.device_id if keyed else None,
+        "sheet_id": db.get_sheet(conn, row["id"], dance, seat["id"])["id"], "entered_by": principal.device_id})
+    position = changelog.row_at(conn, seq)  # the receipt names the sheet's change-log row: checkable later
     state = results.compute_if_complete(ctx, conn, row["id"], recompute=correction)
-    return SheetReceipt(row["id"], dance, seat["letter"], checksum, version, state)
-
-
-def _pin_hash(pin: str, salt: bytes) -> str:
-    return salt.hex() + "$" + hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1).hex()
-
-
-async def set_chair_pin(ctx: Context, competition_id: int, pin: str) -> None:
-    def tx(conn: sqlite3.Connection) -> None:
-        lookups.competition(conn, competition_id)
-        db.set_chair_pin(conn, competition_id, _pin_hash(pin, secrets.token_bytes(16)))
-        ctx.log(conn, "chair.pin_set", f"competition/{competition_id}", {})
-
-    await ctx.store.write(tx)
+    return SheetReceipt(row["id"], dance, seat["letter"], checksum, version, state, seq, position)
 
 
 async def correct_sheet(ctx: Context, principal: auth.Principal, round_id: int, dance: str, judge: str,
                         sheet: SheetIn, pin: str) -> SheetReceipt:
-    """A correction after the round was computed: the chair's PIN, then the round is computed again."""
+    """A correction after the round was computed: the chair's PIN first (with its lockout), then the round's
+    state, then the round is computed again. A wrong PIN is 401 whatever the round's state (no oracle)."""
+    competition_id = await ctx.store.read(lambda conn: _round(conn, round_id)[1].competition_id)
+    verdict = await chair_pin.check(ctx, principal.device_id, competition_id, pin)
 
-    def tx(conn: sqlite3.Connection) -> SheetReceipt:
+    def tx(conn: sqlite3.Connection) -> SheetReceipt | None:
+        if not chair_pin.settle(ctx, conn, principal.device_id, competition_id, verdict):
+            return None  # the wrong PIN is counted (committed); answered below
         row, event = _round(conn, round_id)
-        stored = db.chair_pin(conn, event.competition_id)
-        if stored is None:
-            raise Conflict("no chair's PIN has been set for this competition", "pin")
-        salt, _ = stored.split("$")
-        if not crypto.equal(_pin_hash(pin, bytes.fromhex(salt)), stored):
-            raise Unauthorized("wrong chair's PIN", "pin")
         if row["state"] in OPEN_STATES or row["state"] == "planned":
             raise Conflict("the round is not computed yet: send or amend the sheet instead", "round_id")
         results.require_correctable(conn, row)
@@ -152,4 +139,7 @@ async def correct_sheet(ctx: Context, principal: auth.Principal, round_id: int, 
             raise NotFound(f"{event.name} has no dance {dance}", "dance")
         return _save(ctx, conn, principal, row, event, seat, dance, sheet, keyed=True, correction=True)
 
-    return await ctx.store.write(tx)
+    receipt = await ctx.store.write(tx)
+    if receipt is None:
+        raise Unauthorized("wrong chair's PIN", "pin")
+    return receipt

@@ -61,23 +61,24 @@ def _draw(ctx: Context, conn: sqlite3.Connection, event: Event, round_row: sqlit
     db.set_heats(conn, round_row["id"], heats)
     db.set_round_state(conn, round_row["id"], "drawn")
     ctx.log(conn, "round.drawn", f"round/{round_row['id']}", {
-        "event_id": event.id, "round": round_row["name"], "seed": round_row["seed"],
-        "heats": db.heats_by_bib(conn, round_row["id"])})
+        "event_id": event.id, "round_id": round_row["id"], "round": round_row["name"], "seed": round_row["seed"],
+        "couples": couples, "heats": db.heats_by_bib(conn, round_row["id"])})
 
 
 def _plan(ctx: Context, conn: sqlite3.Connection, event: Event, planned: list[PlannedRound], seed_of,
           position: int | None = None) -> None:
     couples = reg_db.active_couples(conn, event.id)
-    for p in planned:
-        rid = db.insert_round(conn, event.id, p, seed_of(p.number))
-        if p.number == 1:
-            _draw(ctx, conn, event, db.get_round(conn, rid), couples)
-            if position is None:
-                db.schedule_round(conn, event.floor_id, rid)
-            else:
-                conn.execute("INSERT INTO schedule (floor_id, position, round_id) VALUES (?, ?, ?)",
-                             (event.floor_id, position, rid))
-    ctx.log(conn, "event.planned", f"event/{event.id}", {"entries": len(couples), "rounds": planned})
+    seeds = [seed_of(p.number) for p in planned]
+    ids = [db.insert_round(conn, event.id, p, seed) for p, seed in zip(planned, seeds, strict=True)]
+    first = next((rid for p, rid in zip(planned, ids, strict=True) if p.number == 1), None)
+    if first is not None:
+        position = db.schedule_round(conn, event.floor_id, first, position)
+    # the log carries what a rebuild needs (db/replay.py): the rounds' ids and seeds, the schedule slot
+    ctx.log(conn, "event.planned", f"event/{event.id}", {
+        "entries": len(couples), "rounds": planned, "round_ids": ids, "seeds": seeds,
+        "schedule": None if first is None else {"floor_id": event.floor_id, "position": position}})
+    if first is not None:
+        _draw(ctx, conn, event, lookups.round_row(conn, first), couples)
 
 
 def _event_plan(conn: sqlite3.Connection, event: Event) -> EventPlan:
@@ -88,10 +89,14 @@ def _event_plan(conn: sqlite3.Connection, event: Event) -> EventPlan:
 async def close_registration(ctx: Context, competition_id: int, data: CloseIn) -> CloseReport:
     seed = data.seed if data.seed is not None else secrets.randbits(48)
 
+    from appliance.services.entry_import import running  # an import checked its rows against open registration
+
     def tx(conn: sqlite3.Connection) -> CloseReport:
         competition = lookups.competition(conn, competition_id)
         if competition.registration == "closed":
             raise Conflict("registration is closed already", "competition_id")
+        if running(competition_id):
+            raise Conflict("an entry import is running; close registration when it has finished", "competition_id")
         bibs = assign_bibs(ctx, conn, competition)
         plans = []
         for event in comp_db.list_events(conn, competition_id):

@@ -140,7 +140,8 @@ async function flush() {
       const answer = await response.json().catch(() => ({}));
       if (response.ok) {
         sentChecksums[item.task] = answer.checksum;
-        message("receipt", `${item.label} sent. Checksum ${answer.checksum}`);
+        const logged = answer.seq ? ` · log #${answer.seq} ${String(answer.hash).slice(0, 12)}` : "";
+        message("receipt", `${item.label} sent. Checksum ${answer.checksum}${logged}`);
       } else if (response.status >= 500) {
         return;
       } else {

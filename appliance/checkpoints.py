@@ -1,0 +1,244 @@
+"""Signed checkpoints of the change log's head, anchored outside the database.
+
+The box signs `{seq, hash, at}` of the chain's head with its Ed25519 key (the key that signs exports) and
+appends it as one JSON line to `checkpoints.jsonl` in the data dir (append, fsync). A deleted tail of the
+change log then shows: a checkpoint names a seq the database no longer has, or a row with another hash.
+Exports carry the file; `floorcraft verify` and `verify-export` check every line's signature and that the
+log still holds each checkpointed row.
+
+Cost: the writer thread only notes the new head after each commit; a thread of its own appends at most one
+line every INTERVAL seconds (at once, but at most once every MIN_GAP seconds, when a round is computed or a
+result becomes official), and one more at close. No sheet waits for a checkpoint's fsync.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from appliance import crypto
+from appliance.db import changelog
+
+FILE = "checkpoints.jsonl"
+KEY_FILE = "box_ed25519.key"  # made by export.box_key
+INTERVAL = 5.0  # seconds: an ordinary commit is checkpointed within this time
+MIN_GAP = 1.0  # seconds between two checkpoints at least
+URGENT = ("round.computed", "round.recomputed", "round.decided", "result.official")
+
+
+def signed_text(seq: int, hash_: str, at: str) -> bytes:
+    return json.dumps({"at": at, "hash": hash_, "seq": seq}, sort_keys=True, separators=(",", ":")).encode()
+
+
+def make_line(key: Ed25519PrivateKey, seq: int, hash_: str, at: str) -> bytes:
+    signature = crypto.b64u(key.sign(signed_text(seq, hash_, at)))
+    return json.dumps({"seq": seq, "hash": hash_, "at": at, "sig": signature}, separators=(",", ":")).encode() + b"\n"
+
+
+def append(path: Path, line: bytes) -> None:
+    """Append one line durably (O_APPEND: whole lines, also with two writers; fsync the file, and the folder
+    when the file is new)."""
+    new = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if new:
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def public_key(data_dir: Path) -> Ed25519PublicKey | None:
+    """The box's public key from its key file (None when there is none; never makes one)."""
+    path = Path(data_dir) / KEY_FILE
+    if not path.exists():
+        return None
+    return Ed25519PrivateKey.from_private_bytes(path.read_bytes()).public_key()
+
+
+def read(path: Path) -> list[dict | str]:
+    """The file's checkpoints in order; a line that is not a checkpoint comes back as its problem (a str)."""
+    entries: list[dict | str] = []
+    for number, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if not text.strip():
+            continue
+        try:
+            entry = json.loads(text)
+            if not (
+                isinstance(entry.get("seq"), int) and all(isinstance(entry.get(k), str) for k in ("hash", "at", "sig"))
+            ):
+                raise ValueError("fields missing")
+        except (ValueError, AttributeError):
+            entries.append(f"{path.name} line {number} is not a checkpoint")
+            continue
+        entry["line"] = number
+        entries.append(entry)
+    return entries
+
+
+def check(
+    entries: list[dict | str], key: Ed25519PublicKey | None, hash_at: Callable[[int], str | None], head: int
+) -> list[str]:
+    """Every problem: a bad line, a bad signature, a checkpointed row the log lacks (a deleted tail) or holds
+    with another hash (rewritten). `hash_at(seq)` is the log's hash at seq (None: no such row)."""
+    problems: list[str] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            problems.append(entry)
+            continue
+        where = f"checkpoint at line {entry['line']} (seq {entry['seq']}, {entry['at']})"
+        if key is not None:
+            try:
+                key.verify(crypto.unb64u(entry["sig"]), signed_text(entry["seq"], entry["hash"], entry["at"]))
+            except (InvalidSignature, ValueError):
+                problems.append(f"{where}: its signature does not match the box key (forged or altered)")
+                continue
+        found = hash_at(entry["seq"])
+        if found is None and entry["seq"] > head:
+            problems.append(
+                f"the change log's TAIL IS MISSING: {where} saw seq {entry['seq']}, but the log ends at "
+                f"seq {head}: rows {head + 1} to {entry['seq']} were deleted"
+            )
+        elif found is None:
+            problems.append(f"{where}: the log has no row {entry['seq']} (removed)")
+        elif found != entry["hash"]:
+            problems.append(f"{where}: the log's row {entry['seq']} has another hash (rewritten after the fact)")
+    return problems
+
+
+def newest(entries: list[dict | str]) -> dict | None:
+    good = [e for e in entries if isinstance(e, dict)]
+    return max(good, key=lambda e: e["seq"]) if good else None
+
+
+def _last_seq(path: Path) -> int | None:
+    """The seq of the file's last line (read from its end only)."""
+    if not path.exists():
+        return None
+    with open(path, "rb") as f:
+        f.seek(max(0, path.stat().st_size - 4096))
+        lines = f.read().splitlines()
+    try:
+        return int(json.loads(lines[-1])["seq"]) if lines else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class Checkpointer:
+    """Appends signed checkpoints of the newest committed head, off the writer's path."""
+
+    def __init__(self, path: Path, key: Ed25519PrivateKey, clock: Callable[[], str], head: tuple[int, str]):
+        self.path, self.key, self.clock = Path(path), key, clock
+        self._head = head
+        self._written = _last_seq(self.path)
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
+        self._thread.start()
+
+    def committed(self, rows: list[sqlite3.Row]) -> None:
+        """On the writer thread after a commit: note the head (no I/O); a computed round wakes the thread."""
+        if rows:
+            self._head = (rows[-1]["seq"], rows[-1]["hash"])
+            if any(r["kind"] in URGENT for r in rows):
+                self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            self._wake.wait(INTERVAL)
+            self._wake.clear()
+            if self._stopped.is_set():
+                return
+            self.write()
+            self._stopped.wait(MIN_GAP)
+
+    def write(self) -> bool:
+        """Append a checkpoint of the head unless it is checkpointed already; True if one was written."""
+        with self._lock:
+            seq, hash_ = self._head
+            if seq == 0 or seq == self._written:
+                return False
+            append(self.path, make_line(self.key, seq, hash_, self.clock()))
+            self._written = seq
+            return True
+
+    def close(self, conn: sqlite3.Connection) -> None:
+        """At shutdown: stop the thread and checkpoint the final head."""
+        self._stopped.set()
+        self._wake.set()
+        self._thread.join(timeout=10)
+        self._head = changelog.head(conn)
+        self.write()
+
+
+def attach(store, data_dir: Path) -> Checkpointer:
+    """Give the store a checkpointer (once): after each commit, and at close."""
+    if store.checkpointer is not None:
+        return store.checkpointer
+    from appliance.export import box_key
+
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # the head as it is now is checkpointed at the first commit or at close (read on the writer's connection)
+    made = Checkpointer(data_dir / FILE, box_key(data_dir), store.clock, (0, changelog.GENESIS))
+    store.checkpointer = made
+    store.on_commit(made.committed)
+    store.on_close(made.close)
+    return made
+
+
+def for_export(
+    data_dir: Path, key: Ed25519PrivateKey, head: tuple[int, str], at: str, hash_at: Callable[[int], str | None]
+) -> bytes:
+    """The checkpoints an export carries: the box checkpoints the exported head first; a line past the head
+    is left out only if the log holds its row (a server wrote it after the export read the head), so a
+    deleted tail still shows in the export."""
+    path = Path(data_dir) / FILE
+    if head[0] and _last_seq(path) != head[0]:
+        append(path, make_line(key, head[0], head[1], at))
+    if not path.exists():
+        return b""
+    kept = [
+        line
+        for line in path.read_bytes().splitlines(keepends=True)
+        if (seq := _seq_of(line)) is None or seq <= head[0] or hash_at(seq) is None
+    ]
+    return b"".join(kept)
+
+
+def _seq_of(line: bytes) -> int | None:
+    try:
+        return int(json.loads(line)["seq"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def check_export(folder: Path, key_text: str, log_name: str) -> list[str]:
+    """An export's checkpoints against the key in its (signed) manifest and its exported change log."""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(crypto.unb64u(key_text))
+    except ValueError:
+        return ["the manifest's box key is not an Ed25519 key: the checkpoints cannot be checked"]
+    hashes: dict[int, str] = {}
+    with open(Path(folder) / log_name, "rb") as lines:
+        for line in lines:
+            try:
+                row = json.loads(line)
+                hashes[int(row["seq"])] = row["hash"]
+            except (ValueError, KeyError, TypeError):
+                continue  # the chain check names a bad line
+    entries = read(Path(folder) / FILE)
+    return check(entries, key, hashes.get, max(hashes, default=0))
