@@ -42,12 +42,21 @@ def make_line(key: Ed25519PrivateKey, seq: int, hash_: str, at: str) -> bytes:
     return json.dumps({"seq": seq, "hash": hash_, "at": at, "sig": signature}, separators=(",", ":")).encode() + b"\n"
 
 
+def give_to_folder_owner(fd: int, folder: Path) -> None:
+    """A file root makes in the data dir (the USB export runs as root) belongs to the box's user, who owns the dir."""
+    if os.geteuid() == 0:
+        owner = os.stat(folder)
+        os.fchown(fd, owner.st_uid, owner.st_gid)
+
+
 def append(path: Path, line: bytes) -> None:
     """Append one line durably (O_APPEND: whole lines, also with two writers; fsync the file, and the folder
     when the file is new)."""
     new = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
+        if new:
+            give_to_folder_owner(fd, path.parent)
         os.write(fd, line)
         os.fsync(fd)
     finally:

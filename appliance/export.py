@@ -56,6 +56,7 @@ def box_key(data_dir: Path) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
     raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    checkpoints.give_to_folder_owner(fd, path.parent)
     with os.fdopen(fd, "wb") as out:
         out.write(raw)
         out.flush()

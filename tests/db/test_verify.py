@@ -287,3 +287,21 @@ def test_restoring_an_older_backup_sets_the_replaced_logs_checkpoints_aside(box)
     assert list((box / "backups").glob("before-restore-*.checkpoints.jsonl"))
     run = floorcraft(box, "verify")
     assert run.returncode == 0, run.stdout
+
+
+def test_files_root_makes_in_the_data_dir_belong_to_the_boxs_user(tmp_path):
+    """The USB export runs as root: the checkpoints and the box key it may create stay writable by the box's user."""
+    import os
+
+    from appliance import checkpoints
+    from appliance.export import box_key
+
+    if os.geteuid() != 0:
+        raise AssertionError("the suite runs as root (README: what the tests need)")
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(data, 65534, 65534)
+    box_key(data)
+    checkpoints.append(data / "checkpoints.jsonl", b"{}\n")
+    for name in ("box_ed25519.key", "checkpoints.jsonl"):
+        assert (os.stat(data / name).st_uid, os.stat(data / name).st_gid) == (65534, 65534), name
