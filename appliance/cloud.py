@@ -8,7 +8,6 @@ the highest contiguous seq it holds for that box.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -20,13 +19,14 @@ from litestar.params import FromPath, RawBody
 from litestar.static_files import create_static_files_router
 
 from appliance import crypto
+from appliance.browser import SecurityHeaders
 from appliance.db import changelog
 from appliance.db import sync as db
 from appliance.db.store import check_integrity, connect
-from appliance.errors import EXCEPTION_HANDLERS, AppError, Conflict, Invalid, Unauthorized
+from appliance.errors import EXCEPTION_HANDLERS, Conflict, Invalid, Unauthorized
 from appliance.live import public_event
-from appliance.settings import DEFAULT_WEB
 from appliance.services.public import PUBLISHED, published
+from appliance.settings import DEFAULT_WEB
 
 SHOWN = ("round.computed", "round.recomputed", "result.official", "round.decided")
 
@@ -122,7 +122,9 @@ def create_cloud_app(data_dir: Path, web: Path = DEFAULT_WEB) -> Litestar:
         return published(rows)
 
     pages = create_static_files_router(path="/cloud/web", directories=[web], html_mode=True, name="web")
-    return Litestar(route_handlers=[receive, boxes, results, public_results, pages],
-                    exception_handlers={**EXCEPTION_HANDLERS, GapError: _gap}, logging_config=None,
-                    request_max_body_size=64 * 1024 * 1024, openapi_config=None,
-                    on_shutdown=[store.conn.close])
+    app = Litestar(route_handlers=[receive, boxes, results, public_results, pages],
+                   exception_handlers={**EXCEPTION_HANDLERS, GapError: _gap}, logging_config=None,
+                   request_max_body_size=64 * 1024 * 1024, openapi_config=None,
+                   on_shutdown=[store.conn.close])
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, web)  # the same browser-side defences as the box
+    return app

@@ -57,3 +57,14 @@ class HostCheck:
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
+
+
+def forwarded(settings: Settings) -> dict:
+    """uvicorn's proxy options: X-Forwarded-For/-Proto are believed only from FLOORCRAFT_TRUSTED_PROXIES.
+
+    uvicorn's own default trusts them from 127.0.0.1, so anything on the box (or a test on loopback) could
+    claim any client address: a fresh rate-limit bucket, or a loopback-only page seen from elsewhere.
+    """
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}

@@ -9,7 +9,9 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
 from appliance.auth import DESK, Principal
+from appliance.browser import public_write
 from appliance.model.devices import Device, EnrolAnswer, Enrolment, EnrolmentIn, EnrolRequest
+from appliance.scope import OWN
 from appliance.services import Context, enrolment
 from appliance.sync import SyncStatus, sync_status
 
@@ -20,13 +22,14 @@ class DeviceController(Controller):
     path = "/api"
     tags = ["devices"]
 
-    @post("/enrolments", summary="A one-time QR code for a role (and judge seat)", opt={"roles": DESK})
+    @post("/enrolments", summary="A one-time QR code for a role (and judge seat) of the device's own competition",
+          opt={"roles": DESK, "scope": OWN})
     async def create_enrolment(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
                                data: JSONBody[EnrolmentIn]) -> Enrolment:
-        return await enrolment.create_enrolment(ctx, data)
+        return await enrolment.create_enrolment(ctx, data, by=principal)
 
     @post("/enrol", summary="Public: a device completes its enrolment (X25519, proved by the QR secret)",
-          status_code=200)
+          status_code=200, guards=[public_write], opt={"errors": (403,)})
     async def enrol(self, ctx: NamedDependency[Context], data: JSONBody[EnrolRequest]) -> EnrolAnswer:
         return await enrolment.enrol(ctx, data)
 
@@ -34,9 +37,10 @@ class DeviceController(Controller):
     async def sync_status(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> SyncStatus:
         return await sync_status(ctx.store, ctx.settings)
 
-    @get("/devices", summary="Enrolled devices", opt={"roles": DESK})
+    @get("/devices", summary="Enrolled devices (of the asking device's own competition)",
+         opt={"roles": DESK, "scope": OWN})
     async def list_devices(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> list[Device]:
-        return await enrolment.list_devices(ctx)
+        return await enrolment.list_devices(ctx, principal.competition_id)
 
     @post("/devices/{device_id:str}/revoke", summary="Revoke a device: effective on its next request",
           status_code=200, opt={"roles": DESK})

@@ -6,6 +6,9 @@ from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
+from appliance.api import Id, Token
+from appliance.auth import DESK, OFFICIALS, READERS, Principal
+from appliance.browser import public_write
 from appliance.errors import Invalid
 from appliance.model.competition import Adjudicator
 from appliance.model.registration import (
@@ -21,8 +24,6 @@ from appliance.model.registration import (
     RegistrationLinkIn,
     RegistrationReceipt,
 )
-from appliance.api import Id, Token
-from appliance.auth import DESK, OFFICIALS, READERS, Principal
 from appliance.services import Context, registration
 
 
@@ -44,12 +45,14 @@ class RegistrationController(Controller):
     async def form(self, ctx: NamedDependency[Context], token: Token) -> RegistrationForm:
         return await registration.registration_form(ctx, token)
 
-    @post("/register/{token:str}/couple", summary="Public: a couple registers for events")
+    @post("/register/{token:str}/couple", summary="Public: a couple registers for events",
+          guards=[public_write], opt={"errors": (403,)})
     async def register_couple(self, ctx: NamedDependency[Context], token: Token,
                               data: JSONBody[CoupleRegistration]) -> RegistrationReceipt:
         return await registration.register_couple(ctx, token, data)
 
-    @post("/register/{token:str}/adjudicator", summary="Public: an adjudicator registers")
+    @post("/register/{token:str}/adjudicator", summary="Public: an adjudicator registers",
+          guards=[public_write], opt={"errors": (403,)})
     async def register_adjudicator(self, ctx: NamedDependency[Context], token: Token,
                                    data: JSONBody[AdjudicatorRegistration]) -> Adjudicator:
         return await registration.register_adjudicator(ctx, token, data)
@@ -73,7 +76,8 @@ class RegistrationController(Controller):
         return await registration.scratch_entry(ctx, entry_id)
 
     @post("/competitions/{competition_id:int}/entries/import", status_code=200,
-          summary="Import entries from CSV (leader, follower, club, country, events)", opt={"roles": DESK})
+          summary="Import entries from CSV (leader, follower, club, country, events)",
+          opt={"roles": DESK, "body": "text/csv"})
     async def import_csv(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id, request: Request,
                          skip_invalid: FromQuery[bool] = False) -> ImportReport:
         """The request body is the CSV file itself (UTF-8, header row first)."""
