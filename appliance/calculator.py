@@ -23,6 +23,8 @@ def parse_sheet(data: bytes) -> Sheet:
         raise MarksError(f"invalid sheet: {exc}") from None
     except msgspec.DecodeError as exc:
         raise MarksError(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise MarksError("not a sheet: the JSON is nested too deeply") from None
 
 
 def compute(sheet: Sheet) -> FinalResult | RecallResult:
@@ -42,14 +44,21 @@ def final_json(result: FinalResult) -> dict[str, Any]:
         "totals": {c: half(t) for c, t in result.totals2.items()},
         "majority": {d: placing.majority for d, placing in result.dances.items()},
         "rule10": [
-            {"place": s.place, "standing": {c: {"count": n, "sum": half(s2)}
-                                            for c, (n, s2) in s.standing.items()},
-             "winners": list(s.winners)}
+            {
+                "place": s.place,
+                "standing": {c: {"count": n, "sum": half(s2)} for c, (n, s2) in s.standing.items()},
+                "winners": list(s.winners),
+            }
             for s in result.rule10
         ],
         "rule11": [
-            {"place": s.place, "majority": s.majority, "marks": s.marks, "winners": list(s.winners),
-             "columns": {c: {"counts": list(col.counts), "sums": list(col.sums)} for c, col in s.columns.items()}}
+            {
+                "place": s.place,
+                "majority": s.majority,
+                "marks": s.marks,
+                "winners": list(s.winners),
+                "columns": {c: {"counts": list(col.counts), "sums": list(col.sums)} for c, col in s.columns.items()},
+            }
             for s in result.rule11
         ],
     }
@@ -74,5 +83,6 @@ def to_json(result: FinalResult | RecallResult) -> dict[str, Any]:
 def to_report(sheet: Sheet, result: FinalResult | RecallResult) -> str:
     if isinstance(result, FinalResult):
         return final_report(result)
-    assert isinstance(sheet, RecallSheet)
+    if not isinstance(sheet, RecallSheet):
+        raise TypeError("a recall result needs its recall sheet")
     return recall_report(result, len(sheet.judges), len(sheet.dances))

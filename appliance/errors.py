@@ -10,6 +10,7 @@ import re
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,17 @@ class StorageFull(AppError):
     code = "storage_full"
 
 
+class TooManyAttempts(AppError):
+    """429 with Retry-After: wait `retry_after` seconds (the chair's PIN lockout)."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, field: str | None, retry_after: int):
+        super().__init__(message, field)
+        self.retry_after = max(1, retry_after)
+
+
 def error_body(status: int, code: str, message: str, field: str | None = None, details: list | None = None) -> dict:
     body: dict = {"status": status, "code": code, "message": message, "field": field}
     if details is not None:
@@ -70,21 +82,97 @@ def error_body(status: int, code: str, message: str, field: str | None = None, d
 
 
 def _app_error(_: Request, exc: AppError) -> Response:
-    return Response(error_body(exc.status, exc.code, exc.message, exc.field, exc.details), status_code=exc.status)
+    retry = getattr(exc, "retry_after", None)
+    return Response(error_body(exc.status, exc.code, exc.message, exc.field, exc.details), status_code=exc.status,
+                    headers={"Retry-After": str(retry)} if retry else None)
 
 
 _FIELD = re.compile(r"`\$\.([^`]*)`|(?:unknown|required) field `([^`]*)`")
+_AT = re.compile(r"^(?P<text>.*?)(?: - at `\$\.?(?P<path>[^`]*)`)?$", re.DOTALL)
+_OWN = re.compile(r"^(?P<field>[A-Za-z_][\w.\[\]]*): (?P<words>.*)$", re.DOTALL)
+_KINDS = {"int": "a whole number", "float": "a decimal number", "str": "text", "bool": "true or false",
+          "array": "a list", "object": "an object ({...})", "null": "null", "bytes": "text",
+          "datetime": "a date and time", "date": "a date", "time": "a time"}
+_COMPARE = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+_PATTERNS = {  # what a pattern means, in words (msgspec would show the regex)
+    "^[A-Z]{1,2}$": "must be a judge letter (A to Z, or two capitals such as AA)",
+    "^([A-Z]{2,3})?$": "must be a country code of 2 or 3 capital letters, such as GER",
+    "^[A-Za-z0-9][A-Za-z0-9 _-]*$": "must be a dance code: letters, digits, spaces, _ or -",
+    "^[0-9]{1,5}$": "must be a bib number",
+    "^[0-9a-f]{64}$": "must be 64 hexadecimal digits",
+    "^[A-Za-z0-9_-]{43}$": "must be a 32-byte key in base64url (43 characters)",
+    "^[A-Za-z0-9_-]{8,64}$": "must be 8 to 64 letters, digits, _ or -",
+}
+
+
+def _kind(text: str) -> str:
+    return " or ".join(_KINDS.get(part, part) for part in text.split(" | "))
+
+
+def _length(op: str, n: str, what: str) -> str:
+    if op == ">=" and n == "1":
+        return "must not be empty"
+    return f"must have {_COMPARE[op]} {n} {what}"
+
+
+_RULES: list[tuple[re.Pattern, object]] = [
+    (re.compile(r"^Expected `str` of length (>=|<=) (\d+)$"), lambda m: _length(m[1], m[2], "characters")),
+    (re.compile(r"^Expected `array` of length (>=|<=) (\d+)$"), lambda m: _length(m[1], m[2], "items")),
+    (re.compile(r"^Expected `object` of length (>=|<=) (\d+)$"), lambda m: _length(m[1], m[2], "entries")),
+    (re.compile(r"^Expected `[^`]*` (>=|<=|>|<) (\S+)$"), lambda m: f"must be {_COMPARE[m[1]]} {m[2]}"),
+    (re.compile(r"^Expected `str` matching regex '(.*)'$", re.DOTALL),
+     lambda m: _PATTERNS.get(m[1], "is not in the expected form")),
+    (re.compile(r"^Expected `([^`]*)`, got `([^`]*)`$"), lambda m: f"must be {_kind(m[1])}, not {_kind(m[2])}"),
+    (re.compile(r"^Object missing required field `[^`]*`$"), lambda m: "is required"),
+    (re.compile(r"^Object contains unknown field `[^`]*`$"), lambda m: "is not a field this request takes"),
+    (re.compile(r"^Invalid enum value (.*)$", re.DOTALL), lambda m: f"may not be {m[1]}: it is not one of the choices"),
+    (re.compile(r"^Invalid RFC3339 encoded date$"), lambda m: "must be a date such as 2026-12-05"),
+    (re.compile(r"^Invalid RFC3339 encoded datetime$"),
+     lambda m: "must be a date and time such as 2026-12-05T18:00:00+01:00"),
+    (re.compile(r"^Invalid RFC3339 encoded time$"), lambda m: "must be a time such as 18:00:00"),
+    (re.compile(r"^Integer value out of range$"), lambda m: "is too large a number"),
+]
+
+
+def plain_validation(text: str, key: str | None = None) -> tuple[str, str | None]:
+    """A msgspec/Litestar validation message in plain words, and the field it names.
+
+    "Expected `int` <= 8 - at `$.final_size`" -> ("final_size must be at most 8", "final_size");
+    a model's own "leader: must not be blank - at `$`" -> ("leader must not be blank", "leader").
+    """
+    parts = _AT.match(text.strip())
+    words, path = (parts["text"], parts["path"]) if parts else (text, None)
+    field = path or (key if key and key != "data" else None)
+    named = re.search(r"(?:unknown|required) field `([^`]*)`", words)
+    if named:
+        field = f"{field}.{named[1]}" if path else named[1]
+    own = _OWN.match(words)
+    if own:
+        field = f"{field}.{own['field']}" if field else own["field"]
+        words = own["words"]
+    else:
+        rule = next(((pattern, make) for pattern, make in _RULES if pattern.match(words)), None)
+        if rule is not None:
+            words = rule[1](rule[0].match(words))  # type: ignore[operator]
+    if field:
+        return f"{field} {words}", field
+    return (f"the request body {words}" if words.startswith(("must ", "is ", "may ")) else words), None
 
 
 def _validation_error(_: Request, exc: ValidationException) -> Response:
-    """Litestar/msgspec validation: name the field from msgspec's path (`$.events[0]` -> events[0])."""
-    details = exc.extra if isinstance(exc.extra, list) else []
-    messages = [str(d.get("message", "")) for d in details if isinstance(d, dict)]
-    keys = [str(d.get("key")) for d in details if isinstance(d, dict) and d.get("key")]
-    text = "; ".join(m for m in messages if m) or exc.detail
-    match = _FIELD.search(text)
-    field = (match.group(1) or match.group(2)) if match else (keys[0] if keys else None)
-    return Response(error_body(400, "invalid", text, field), status_code=400)
+    """Litestar/msgspec validation, in plain words naming the field (`$.events[0]` -> events[0])."""
+    details = [d for d in exc.extra if isinstance(d, dict)] if isinstance(exc.extra, list) else []
+    found = [plain_validation(str(d.get("message", "")), d.get("key")) for d in details if d.get("message")]
+    if not found:
+        found = [plain_validation(str(exc.detail))]
+    text = "; ".join(message for message, _ in found)
+    return Response(error_body(400, "invalid", text, found[0][1]), status_code=400)
+
+
+def _too_deep(_: Request, exc: RecursionError) -> Response:
+    """msgspec refuses JSON nested deeper than Python's recursion limit: bad input, not a server fault."""
+    return Response(error_body(400, "invalid", "the request body is nested too deeply to be read "
+                               "(no request here needs more than a few levels)"), status_code=400)
 
 
 def _http_error(_: Request, exc: HTTPException) -> Response:
@@ -100,9 +188,10 @@ def _unexpected(request: Request, exc: Exception) -> Response:
                     status_code=500)
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     AppError: _app_error,
     ValidationException: _validation_error,
+    RecursionError: _too_deep,
     HTTPException: _http_error,
     Exception: _unexpected,
 }

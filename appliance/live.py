@@ -8,6 +8,9 @@ The fan-out is built for a thousand viewers on a Raspberry Pi: each commit's pub
 task and no queue per viewer. A write that the server can take at once (the usual case) completes
 synchronously; one that has to wait for a slow socket is finished in a task while that viewer's later frames
 are held back, and a viewer that falls too far behind is cut off (it reconnects with Last-Event-ID).
+Viewers are capped (Hub.max_viewers, FLOORCRAFT_LIVE_MAX_VIEWERS): beyond the cap a viewer gets 503 with
+Retry-After and the connection is closed, so the audience never holds the connections the officials need;
+the pages then poll /api/live/state and try the stream again later (web/lib/live.js).
 Public means: what is on the floor, how many judges have sent each dance (never a mark before the round
 is computed), recalled couples, final placings with per-dance places, and whether a result is official.
 """
@@ -18,13 +21,15 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, cast
 
+from appliance.connections import WARNINGS
 from appliance.db import changelog
 from appliance.db.store import Store
 
 log = logging.getLogger(__name__)
+RETRY_AFTER = 30  # seconds a viewer refused for the cap waits before trying the stream again
 KEEPALIVE = 15.0
 FANOUT_INTERVAL = 0.005  # at most one write per viewer per 5 ms: under load, frames of many commits share it
 MAX_HELD = 1 << 20  # bytes held for a slow viewer before it is cut off
@@ -62,7 +67,7 @@ def public_event(kind: str, payload: dict) -> dict | None:
 class Viewer:
     """One open stream: its ASGI send, its floor (None: all), and what is held back while a write waits."""
 
-    __slots__ = ("send", "floor", "pending", "held", "busy", "closed")
+    __slots__ = ("busy", "closed", "floor", "held", "pending", "send", "writer")
 
     def __init__(self, send: Send, floor: int | None):
         self.send, self.floor = send, floor
@@ -70,6 +75,7 @@ class Viewer:
         self.held = bytearray()
         self.busy = False
         self.closed = asyncio.Event()
+        self.writer: asyncio.Future[None] | None = None  # the write that waits for the socket (kept: never collected)
 
     def push(self, body: bytes) -> None:
         """Write now if the connection takes it at once; else hold it until the waiting write is done."""
@@ -80,7 +86,9 @@ class Viewer:
             if len(self.held) > MAX_HELD:
                 self.closed.set()  # too far behind: cut off; it resumes with Last-Event-ID
             return
-        coroutine = self.send({"type": "http.response.body", "body": body, "more_body": True})
+        # driven by hand: one step now, the rest in _finish only if the socket's buffer is full
+        coroutine = cast("Coroutine[Any, Any, None]", self.send({"type": "http.response.body", "body": body,
+                                                                  "more_body": True}))
         try:
             waiting = coroutine.send(None)
         except StopIteration:
@@ -89,7 +97,7 @@ class Viewer:
             self.closed.set()
             return
         self.busy = True
-        asyncio.ensure_future(self._finish(coroutine, waiting))
+        self.writer = asyncio.ensure_future(self._finish(coroutine, waiting))
 
     async def _finish(self, coroutine: Any, waiting: Any) -> None:
         """Drive a write that had to wait (the socket's buffer was full), then send what was held meanwhile."""
@@ -115,8 +123,8 @@ class Viewer:
 class Hub:
     """Each committed change-log row becomes at most one frame, encoded once and written to every viewer."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, store: Store, max_viewers: int = 1000):
+        self.store, self.max_viewers = store, max_viewers
         self.loop: asyncio.AbstractEventLoop | None = None
         self.viewers: set[Viewer] = set()
         self.event_floor: dict[int, int] = {}
@@ -140,8 +148,12 @@ class Hub:
         shown = public_event(kind, payload)
         if shown is None:
             return None
-        floor = int(entity.split("/")[1]) if entity.startswith("floor/") else self.event_floor.get(
-            shown.get("event_id"))
+        event_id = shown.get("event_id")
+        floor: int | None
+        if entity.startswith("floor/"):
+            floor = int(entity.split("/")[1])
+        else:
+            floor = None if event_id is None else self.event_floor.get(event_id)
         shown["floor_id"] = floor
         data = json.dumps(shown, separators=(",", ":"))
         return f"id: {seq}\nevent: {kind}\ndata: {data}\n\n".encode(), floor
@@ -149,23 +161,23 @@ class Hub:
     def _committed(self, rows: list[sqlite3.Row]) -> None:
         """On the writer thread, right after a commit: hand the rows to the event loop."""
         if self.loop is not None and not self.is_closed:
-            self.loop.call_soon_threadsafe(self._arrived, [tuple(r) for r in rows])
+            self.loop.call_soon_threadsafe(self._arrived, self.loop, [tuple(r) for r in rows])
 
-    def _arrived(self, rows: list[tuple]) -> None:
+    def _arrived(self, loop: asyncio.AbstractEventLoop, rows: list[tuple]) -> None:
         """Publish at once when idle; under load, gather the rows of many commits into one fan-out."""
         self._rows += rows
         if self._scheduled:
             return
-        now = self.loop.time()
+        now = loop.time()
         if now >= self._flush_at:
-            self._flush()
+            self._flush(loop)
         else:
             self._scheduled = True
-            self.loop.call_at(self._flush_at, self._flush)
+            loop.call_at(self._flush_at, self._flush, loop)
 
-    def _flush(self) -> None:
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         self._scheduled = False
-        self._flush_at = self.loop.time() + FANOUT_INTERVAL
+        self._flush_at = loop.time() + FANOUT_INTERVAL
         rows, self._rows = self._rows, []
         self.publish(rows)
 
@@ -208,13 +220,18 @@ def _query(scope: dict) -> dict[str, str]:
     return dict(part.split("=", 1) for part in text.split("&") if "=" in part)
 
 
+def _number(text: str, digits: int) -> int | None:
+    """A whole number of at most `digits` ASCII digits, else None ('²' and '١٢' are digits to str.isdigit)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
+
+
 def _last_event_id(scope: dict, query: dict[str, str]) -> int | None:
+    """The seq to resume after; a malformed Last-Event-ID is ignored (the viewer gets the whole state)."""
     for name, value in scope.get("headers", []):
         if name == b"last-event-id":
-            text = value.decode("latin-1").strip()
-            return int(text) if text.isdigit() and len(text) < 19 else None
-    text = query.get("last_event_id", "")
-    return int(text) if text.isdigit() and len(text) < 19 else None
+            return _number(value.decode("latin-1"), 18)
+    return _number(query.get("last_event_id", ""), 18)
 
 
 async def _refuse(send: Send, message: str) -> None:
@@ -223,15 +240,32 @@ async def _refuse(send: Send, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+async def _too_many(hub: Hub, send: Send) -> None:
+    """503 beyond the viewers' cap; the connection is closed (its descriptor is freed for the officials)."""
+    WARNINGS.warn("viewers", "live viewers' cap of %d reached: new viewers get 503 and poll /api/live/state",
+                  hub.max_viewers)
+    body = json.dumps({"error": {"status": 503, "code": "too_many_viewers", "field": None, "message":
+                                 f"the live stream is full ({hub.max_viewers} viewers): poll /api/live/state "
+                                 f"and try again in {RETRY_AFTER} s"}}).encode()
+    await send({"type": "http.response.start", "status": 503, "headers": [
+        (b"content-type", b"application/json"), (b"retry-after", str(RETRY_AFTER).encode()),
+        (b"connection", b"close"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def stream(hub: Hub, scope: dict, receive: Any, send: Send,
                  state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]]) -> None:
     """The SSE endpoint as a plain ASGI app: register, replay what was missed, then follow live."""
     query = _query(scope)
     floor_text = query.get("floor", "")
-    if floor_text and (not floor_text.isdigit() or len(floor_text) > 9):
-        await _refuse(send, "floor must be a floor id")
+    floor = _number(floor_text, 10)
+    if floor_text and (floor is None or not 1 <= floor <= 2**31):
+        await _refuse(send, "floor must be a floor id (a whole number from 1)")
         return
-    viewer = Viewer(send, int(floor_text) if floor_text else None)
+    if len(hub.viewers) >= hub.max_viewers:
+        await _too_many(hub, send)
+        return
+    viewer = Viewer(send, floor)
     hub.viewers.add(viewer)
     gone = asyncio.ensure_future(_disconnected(receive, viewer))
     try:

@@ -71,6 +71,7 @@ def _broken(change) -> bytes:
     (_broken(lambda s: s.__setitem__("type", "semi")), "invalid sheet"),
     (_broken(lambda s: s["marks"]["W"]["11"].__setitem__(1, "x")), "judge B gave couple 11 place 'x' in dance W"),
     (b"{not json", "not valid JSON"),
+    (json.dumps(FINAL).replace("[1, 1, 2, 1, 3]", "[" * 5000 + "]" * 5000).encode(), "nested too deeply"),
 ])
 def test_input_that_cannot_be_computed_exits_2_with_one_line_naming_the_fault(data, message):
     run = skate("--json", "-", stdin=data)

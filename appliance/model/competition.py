@@ -8,9 +8,12 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-Text = Annotated[str, Meta(min_length=1, max_length=120)]
-OptionalText = Annotated[str, Meta(max_length=120)]
-FloorName = Annotated[str, Meta(min_length=1, max_length=40)]
+from appliance.model.text import NAME, OPTIONAL_NAME, Input
+
+Text = Annotated[str, Meta(min_length=1, max_length=120, extra=NAME)]
+OptionalText = Annotated[str, Meta(max_length=120, extra=OPTIONAL_NAME)]
+FloorName = Annotated[str, Meta(min_length=1, max_length=40, extra=NAME)]
+Category = Annotated[str, Meta(min_length=1, max_length=40, extra=NAME)]
 DanceCode = Annotated[str, Meta(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$")]
 Letter = Annotated[str, Meta(pattern=r"^[A-Z]{1,2}$", description="judge letter: A, B, ... Z, AA ...")]
 Country = Annotated[str, Meta(pattern=r"^([A-Z]{2,3})?$", description="ISO/IOC country code, e.g. GER, NED")]
@@ -25,7 +28,7 @@ DANCE_NAMES = {
 STYLE_DANCES = {"standard": STANDARD, "latin": LATIN, "ten_dance": STANDARD + LATIN}
 
 
-class CompetitionIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class CompetitionIn(Input, forbid_unknown_fields=True, frozen=True):
     name: Text
     starts_on: dt.date
     ends_on: dt.date
@@ -51,12 +54,12 @@ class Competition(msgspec.Struct, frozen=True):
     registration: Literal["open", "closed"]
 
 
-class EventIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class EventIn(Input, forbid_unknown_fields=True, frozen=True):
     name: Text
     style: Style
     dances: Annotated[list[DanceCode], Meta(min_length=1, max_length=10)]
-    age_group: Annotated[str, Meta(min_length=1, max_length=40)] = "Adult"
-    level: Annotated[str, Meta(min_length=1, max_length=40)] = "Open"
+    age_group: Category = "Adult"
+    level: Category = "Open"
     floor: FloorName | None = None
     max_per_heat: Annotated[int, Meta(ge=2, le=48)] = 12
     final_size: Annotated[int, Meta(ge=6, le=8)] = 6
@@ -80,7 +83,7 @@ class Event(msgspec.Struct, frozen=True):
     entries: int
 
 
-class AdjudicatorIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class AdjudicatorIn(Input, forbid_unknown_fields=True, frozen=True):
     name: Text
     country: Country = ""
     letter: Letter | None = None
@@ -94,5 +97,5 @@ class Adjudicator(msgspec.Struct, frozen=True):
     country: str
 
 
-class PanelIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class PanelIn(Input, forbid_unknown_fields=True, frozen=True):
     letters: Annotated[list[Letter], Meta(min_length=1, max_length=15)]

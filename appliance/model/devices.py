@@ -8,13 +8,15 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from appliance.model.text import Input
+
 Role = Literal["scrutineer", "chair", "adjudicator", "display"]
 B64Key = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{43}$", description="32 bytes, base64url without padding")]
 Hex = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
 DeviceId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 
 
-class EnrolmentIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class EnrolmentIn(Input, forbid_unknown_fields=True, frozen=True):
     role: Role
     competition_id: Annotated[int, Meta(ge=1, le=2**53)] | None = None
     judge: Annotated[str, Meta(pattern=r"^[A-Z]{1,2}$")] | None = None
@@ -30,7 +32,7 @@ class Enrolment(msgspec.Struct, frozen=True):
     qr_svg: str
 
 
-class EnrolRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class EnrolRequest(Input, forbid_unknown_fields=True, frozen=True):
     enrolment_id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
     device_id: DeviceId
     public_key: B64Key

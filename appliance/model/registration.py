@@ -9,9 +9,10 @@ import msgspec
 from msgspec import Meta
 
 from appliance.model.competition import Country
+from appliance.model.text import NAME, OPTIONAL_NAME, Input
 
-PersonName = Annotated[str, Meta(min_length=1, max_length=80)]
-Club = Annotated[str, Meta(max_length=80)]
+PersonName = Annotated[str, Meta(min_length=1, max_length=80, extra=NAME)]
+Club = Annotated[str, Meta(max_length=80, extra=OPTIONAL_NAME)]
 Role = Literal["couple", "adjudicator"]
 
 
@@ -29,14 +30,14 @@ class RegistrationLink(msgspec.Struct, frozen=True):
     qr_svg: str
 
 
-class CoupleIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class CoupleIn(Input, forbid_unknown_fields=True, frozen=True):
     leader: PersonName
     follower: PersonName
     club: Club = ""
     country: Country = ""
 
 
-class CoupleRegistration(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class CoupleRegistration(Input, forbid_unknown_fields=True, frozen=True):
     """What a couple sends from the public registration page."""
 
     leader: PersonName
@@ -46,12 +47,12 @@ class CoupleRegistration(msgspec.Struct, forbid_unknown_fields=True, frozen=True
     country: Country = ""
 
 
-class AdjudicatorRegistration(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class AdjudicatorRegistration(Input, forbid_unknown_fields=True, frozen=True):
     name: PersonName
     country: Country = ""
 
 
-class CoupleUpdate(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class CoupleUpdate(Input, forbid_unknown_fields=True, frozen=True):
     leader: PersonName | None = None
     follower: PersonName | None = None
     club: Club | None = None
