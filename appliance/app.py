@@ -6,37 +6,42 @@ import asyncio
 import datetime as dt
 import json
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import msgspec
 from litestar import Litestar, Request, asgi, get
-from litestar.params import FromQuery
-from litestar.types import Receive, Scope, Send
-from msgspec import Meta
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.params import QueryParameter
 from litestar.static_files import create_static_files_router
+from litestar.types import Receive, Scope, Send
 
-from appliance import __version__
-from appliance.api.registration import RegistrationController
+from appliance import __version__, checkpoints
 from appliance.api.devices import DeviceController
 from appliance.api.marks import MarksController
+from appliance.api.registration import RegistrationController
 from appliance.api.rounds import RoundsController
-from appliance.auth import Replayed, answer_recorder, principal, replayed_response
 from appliance.api.setup import CompetitionController, EventController
+from appliance.auth import Replayed, answer_recorder, principal, replayed_response
+from appliance.browser import SecurityHeaders
+from appliance.connections import limits_for
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store
 from appliance.discovery import Advertiser
 from appliance.errors import EXCEPTION_HANDLERS, Forbidden
 from appliance.hosts import HostCheck
-from appliance.ratelimit import RateLimit
 from appliance.live import Hub, stream
-from appliance.services.public import public_state, published_here
+from appliance.openapi import document
+from appliance.ratelimit import RateLimit
 from appliance.services import Context
 from appliance.services.enrolment import first_scrutineer_enrolment
+from appliance.services.public import public_state, published_here
 from appliance.settings import Settings, load_settings
 from appliance.watchdog import notify, watch
+from appliance.webfiles import PageFiles
 
 FIRST_SCREEN_ENROLMENT = dt.timedelta(minutes=2)
 log = logging.getLogger(__name__)
@@ -58,10 +63,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """Build the appliance's web app; opens (and migrates) the database unless a store is given."""
     settings = settings or load_settings()
     store = store or Store(settings.database_path)
+    checkpoints.attach(store, Path(settings.data_dir))  # signed heads outside the database (issue #9 point 10)
     ctx = Context(store, settings)
 
     advertiser: list[Advertiser] = []
-    hub = Hub(store)
+    hub = Hub(store, limits_for(settings).max_viewers)  # the viewers' cap keeps connections for officials
 
     async def state_frame(floor: int | None) -> tuple[int, bytes]:
         state = await store.read(lambda conn: public_state(conn, floor))
@@ -75,7 +81,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @get("/api/live/state", summary="Public: the same state as the live stream, for clients without SSE",
          tags=["live"])
-    async def live_state(floor: FromQuery[Annotated[int, Meta(ge=1, le=2**31)] | None] = None) -> dict:
+    async def live_state(floor: Annotated[int | None, QueryParameter(ge=1, le=2**31, description="a floor id")]
+                         = None) -> dict:
         return await store.read(lambda conn: public_state(conn, floor))
 
     @get("/api/public/results", summary="Public: every computed round with its marks and reasons", tags=["live"])
@@ -83,7 +90,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return await store.read(published_here)
 
     @get("/api/setup/first-enrolment", summary="The box's own screen only: a scrutineer QR while nobody owns the box",
-         tags=["box"])
+         tags=["box"], opt={"errors": (403,)})
     async def first_enrolment(request: Request) -> dict:
         client = request.client.host if request.client else ""
         if client not in ("127.0.0.1", "::1"):
@@ -126,7 +133,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     def close_store() -> None:
         store.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             live,
@@ -139,7 +146,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             RoundsController,
             DeviceController,
             MarksController,
-            create_static_files_router(path="/", directories=[settings.web_path], html_mode=True, name="web"),
+            create_static_files_router(path="/", directories=[settings.web_path], html_mode=True, name="web",
+                                       file_system=PageFiles()),
         ],
         dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
                       "principal": Provide(principal)},
@@ -152,8 +160,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         on_startup=[start_hub, start_mdns, tell_systemd],
         on_shutdown=[stop_hub, stop_mdns, close_store],
         request_max_body_size=2 * 1024 * 1024,
-        state={"ctx": ctx, "hub": hub},
+        state=State({"ctx": ctx, "hub": hub}),
         debug=False,
         logging_config=None,  # the process configures logging (stderr; journald keeps it)
         middleware=[lambda app: HostCheck(app, settings), RateLimit],
     )
+    document(app)  # the OpenAPI document: the one error shape and every status each route answers
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, settings.web_path)  # every answer, 404 and 405 too
+    return app

@@ -90,7 +90,7 @@ async def _key_of(ctx: Context, device_id: str) -> tuple[bytes, sqlite3.Row] | N
 
 
 async def principal(request: Request, ctx: NamedDependency[Context]) -> Principal:
-    values = [request.headers.get(h) for h in HEADERS]
+    values: list[str] = [request.headers.get(h, "") for h in HEADERS]
     if not all(values):
         raise Unauthorized("this needs a signed request from an enrolled device (X-Device, X-Counter, "
                            "Idempotency-Key, X-Signature)", "X-Signature")

@@ -70,11 +70,11 @@ class SignedClient:
     async def get(self, path: str) -> httpx.Response:
         return await self.request("GET", path)
 
-    async def post(self, path: str, json: Any = None, **kwargs) -> httpx.Response:  # noqa: A002 - httpx's name
+    async def post(self, path: str, json: Any = None, **kwargs) -> httpx.Response:
         return await self.request("POST", path, json, **kwargs)
 
-    async def put(self, path: str, json: Any = None, **kwargs) -> httpx.Response:  # noqa: A002
+    async def put(self, path: str, json: Any = None, **kwargs) -> httpx.Response:
         return await self.request("PUT", path, json, **kwargs)
 
-    async def patch(self, path: str, json: Any = None, **kwargs) -> httpx.Response:  # noqa: A002
+    async def patch(self, path: str, json: Any = None, **kwargs) -> httpx.Response:
         return await self.request("PATCH", path, json, **kwargs)

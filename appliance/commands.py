@@ -7,20 +7,22 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
 import qrcode
 
 from appliance import calculator
+from appliance.client import SignedClient
+from appliance.datalock import exclusive
 from appliance.db import changelog
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store, StoreError, check_integrity, connect
 from appliance.errors import AppError
-from appliance.scoring import MarksError
-from appliance.client import SignedClient
-from appliance.db.store import Store
+from appliance.hosts import forwarded
 from appliance.model.devices import Enrolment, EnrolmentIn
+from appliance.scoring import MarksError
 from appliance.services import Context, enrolment, registration
 from appliance.settings import Settings
 from appliance.simulate import Simulation, SimulationError
@@ -32,7 +34,11 @@ def _fail(message: str, status: int = 2) -> int:
 
 
 def _open(args: argparse.Namespace) -> Store:
-    return Store(args.settings.database_path)
+    from appliance.checkpoints import attach
+
+    store = Store(args.settings.database_path)
+    attach(store, Path(args.settings.data_dir))  # every write from the CLI is checkpointed at close too
+    return store
 
 
 def skate(args: argparse.Namespace) -> int:
@@ -55,6 +61,7 @@ def skate(args: argparse.Namespace) -> int:
     return 0
 
 
+@exclusive("demo")
 async def demo(args: argparse.Namespace) -> int:
     from appliance.demo import load_demo
 
@@ -88,7 +95,8 @@ async def _simulate_in_process(ctx: Context, competition_id: int):
     from appliance.app import create_app
 
     app = create_app(ctx.settings, ctx.store)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as http:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # httpx's ASGI type is narrower than Litestar's
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
         made = await enrolment.create_enrolment(ctx, EnrolmentIn("scrutineer"))
         desk = await SignedClient.enrol(http, made.url)
         return await Simulation(http, desk, competition_id, seed=2026).run()
@@ -119,11 +127,14 @@ async def simulate_against(settings: Settings, store: Store, pace: float) -> Non
             logging.getLogger(__name__).warning("simulated judges stopped: %s", exc)
 
 
+@exclusive("serve")  # held for the server's whole life
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from appliance.app import create_app
+    from appliance.connections import KEEP_ALIVE, guarded
     from appliance.demo import load_demo
+    from appliance.redact import install as redact_logs
 
     settings = args.settings
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -137,6 +148,7 @@ def serve(args: argparse.Namespace) -> int:
     first = asyncio.run(enrolment.first_scrutineer_enrolment(ctx, FIRST_ENROLMENT))
     if first is not None:
         print_enrolment(first, "Nobody owns this box yet. Scan to enrol the scrutineer's device")
+    protocol = guarded(settings)  # raises the open-file limit first: create_app's viewers' cap depends on it
     app = create_app(settings, store)
     if settings.cloud_url:
         syncers: list[asyncio.Task] = []
@@ -164,12 +176,31 @@ def serve(args: argparse.Namespace) -> int:
 
         app.on_startup.append(start_simulation)
         app.on_shutdown.insert(0, stop_simulation)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
-                            timeout_graceful_shutdown=settings.stop_timeout, log_level=settings.log_level,
-                            lifespan="on")
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop", http=protocol, ws="none",
+                            timeout_keep_alive=KEEP_ALIVE, timeout_graceful_shutdown=settings.stop_timeout,
+                            log_level=settings.log_level, lifespan="on", **forwarded(settings))
+    redact_logs()  # after uvicorn.Config set its loggers up: no token or enrolment secret in any log line
     print(f"Floorcraft on {settings.base_url}  (database {settings.database_path})", flush=True)
-    uvicorn.Server(config).run()
+    # uvicorn stops gracefully on SIGTERM, puts back the handler it found and raises the signal again: with this
+    # handler found, a complete graceful stop exits 0 (and a SIGTERM before uvicorn listens exits 0 at once)
+    signal.signal(signal.SIGTERM, _stopped)
+    _graceful(uvicorn.Server, app.state["hub"])(config).run()
     return 0
+
+
+def _stopped(signum: int, frame) -> None:
+    raise SystemExit(0)
+
+
+def _graceful(base: type, hub) -> type:
+    """uvicorn's Server, ending the live streams as the graceful stop begins (not when its timeout cuts them)."""
+
+    class Server(base):
+        async def shutdown(self, sockets=None) -> None:
+            hub.close()  # every open stream sends its last chunk and ends: its connection can close at once
+            await super().shutdown(sockets)
+
+    return Server
 
 
 FIRST_ENROLMENT = dt.timedelta(minutes=15)
@@ -185,7 +216,10 @@ def print_enrolment(made: Enrolment, title: str) -> None:
     print(f"{made.url}\n", flush=True)
 
 
+@exclusive("enrol")
 async def enrol(args: argparse.Namespace) -> int:
+    if args.judge is not None and args.role != "adjudicator":
+        return _fail("enrol: --judge is only for --role adjudicator")
     try:
         store = _open(args)
     except StoreError as exc:
@@ -213,8 +247,9 @@ def cloud(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     print(f"Floorcraft cloud receiver on http://{settings.host}:{settings.port}/cloud/", flush=True)
+    signal.signal(signal.SIGTERM, _stopped)  # a graceful stop exits 0 (see serve)
     uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
-                log_level=settings.log_level, timeout_graceful_shutdown=settings.stop_timeout)
+                log_level=settings.log_level, timeout_graceful_shutdown=settings.stop_timeout, **forwarded(settings))
     return 0
 
 
@@ -222,34 +257,43 @@ def verify(args: argparse.Namespace) -> int:
     path = args.settings.database_path
     if not path.exists():
         return _fail(f"no database at {path}")
+    from appliance.audit import audit
+
     try:
         conn = connect(path, readonly=True)
         check_integrity(conn, path)
-        checked, broken, why = changelog.verify(conn)
-        head = changelog.head(conn)
+        report = audit(conn, Path(args.settings.data_dir))
     except StoreError as exc:
         return _fail(str(exc))
-    if broken is not None:
-        print(f"change log BROKEN at seq {broken}: {why} ({checked} rows before it are intact)")
-        return 1
-    print(f"change log intact: {checked} rows, head seq {head[0]}, hash {head[1]}")
-    return 0
+    for note in report.notes:
+        print(note)
+    for problem in report.problems:
+        print(f"TAMPERED: {problem}" if not problem.startswith("change log BROKEN") else problem)
+    return 1 if report.problems else 0
 
 
 def export_to(args: argparse.Namespace) -> int:
-    from appliance.export import export, public_key_text, box_key
+    from appliance import sealed
+    from appliance.export import NO_BACKUP, box_key, export, public_key_text
 
+    passphrase = None
+    if args.settings.backup_passphrase_file:
+        try:
+            passphrase = sealed.read_passphrase_file(Path(args.settings.backup_passphrase_file))
+        except sealed.SealError as exc:
+            return _fail(f"export: {exc} (FLOORCRAFT_BACKUP_PASSPHRASE_FILE); nothing was written")
     try:
         store = _open(args)
     except StoreError as exc:
         return _fail(str(exc))
     try:
-        folder = export(store, Path(args.settings.data_dir), Path(args.target))
+        folder = export(store, Path(args.settings.data_dir), Path(args.target), passphrase)
     except OSError as exc:
         return _fail(f"export failed ({exc.strerror or exc}); the manifest on the stick says INCOMPLETE", 1)
     finally:
         store.close()
     print(f"exported to {folder} (box key {public_key_text(box_key(Path(args.settings.data_dir)))})")
+    print("backup: sealed with the organiser's passphrase" if passphrase else f"backup: {NO_BACKUP}")
     return 0
 
 
@@ -279,17 +323,46 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
+@exclusive("restore")
 def restore(args: argparse.Namespace) -> int:
+    from appliance import sealed
     from appliance.backups import restore as put_back
 
+    passphrase = None
+    if sealed.is_sealed(Path(args.file)):
+        passphrase = _backup_passphrase(args)
+        if passphrase is None:
+            return 2
     try:
-        kept = put_back(Path(args.file), args.settings.database_path, Path(args.settings.data_dir))
+        kept = put_back(Path(args.file), args.settings.database_path, Path(args.settings.data_dir), passphrase)
     except StoreError as exc:
         return _fail(f"refusing to restore: {exc}")
     except OSError as exc:
         return _fail(f"cannot restore {args.file}: {exc}")
     print(f"restored {args.file}" + (f"; the previous database is kept as {kept}" if kept else ""))
     return 0
+
+
+def _backup_passphrase(args: argparse.Namespace) -> str | None:
+    """The sealed backup's passphrase: --passphrase-file, else asked for in a terminal (None: refused, said why)."""
+    import getpass
+
+    from appliance import sealed
+
+    if args.passphrase_file:
+        try:
+            return sealed.read_passphrase_file(Path(args.passphrase_file))
+        except sealed.SealError as exc:
+            _fail(f"refusing to restore: {exc}")
+            return None
+    if not sys.stdin.isatty():
+        _fail(f"refusing to restore: {args.file} is encrypted; give --passphrase-file FILE (or run in a terminal)")
+        return None
+    try:
+        return getpass.getpass(f"Passphrase of {args.file}: ")
+    except (EOFError, KeyboardInterrupt):
+        _fail("refusing to restore: no passphrase given; nothing was changed")
+        return None
 
 
 class _ProgressBar:
@@ -304,6 +377,7 @@ class _ProgressBar:
         self.stream.flush()
 
 
+@exclusive("import-entries")
 async def import_entries(args: argparse.Namespace) -> int:
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")

@@ -6,11 +6,10 @@ so no multicast ever leaves the machine.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import secrets
-
-import asyncio
 
 import ifaddr
 from zeroconf import IPVersion, ServiceInfo
@@ -30,8 +29,14 @@ def interface_addresses(settings: Settings) -> list[str]:
     """The IPv4 addresses to advertise on: the configured ones, or with "all" every non-loopback one."""
     if tuple(settings.mdns_interfaces) != ("all",):
         return [a for a in settings.mdns_interfaces if _is_ip(a)]
-    found = sorted({ip.ip for adapter in ifaddr.get_adapters() for ip in adapter.ips
-                    if isinstance(ip.ip, str) and not ip.ip.startswith("127.")})
+    found = sorted(
+        {
+            ip.ip
+            for adapter in ifaddr.get_adapters()
+            for ip in adapter.ips
+            if isinstance(ip.ip, str) and not ip.ip.startswith("127.")
+        }
+    )
     return found or ["127.0.0.1"]
 
 
@@ -41,8 +46,10 @@ def service_infos(settings: Settings, competition: str, suffix: str, addresses: 
     label = f"{(competition or settings.mdns_name)[:50].strip()} {suffix}"
     properties = {"version": __version__, "api": "/api", "competition": competition[:100], "path": "/"}
     host = f"floorcraft-{suffix}.local."
-    return [ServiceInfo(kind, f"{label}.{kind}", port=settings.port, properties=properties, server=host,
-                        addresses=packed) for kind in SERVICE_TYPES]
+    return [
+        ServiceInfo(kind, f"{label}.{kind}", port=settings.port, properties=properties, server=host, addresses=packed)
+        for kind in SERVICE_TYPES
+    ]
 
 
 def _is_ip(text: str) -> bool:

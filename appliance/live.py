@@ -21,7 +21,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, cast
 
 from appliance.connections import WARNINGS
@@ -33,7 +33,7 @@ RETRY_AFTER = 30  # seconds a viewer refused for the cap waits before trying the
 KEEPALIVE = 15.0
 FANOUT_INTERVAL = 0.005  # at most one write per viewer per 5 ms: under load, frames of many commits share it
 MAX_HELD = 1 << 20  # bytes held for a slow viewer before it is cut off
-Send = Callable[[dict], Awaitable[None]]
+Send = Callable[[Any], Awaitable[None]]  # an ASGI send: takes a message (a dict)
 
 
 def public_event(kind: str, payload: dict) -> dict | None:
@@ -215,7 +215,7 @@ class Hub:
         return frames
 
 
-def _query(scope: dict) -> dict[str, str]:
+def _query(scope: Mapping[str, Any]) -> dict[str, str]:
     text = scope.get("query_string", b"").decode("latin-1")
     return dict(part.split("=", 1) for part in text.split("&") if "=" in part)
 
@@ -226,7 +226,7 @@ def _number(text: str, digits: int) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
 
 
-def _last_event_id(scope: dict, query: dict[str, str]) -> int | None:
+def _last_event_id(scope: Mapping[str, Any], query: dict[str, str]) -> int | None:
     """The seq to resume after; a malformed Last-Event-ID is ignored (the viewer gets the whole state)."""
     for name, value in scope.get("headers", []):
         if name == b"last-event-id":
@@ -253,7 +253,7 @@ async def _too_many(hub: Hub, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def stream(hub: Hub, scope: dict, receive: Any, send: Send,
+async def stream(hub: Hub, scope: Mapping[str, Any], receive: Any, send: Send,
                  state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]]) -> None:
     """The SSE endpoint as a plain ASGI app: register, replay what was missed, then follow live."""
     query = _query(scope)

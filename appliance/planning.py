@@ -15,6 +15,7 @@ serves every dance. A final is always one heat.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Sequence
@@ -76,7 +77,7 @@ def plan_rounds(entries: int, final_size: int) -> list[PlannedRound]:
 def plan_from_recalls(entries: int, recalls: Sequence[int]) -> list[PlannedRound]:
     """The chair's plan: how many each round recalls, ending with the size of the final."""
     sizes = [entries, *recalls]
-    for before, after in zip(sizes, sizes[1:]):
+    for before, after in itertools.pairwise(sizes):
         if not 1 <= after < before:
             raise PlanError(f"a round of {before} couples cannot recall {after}; recall fewer than dance it")
     if sizes[-1] > 8:
@@ -87,8 +88,13 @@ def plan_from_recalls(entries: int, recalls: Sequence[int]) -> list[PlannedRound
 def _rounds(sizes: list[int]) -> list[PlannedRound]:
     names = round_names(len(sizes))
     return [
-        PlannedRound(i + 1, names[i], "final" if i == len(sizes) - 1 else "recall", size,
-                     sizes[i + 1] if i + 1 < len(sizes) else None)
+        PlannedRound(
+            i + 1,
+            names[i],
+            "final" if i == len(sizes) - 1 else "recall",
+            size,
+            sizes[i + 1] if i + 1 < len(sizes) else None,
+        )
         for i, size in enumerate(sizes)
     ]
 
@@ -103,7 +109,11 @@ def heat_sizes(couples: int, max_per_heat: int) -> list[int]:
 
 
 def draw_heats(
-    couples: Sequence[int], dances: Sequence[str], max_per_heat: int, seed: int, redraw_per_dance: bool = True,
+    couples: Sequence[int],
+    dances: Sequence[str],
+    max_per_heat: int,
+    seed: int,
+    redraw_per_dance: bool = True,
     final: bool = False,
 ) -> dict[str, list[list[int]]]:
     """The heats of every dance of a round: {dance: [[couple, ...] per heat]}, reproducible from `seed`."""
@@ -111,12 +121,12 @@ def draw_heats(
     ordered = sorted(couples)
     heats: dict[str, list[list[int]]] = {}
     for dance in dances:
-        rng = random.Random(f"{seed}:{dance}" if redraw_per_dance else f"{seed}")
+        rng = random.Random(f"{seed}:{dance}" if redraw_per_dance else f"{seed}")  # noqa: S311 - a draw that must repeat  # nosec B311
         drawn = list(ordered)
         rng.shuffle(drawn)
         split, start = [], 0
         for size in sizes:
-            split.append(sorted(drawn[start:start + size]))
+            split.append(sorted(drawn[start : start + size]))
             start += size
         heats[dance] = split
     return heats

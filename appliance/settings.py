@@ -7,6 +7,7 @@ An unknown FLOORCRAFT_ variable (a typo) stops start-up with a message naming it
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,6 +40,12 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     cloud_url: str = ""
     cloud_batch: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 500
     cloud_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=120)] = 10.0
+    max_connections: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: the open-file limit minus a reserve
+    live_max_viewers: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: derived from max_connections
+    header_timeout: Annotated[float, msgspec.Meta(ge=0.5, le=300)] = 10.0
+    body_timeout: Annotated[float, msgspec.Meta(ge=0.5, le=600)] = 60.0
+    backup_passphrase_file: str = ""  # the organiser's passphrase: a backup leaves the box only sealed with it
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For/-Proto uvicorn believes
 
     @property
     def database_path(self) -> Path:
@@ -54,11 +61,28 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         """The URL that QR codes and registration links carry (the box's IP address, not .local)."""
         if self.public_url:
             return self.public_url.rstrip("/")
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        host = "127.0.0.1" if _every_interface(self.host) else self.host
         return f"http://{host}:{self.port}"
 
 
 FIELDS = tuple(f.name for f in msgspec.structs.fields(Settings))
+
+
+def _every_interface(host: str) -> bool:
+    """An empty host or an unspecified address (0.0.0.0, ::): the server listens on every interface."""
+    try:
+        return not host or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def _check_networks(entries) -> None:
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(f"bad value for {PREFIX}TRUSTED_PROXIES: {entry!r} is not an IP address or "
+                                "network (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,8 +96,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if name not in FIELDS:
             known = ", ".join(PREFIX + f.upper() for f in FIELDS)
             raise SettingsError(f"unknown setting {key} (known: {known})")
-        listed = name in ("mdns_interfaces", "allowed_hosts")
+        listed = name in ("mdns_interfaces", "allowed_hosts", "trusted_proxies")
         raw[name] = [part.strip() for part in value.split(",") if part.strip()] if listed else value
+    _check_networks(raw.get("trusted_proxies", []))
     try:
         return msgspec.convert(raw, Settings, strict=False)
     except msgspec.ValidationError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+
 import httpx
 import msgspec
 
@@ -38,7 +39,7 @@ class Simulation:
     def __init__(self, http: httpx.AsyncClient, desk: SignedClient, competition_id: int, seed: int = 1,
                  pace: float = 0.0, noise: float = 3.0):
         self.http, self.desk, self.competition_id = http, desk, competition_id
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - simulated judges repeat with the seed  # nosec B311
         self.pace, self.noise = pace, noise
         self.strength: dict[int, float] = {}
         self.judges: dict[str, SignedClient] = {}
@@ -80,16 +81,19 @@ class Simulation:
 
     async def settle(self) -> None:
         """The chair decides ties at the cut (recalling the larger group) and signs off computed finals."""
+        if self.chair is None:
+            raise SimulationError("enrol the officials before settling the rounds")
+        chair = self.chair
         for event in await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}/events")):
             plan = await _ok(await self.desk.get(f"/api/events/{event['id']}/plan"))
             for rnd in plan["rounds"]:
                 if rnd["state"] == "awaiting_chair":
                     result = await _ok(await self.desk.get(f"/api/rounds/{rnd['id']}/result"))
                     larger = max(len(o) for o in result["cut_options"])
-                    await _ok(await self.chair.post(f"/api/rounds/{rnd['id']}/decision", {"recall": larger}))
+                    await _ok(await chair.post(f"/api/rounds/{rnd['id']}/decision", {"recall": larger}))
                     self.summary.ties_decided += 1
                 elif rnd["kind"] == "final" and rnd["state"] == "computed":
-                    await _ok(await self.chair.post(f"/api/rounds/{rnd['id']}/sign-off"))
+                    await _ok(await chair.post(f"/api/rounds/{rnd['id']}/sign-off"))
                     self.summary.finals_signed += 1
 
     async def run_floors(self, floors: list[int]) -> None:

@@ -58,7 +58,7 @@ def endpoint_of(settings: Settings) -> str:
 
 def batch_body(rows: list, box: str) -> bytes:
     names = ("seq", "kind", "entity", "payload", "at", "prev_hash", "hash")
-    return json.dumps({"box": box, "rows": [dict(zip(names, tuple(r))) for r in rows]},
+    return json.dumps({"box": box, "rows": [dict(zip(names, tuple(r), strict=True)) for r in rows]},
                       separators=(",", ":")).encode()
 
 
@@ -107,7 +107,7 @@ class Syncer:
             error = f"HTTP {response.status_code}: {response.text[:200]}"
         await self._record(None, error)
         self.attempt += 1
-        return wait if wait is not None else random.uniform(0, min(CAP, BASE * 2 ** self.attempt))
+        return wait if wait is not None else random.uniform(0, min(CAP, BASE * 2 ** self.attempt))  # noqa: S311 - jitter  # nosec B311
 
     async def run(self) -> None:
         async with httpx.AsyncClient(timeout=self.settings.cloud_timeout) as http:

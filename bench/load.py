@@ -46,11 +46,18 @@ def free_port() -> int:
 
 
 def start_server(data: Path, port: int) -> subprocess.Popen:
-    env = {"PATH": os.environ.get("PATH", ""), "FLOORCRAFT_DATA_DIR": str(data), "FLOORCRAFT_PORT": str(port),
-           "FLOORCRAFT_MDNS": "false", "FLOORCRAFT_LOG_LEVEL": "warning", "FLOORCRAFT_STOP_TIMEOUT": "2"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "FLOORCRAFT_DATA_DIR": str(data),
+        "FLOORCRAFT_PORT": str(port),
+        "FLOORCRAFT_MDNS": "false",
+        "FLOORCRAFT_LOG_LEVEL": "warning",
+        "FLOORCRAFT_STOP_TIMEOUT": "2",
+    }
     log = open(data / "server.log", "wb")  # noqa: SIM115 - the child keeps it
-    proc = subprocess.Popen([sys.executable, "-m", "appliance", "serve"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "appliance", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -71,27 +78,50 @@ async def ok(response: httpx.Response, status: int = 200) -> dict:
 async def setup(http: httpx.AsyncClient, data: Path, floors: int, judges: int, rounds: int):
     url = re.findall(r"http://\S+/join#\S+", (data / "server.log").read_text())[-1]
     desk = await SignedClient.enrol(http, url)
-    comp = await ok(await desk.post("/api/competitions/", {
-        "name": "Load Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall",
-        "floors": [f"Floor {f + 1}" for f in range(floors)]}), 201)
+    comp = await ok(
+        await desk.post(
+            "/api/competitions/",
+            {
+                "name": "Load Cup",
+                "starts_on": "2026-12-05",
+                "ends_on": "2026-12-05",
+                "venue": "Hall",
+                "floors": [f"Floor {f + 1}" for f in range(floors)],
+            },
+        ),
+        201,
+    )
     for letter in LETTERS[: floors * judges]:
-        await ok(await desk.post(f"/api/competitions/{comp['id']}/adjudicators", {"name": f"Judge {letter}",
-                                                                                  "letter": letter}), 201)
+        await ok(
+            await desk.post(
+                f"/api/competitions/{comp['id']}/adjudicators", {"name": f"Judge {letter}", "letter": letter}
+            ),
+            201,
+        )
     link = await ok(await desk.post(f"/api/competitions/{comp['id']}/registration-links", {"role": "couple"}), 201)
     plan: dict[int, list[int]] = {}
     for f in range(floors):
-        panel = LETTERS[f * judges:(f + 1) * judges]
+        panel = LETTERS[f * judges : (f + 1) * judges]
         events = []
         for r in range(rounds):
-            event = await ok(await desk.post(f"/api/competitions/{comp['id']}/events", {
-                "name": f"F{f + 1} R{r + 1}", "style": "standard", "dances": ["W"],
-                "floor": f"Floor {f + 1}"}), 201)
+            event = await ok(
+                await desk.post(
+                    f"/api/competitions/{comp['id']}/events",
+                    {"name": f"F{f + 1} R{r + 1}", "style": "standard", "dances": ["W"], "floor": f"Floor {f + 1}"},
+                ),
+                201,
+            )
             await ok(await desk.put(f"/api/events/{event['id']}/panel", {"letters": panel}))
             events.append(event["id"])
         for c in range(6):
             for chunk in range(0, len(events), 20):  # a registration names at most 20 events
-                await ok(await http.post(f"/api/register/{link['token']}/couple", json={
-                    "leader": f"L{f}-{c}", "follower": f"F{f}-{c}", "events": events[chunk:chunk + 20]}), 201)
+                await ok(
+                    await http.post(
+                        f"/api/register/{link['token']}/couple",
+                        json={"leader": f"L{f}-{c}", "follower": f"F{f}-{c}", "events": events[chunk : chunk + 20]},
+                    ),
+                    201,
+                )
         plan[f] = events
     await ok(await desk.post(f"/api/competitions/{comp['id']}/close-registration", {"seed": 1}))
     round_ids: dict[int, list[tuple[int, list[int]]]] = {}
@@ -103,9 +133,13 @@ async def setup(http: httpx.AsyncClient, data: Path, floors: int, judges: int, r
     tablets: dict[int, list[SignedClient]] = {}
     for f in range(floors):
         tablets[f] = []
-        for letter in LETTERS[f * judges:(f + 1) * judges]:
-            made = await ok(await desk.post("/api/enrolments", {"role": "adjudicator", "competition_id": comp["id"],
-                                                                "judge": letter}), 201)
+        for letter in LETTERS[f * judges : (f + 1) * judges]:
+            made = await ok(
+                await desk.post(
+                    "/api/enrolments", {"role": "adjudicator", "competition_id": comp["id"], "judge": letter}
+                ),
+                201,
+            )
             tablets[f].append(await SignedClient.enrol(http, made["url"]))
     return round_ids, tablets
 
@@ -123,8 +157,11 @@ class RawTablet:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         headers = self.tablet.sign("POST", path, body)
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        self.writer.write(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                          f"Content-Length: {len(body)}\r\n{head}\r\n".encode() + body)
+        self.writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n{head}\r\n".encode()
+            + body
+        )
         status_line = await self.reader.readline()
         length = 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
@@ -135,7 +172,7 @@ class RawTablet:
 
 async def judge(tablet: RawTablet, index: int, rounds: list[tuple[int, list[int]]], acks: dict) -> None:
     for round_id, bibs in rounds:
-        order = bibs[index % len(bibs):] + bibs[: index % len(bibs)]
+        order = bibs[index % len(bibs) :] + bibs[: index % len(bibs)]
         body = json.dumps({"places": {str(b): i + 1 for i, b in enumerate(order)}}).encode()
         status, text = await tablet.post(f"/api/rounds/{round_id}/sheets/W", body)
         stamp = time.monotonic_ns()
@@ -144,7 +181,7 @@ async def judge(tablet: RawTablet, index: int, rounds: list[tuple[int, list[int]
         acks[round_id] = max(acks.get(round_id, 0), stamp)
 
 
-VIEWER = r'''
+VIEWER = r"""
 import asyncio, json, re, sys, time
 port, count, expect, limit = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 seen = {}
@@ -189,7 +226,7 @@ async def main():
         await asyncio.sleep(0.05)
     print(json.dumps({str(k): v for k, v in seen.items()}), flush=True)
 asyncio.run(main())
-'''
+"""
 
 
 def server_cpu(pid: int) -> float:
@@ -210,23 +247,34 @@ async def one_run(floors: int, judges: int, rounds: int, viewers: int) -> dict:
         data, port = Path(tmp), free_port()
         server = start_server(data, port)
         try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30,
-                                         limits=httpx.Limits(max_connections=200)) as http:
+            async with httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{port}", timeout=30, limits=httpx.Limits(max_connections=200)
+            ) as http:
                 round_ids, tablets = await setup(http, data, floors, judges, rounds)
                 expect = floors * rounds
                 viewer = None
                 if viewers:
-                    viewer = subprocess.Popen([sys.executable, "-c", VIEWER, str(port), str(viewers), str(expect),
-                                               "120"], stdout=subprocess.PIPE, text=True)
+                    viewer = subprocess.Popen(
+                        [sys.executable, "-c", VIEWER, str(port), str(viewers), str(expect), "120"],
+                        stdout=subprocess.PIPE,
+                        text=True,
+                    )
                     ready = viewer.stdout.readline().split()
                     if not ready or int(ready[1]) < viewers:
                         raise SystemExit(f"viewers did not connect: {ready}")
                 acks: dict[int, int] = {}
                 cpu0 = server_cpu(server.pid)
                 start = time.monotonic()
-                await asyncio.wait_for(asyncio.gather(*(
-                    judge(RawTablet(t, port), i, round_ids[f], acks)
-                    for f in range(floors) for i, t in enumerate(tablets[f]))), timeout=240)
+                await asyncio.wait_for(
+                    asyncio.gather(
+                        *(
+                            judge(RawTablet(t, port), i, round_ids[f], acks)
+                            for f in range(floors)
+                            for i, t in enumerate(tablets[f])
+                        )
+                    ),
+                    timeout=240,
+                )
                 elapsed = time.monotonic() - start
                 cpu = (server_cpu(server.pid) - cpu0) / elapsed * 100
                 seen = {}
@@ -244,8 +292,16 @@ async def one_run(floors: int, judges: int, rounds: int, viewers: int) -> dict:
     latencies = sorted((seen[str(rid)][1] - acks[rid]) / 1e6 for rid in acks if str(rid) in seen)
     complete = sum(1 for rid in acks if str(rid) in seen and seen[str(rid)][0] == viewers)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan")
-    return {"sheets_rps": sheets / elapsed, "cpu": cpu, "p50": statistics.median(latencies) if latencies else float("nan"),
-            "p99": p99, "rss": rss, "rounds": len(acks), "complete": complete}
+    p50 = statistics.median(latencies) if latencies else float("nan")
+    return {
+        "sheets_rps": sheets / elapsed,
+        "cpu": cpu,
+        "p50": p50,
+        "p99": p99,
+        "rss": rss,
+        "rounds": len(acks),
+        "complete": complete,
+    }
 
 
 def main() -> None:
@@ -260,15 +316,27 @@ def main() -> None:
     for v in (int(x) for x in args.viewers.split(",")):
         r = asyncio.run(one_run(args.floors, args.judges, args.rounds, v))
         rps.append(r["sheets_rps"])
-        latency = (f"; last sheet -> result at every viewer p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms "
-                   f"({r['complete']}/{r['rounds']} rounds reached all viewers)") if v else ""
-        print(f"{args.floors} floors x {args.judges} judges x {args.rounds} rounds, {v} viewers: "
-              f"{r['sheets_rps']:.0f} durable sheets/s{latency}; server peak RSS {r['rss']:.0f} MB, "
-              f"server CPU {r['cpu']:.0f} % of a core", flush=True)
+        latency = (
+            (
+                f"; last sheet -> result at every viewer p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms "
+                f"({r['complete']}/{r['rounds']} rounds reached all viewers)"
+            )
+            if v
+            else ""
+        )
+        print(
+            f"{args.floors} floors x {args.judges} judges x {args.rounds} rounds, {v} viewers: "
+            f"{r['sheets_rps']:.0f} durable sheets/s{latency}; server peak RSS {r['rss']:.0f} MB, "
+            f"server CPU {r['cpu']:.0f} % of a core",
+            flush=True,
+        )
         result[f"v{v}_sheets_rps"] = f"{r['sheets_rps']:.0f}"
         if v:
-            result |= {f"v{v}_all_p50_ms": f"{r['p50']:.1f}", f"v{v}_all_p99_ms": f"{r['p99']:.1f}",
-                       f"v{v}_rss_mb": f"{r['rss']:.0f}"}
+            result |= {
+                f"v{v}_all_p50_ms": f"{r['p50']:.1f}",
+                f"v{v}_all_p99_ms": f"{r['p99']:.1f}",
+                f"v{v}_rss_mb": f"{r['rss']:.0f}",
+            }
     result["sheets_rps"] = f"{max(rps):.0f}"  # the box's durable throughput: without viewers when measured
     print("RESULT product " + " ".join(f"{k}={v}" for k, v in result.items()))
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the project and to the shared test data."""
+"""Shared fixtures: paths to the project and to its test data (tests/data, nothing outside the repository)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-if not SHARED.is_dir():  # CI lays shared/ beside the clone; a developer may point elsewhere
-    SHARED = Path("/work/shared")
+DATA = ROOT / "tests" / "data"  # copied into the repository, with its sources: tests/data/README.md
 
 
 def public_cases() -> list[dict]:
-    return json.loads((SHARED / "testdata" / "skating" / "public.json").read_text())
+    return json.loads((DATA / "skating" / "public.json").read_text())
 
 
 @pytest.fixture
@@ -107,7 +105,7 @@ class _Signing:
     def __init__(self, device):
         self.device = device
 
-    async def request(self, method, path, json=None, content=None, headers=None):  # noqa: A002
+    async def request(self, method, path, json=None, content=None, headers=None):
         return await self.device.request(method, path, json, content=content, headers=headers)
 
     async def get(self, path):

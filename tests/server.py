@@ -62,9 +62,11 @@ class Server:
         return re.findall(r"http://\S+/join#\S+", self.log_path.read_text())[-1]
 
     def terminate(self, timeout: float = 15) -> int:
+        """SIGTERM: a graceful stop, which must end with exit status 0 (not death by the signal)."""
         self.proc.send_signal(signal.SIGTERM)
         code = self.proc.wait(timeout)
         self._close_log()
+        assert code == 0, f"SIGTERM ended the server with exit status {code}: {self.log_path.read_text()[-1500:]}"
         return code
 
     def kill(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import pytest
@@ -18,7 +19,7 @@ from appliance.planning import PlanError, draw_heats, heat_sizes, plan_from_reca
 def test_the_documented_policy(entries, final, sizes):
     plan = plan_rounds(entries, final)
     assert [r.couples for r in plan] == sizes
-    assert [r.recall for r in plan] == sizes[1:] + [None]
+    assert [r.recall for r in plan] == [*sizes[1:], None]
     assert plan[-1].kind == "final" and all(r.kind == "recall" for r in plan[:-1])
 
 
@@ -34,7 +35,7 @@ def test_round_names_end_in_semi_final_and_final():
 def test_every_plan_recalls_about_half_and_ends_in_a_final_that_fits(entries, final):
     plan = plan_rounds(entries, final)
     assert plan[0].couples == entries and plan[-1].couples <= final
-    for before, after in zip(plan, plan[1:]):
+    for before, after in itertools.pairwise(plan):
         assert before.recall == after.couples < before.couples
         assert after.couples >= before.couples / 3  # never more than about two thirds out at once
     if len(plan) >= 2:

@@ -21,7 +21,8 @@ from appliance.model.marks import (
     SheetIn,
     SheetReceipt,
 )
-from appliance.services import Context, judging, marking, results
+from appliance.scope import OWN
+from appliance.services import Context, chair_pin, judging, marking, results
 
 Dance = Annotated[str, PathParameter(min_length=1, max_length=12)]
 Letter = Annotated[str, PathParameter(pattern=r"^[A-Z]{1,2}$")]
@@ -31,7 +32,8 @@ class MarksController(Controller):
     path = "/api"
     tags = ["judging"]
 
-    @get("/judge/tasks", summary="The adjudicator's tablet: what to mark now", opt={"roles": ("adjudicator",)})
+    @get("/judge/tasks", summary="The adjudicator's tablet: what to mark now",
+         opt={"roles": ("adjudicator",), "scope": OWN})
     async def tasks(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> JudgeTasks:
         return await judging.judge_tasks(ctx, principal)
 
@@ -54,11 +56,11 @@ class MarksController(Controller):
                       dance: Dance, judge: Letter, data: JSONBody[CorrectionIn]) -> SheetReceipt:
         return await marking.correct_sheet(ctx, principal, round_id, dance, judge, data.sheet, data.pin)
 
-    @put("/competitions/{competition_id:int}/chair-pin", status_code=204, summary="The chair sets their PIN",
-         opt={"roles": CHAIR})
+    @put("/competitions/{competition_id:int}/chair-pin", status_code=204,
+         summary="The chair sets their PIN (6 to 32 digits)", opt={"roles": CHAIR})
     async def chair_pin(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
                         competition_id: Id, data: JSONBody[PinIn]) -> None:
-        await marking.set_chair_pin(ctx, competition_id, data.pin)
+        await chair_pin.set_pin(ctx, competition_id, data.pin)
 
     @get("/competitions/{competition_id:int}/progress", summary="Who has sent what; each device's last contact",
          opt={"roles": OFFICIALS})

@@ -17,6 +17,7 @@ from appliance.model.competition import (
 )
 from appliance.api import Id
 from appliance.auth import DESK, OFFICIALS, READERS, Principal
+from appliance.scope import OWN
 from appliance.services import Context, setup
 
 
@@ -28,9 +29,10 @@ class CompetitionController(Controller):
     async def create(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], data: JSONBody[CompetitionIn]) -> Competition:
         return await setup.create_competition(ctx, data)
 
-    @get("/", summary="List competitions", opt={"roles": READERS})
+    @get("/", summary="List competitions (a device enrolled for one competition sees only it)",
+         opt={"roles": READERS, "scope": OWN})
     async def list_all(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> list[Competition]:
-        return await setup.list_competitions(ctx)
+        return await setup.list_competitions(ctx, principal.competition_id)
 
     @get("/{competition_id:int}", summary="One competition", opt={"roles": READERS})
     async def get_one(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id) -> Competition:

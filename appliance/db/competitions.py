@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from appliance.db import inserted_id
 from appliance.model.competition import Adjudicator, Competition, CompetitionIn, Event, EventIn, Floor
 
 
@@ -13,7 +14,7 @@ def insert_competition(conn: sqlite3.Connection, data: CompetitionIn) -> int:
         "INSERT INTO competitions (name, starts_on, ends_on, venue, first_bib) VALUES (?, ?, ?, ?, ?)",
         (data.name, data.starts_on.isoformat(), data.ends_on.isoformat(), data.venue, data.first_bib),
     )
-    cid = cur.lastrowid
+    cid = inserted_id(cur)
     conn.executemany(
         "INSERT INTO floors (competition_id, name, position) VALUES (?, ?, ?)",
         [(cid, name, i) for i, name in enumerate(data.floors)],
@@ -64,7 +65,7 @@ def insert_event(conn: sqlite3.Connection, competition_id: int, floor_id: int, d
         (competition_id, data.name, data.style, json.dumps(data.dances), data.age_group, data.level, floor_id,
          data.max_per_heat, data.final_size, int(data.redraw_per_dance), position),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 _EVENT_SELECT = """
@@ -100,7 +101,7 @@ def used_letters(conn: sqlite3.Connection, competition_id: int) -> set[str]:
 def insert_adjudicator(conn: sqlite3.Connection, competition_id: int, letter: str, name: str, country: str) -> int:
     cur = conn.execute("INSERT INTO adjudicators (competition_id, letter, name, country) VALUES (?, ?, ?, ?)",
                        (competition_id, letter, name, country))
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def _adjudicator(row: sqlite3.Row) -> Adjudicator:

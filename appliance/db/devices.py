@@ -8,7 +8,8 @@ import sqlite3
 def insert_enrolment(conn: sqlite3.Connection, enrolment_id: str, role: str, competition_id: int | None,
                      adjudicator_id: int | None, secret: bytes, expires_at: str) -> None:
     conn.execute(
-        "INSERT INTO enrolments (id, role, competition_id, adjudicator_id, secret, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO enrolments (id, role, competition_id, adjudicator_id, secret, expires_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (enrolment_id, role, competition_id, adjudicator_id, secret, expires_at),
     )
 

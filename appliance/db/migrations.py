@@ -224,6 +224,22 @@ def m007_sync(db: sqlite_utils.Database) -> None:
     )""")
 
 
+@migrations()
+def m008_pin_attempts(db: sqlite_utils.Database) -> None:
+    """Wrong chair's PINs in a row and the lockout, keyed "device:<id>" or "competition:<id>" (issue #9 point 6)."""
+    db.execute("""CREATE TABLE pin_attempts (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    )""")
+
+
+@migrations()
+def m009_entries_by_couple(db: sqlite_utils.Database) -> None:
+    """A couple's entries by index: closing registration with 20,000 couples took minutes (issue #9 point 3)."""
+    db.execute("CREATE INDEX IF NOT EXISTS entries_by_couple ON entries (couple_id)")
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the pending migrations; returns their names (none the second time)."""
     db = sqlite_utils.Database(conn)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
+from appliance.db import inserted_id
 from appliance.model.registration import Couple, CoupleIn, Entry
 
 
@@ -37,7 +39,7 @@ def insert_couple(conn: sqlite3.Connection, competition_id: int, data: CoupleIn)
         "INSERT INTO couples (competition_id, leader, follower, club, country, identity) VALUES (?, ?, ?, ?, ?, ?)",
         (competition_id, data.leader, data.follower, data.club, data.country, identity(data.leader, data.follower)),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def update_couple(conn: sqlite3.Connection, couple_id: int, leader: str, follower: str, club: str,
@@ -62,6 +64,19 @@ def couple_identity_owner(conn: sqlite3.Connection, competition_id: int, ident: 
     return row[0] if row else None
 
 
+def couple_identities(conn: sqlite3.Connection, competition_id: int) -> dict[str, int]:
+    """identity -> couple id of every couple of the competition (one query, for checking a whole CSV file)."""
+    rows = conn.execute("SELECT identity, id FROM couples WHERE competition_id = ?", (competition_id,))
+    return {r[0]: r[1] for r in rows}
+
+
+def entered_pairs(conn: sqlite3.Connection, competition_id: int) -> set[tuple[int, int]]:
+    """(couple id, event id) of every entry of the competition, scratched ones too (an entry is never made twice)."""
+    rows = conn.execute("SELECT couple_id, event_id FROM entries "
+                        "WHERE event_id IN (SELECT id FROM events WHERE competition_id = ?)", (competition_id,))
+    return {(r[0], r[1]) for r in rows}
+
+
 def entry_exists(conn: sqlite3.Connection, event_id: int, couple_id: int) -> bool:
     return conn.execute("SELECT 1 FROM entries WHERE event_id = ? AND couple_id = ?",
                         (event_id, couple_id)).fetchone() is not None
@@ -70,7 +85,7 @@ def entry_exists(conn: sqlite3.Connection, event_id: int, couple_id: int) -> boo
 def insert_entry(conn: sqlite3.Connection, event_id: int, couple_id: int, late: bool) -> int:
     cur = conn.execute("INSERT INTO entries (event_id, couple_id, late) VALUES (?, ?, ?)",
                        (event_id, couple_id, int(late)))
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 _ENTRY_SELECT = """
@@ -129,5 +144,5 @@ def set_bib(conn: sqlite3.Connection, couple_id: int, bib: int) -> None:
 def bibs(conn: sqlite3.Connection, couple_ids: list[int]) -> dict[int, int]:
     if not couple_ids:
         return {}
-    marks = ",".join("?" * len(couple_ids))
-    return {r[0]: r[1] for r in conn.execute(f"SELECT id, bib FROM couples WHERE id IN ({marks})", couple_ids)}  # noqa: S608
+    query = "SELECT id, bib FROM couples WHERE id IN (SELECT value FROM json_each(?))"
+    return {r[0]: r[1] for r in conn.execute(query, (json.dumps(couple_ids),))}

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,7 +27,7 @@ class StoreError(RuntimeError):
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -76,6 +76,7 @@ class Store:
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._pending: list = []
+        self._drains: set[asyncio.Task] = set()  # running group commits, referenced so none is collected mid-way
         self._after_commit: list[Callable[[list[sqlite3.Row]], None]] = []
         self._before_close: list[Callable[[sqlite3.Connection], None]] = []
         self.checkpointer = None  # appliance/checkpoints.py attaches one to the server's and the CLI's store
@@ -158,18 +159,20 @@ class Store:
         future = loop.create_future()
         self._pending.append((fn, future))
         if not self._lock.locked():
-            loop.create_task(self._drain(loop))
+            drain = loop.create_task(self._drain(loop, self._lock))
+            self._drains.add(drain)
+            drain.add_done_callback(self._drains.discard)
         return await future
 
-    async def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
-        async with self._lock:
+    async def _drain(self, loop: asyncio.AbstractEventLoop, lock: asyncio.Lock) -> None:
+        async with lock:
             while self._pending:
                 batch, self._pending = self._pending[:GROUP_LIMIT], self._pending[GROUP_LIMIT:]
                 try:
                     outcomes = await loop.run_in_executor(self._write_pool, self._write_group, [f for f, _ in batch])
                 except BaseException as exc:  # the commit itself failed: nothing of the group was written
                     outcomes = [(False, exc)] * len(batch)
-                for (_, future), (ok, value) in zip(batch, outcomes):
+                for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
                     if future.done():
                         continue
                     if ok:

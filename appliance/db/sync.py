@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 
@@ -55,6 +56,6 @@ def cloud_boxes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 
 def cloud_rows(conn: sqlite3.Connection, box: str, kinds: tuple[str, ...]) -> list[sqlite3.Row]:
-    marks = ",".join("?" * len(kinds))
-    return conn.execute(f"SELECT seq, kind, entity, payload FROM cloud_log WHERE box = ? AND kind IN ({marks}) "  # noqa: S608
-                        "ORDER BY seq", (box, *kinds)).fetchall()
+    return conn.execute("SELECT seq, kind, entity, payload FROM cloud_log "
+                        "WHERE box = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                        (box, json.dumps(kinds))).fetchall()

@@ -46,8 +46,11 @@ def column_label(k: int) -> str:
 
 def _couples(names: tuple[Any, ...]) -> str:
     listed = sorted(names, key=natural_key)
-    return "couple " + ", ".join(str(c) for c in listed) if len(listed) == 1 else "couples " + ", ".join(
-        str(c) for c in listed)
+    return (
+        "couple " + ", ".join(str(c) for c in listed)
+        if len(listed) == 1
+        else "couples " + ", ".join(str(c) for c in listed)
+    )
 
 
 def reason(d: Decision, judges: int = 0) -> str:
@@ -61,32 +64,46 @@ def reason(d: Decision, judges: int = 0) -> str:
     if d.rule == 5:
         return f"{here}: Rule 5, placed {column_label(d.column)} by {d.mine} of {judges} judges, a majority"
     if d.rule == 8:
-        return (f"{here}: Rule 8, no majority for {column_label(d.place2 // 2)}, so the next places were added: "
-                f"{d.mine} of {judges} judges placed it {column_label(d.column)}")
+        return (
+            f"{here}: Rule 8, no majority for {column_label(d.place2 // 2)}, so the next places were added: "
+            f"{d.mine} of {judges} judges placed it {column_label(d.column)}"
+        )
     if d.rule in (6, 7) and d.majority_column > d.place2 // 2:
         head += f" (no majority for {column_label(d.place2 // 2)}: Rule 8 read on to {column_label(d.majority_column)})"
     if d.rule == 6:
-        return (f"{head}: Rule 6, a larger majority for {column_label(d.column)}: "
-                f"{d.mine} judges against {d.theirs} for {against}")
+        return (
+            f"{head}: Rule 6, a larger majority for {column_label(d.column)}: "
+            f"{d.mine} judges against {d.theirs} for {against}"
+        )
     if d.rule == 7:
         if d.measure == "sum":
-            return (f"{head}: Rule 7, the same majority for {column_label(d.column)} as {against}, "
-                    f"and a sum of those marks of {d.mine} against {d.theirs}")
-        return (f"{head}: Rule 7, level with {against} until then, {d.mine} judges against {d.theirs} "
-                f"placed it {column_label(d.column)}")
+            return (
+                f"{head}: Rule 7, the same majority for {column_label(d.column)} as {against}, "
+                f"and a sum of those marks of {d.mine} against {d.theirs}"
+            )
+        return (
+            f"{head}: Rule 7, level with {against} until then, {d.mine} judges against {d.theirs} "
+            f"placed it {column_label(d.column)}"
+        )
     if d.rule == 9:
         return f"{head}: Rule 9, a total of {number(d.mine)} dance places against {number(d.theirs)} for {against}"
     if d.rule == 10:
         better = f"placed {ordinal(d.column)} or better"
         if d.measure == "count":
             return f"{head}: Rule 10, {better} in {plural(d.mine, 'dance')} against {d.theirs} for {against}"
-        return (f"{head}: Rule 10, {better} in as many dances as {against}, "
-                f"and those places add up to {number(d.mine)} against {number(d.theirs)}")
+        return (
+            f"{head}: Rule 10, {better} in as many dances as {against}, "
+            f"and those places add up to {number(d.mine)} against {number(d.theirs)}"
+        )
     if d.measure == "count":
-        return (f"{head}: Rule 11, all marks of the tied couples pooled: {d.mine} marks of {ordinal(d.column)} "
-                f"or better against {d.theirs} for {against}")
-    return (f"{head}: Rule 11, all marks pooled, as many marks of {ordinal(d.column)} or better as {against}, "
-            f"adding up to {d.mine} against {d.theirs}")
+        return (
+            f"{head}: Rule 11, all marks of the tied couples pooled: {d.mine} marks of {ordinal(d.column)} "
+            f"or better against {d.theirs} for {against}"
+        )
+    return (
+        f"{head}: Rule 11, all marks pooled, as many marks of {ordinal(d.column)} or better as {against}, "
+        f"adding up to {d.mine} against {d.theirs}"
+    )
 
 
 def reasons(result: FinalResult) -> dict[Any, str]:
@@ -102,7 +119,7 @@ def _cell(col: Columns, k: int) -> str:
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda cells: "  ".join(c.rjust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    line = lambda cells: "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
     return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
@@ -125,14 +142,18 @@ def final_report(result: FinalResult) -> str:
     """The scrutineer's report of a final: every dance's table, the totals, Rules 10-11 working, and the reasons."""
     lines: list[str] = []
     for dance, placing in result.dances.items():
-        lines += dance_table(dance, placing, result.judges) + [""]
+        lines += [*dance_table(dance, placing, result.judges), ""]
     couples = sorted(result.places2, key=natural_key)
     if len(result.dances) > 1:
         header = ["Couple", *result.dances, "Total", "Place", "Rule"]
         rows = [
-            [str(c), *(str(number(p.places[c])) for p in result.dances.values()),
-             str(number(Fraction(result.totals2[c], 2))), str(number(result.places[c])),
-             f"R{result.decisions[c].rule}"]
+            [
+                str(c),
+                *(str(number(p.places[c])) for p in result.dances.values()),
+                str(number(Fraction(result.totals2[c], 2))),
+                str(number(result.places[c])),
+                f"R{result.decisions[c].rule}",
+            ]
             for c in couples
         ]
         lines += ["Result over all dances (Rule 9: total of dance places)", *_table(header, rows), ""]
@@ -158,8 +179,9 @@ def _rule11_lines(result: FinalResult) -> list[str]:
     lines = []
     for step in result.rule11:
         n = len(next(iter(step.columns.values())).counts)
-        lines.append(f"Rule 11 for {ordinal(step.place)} place: {step.marks} pooled marks each, "
-                     f"majority {step.majority}")
+        lines.append(
+            f"Rule 11 for {ordinal(step.place)} place: {step.marks} pooled marks each, majority {step.majority}"
+        )
         header = ["Couple", *(f"1-{k}" for k in range(step.place, n + 1))]
         rows = [[str(c), *(_cell(col, k) for k in range(step.place, n + 1))] for c, col in step.columns.items()]
         lines += ["  " + row for row in _table(header, rows)]
@@ -172,12 +194,17 @@ def recall_report(result: RecallResult, judges: int, dances: int) -> str:
     header = ["Couple", "Crosses", "Recalled"]
     recalled = set(result.recalled or ())
     rows = [[str(c), str(result.totals[c]), "yes" if c in recalled else ""] for c in result.ranking]
-    lines = [f"Recall round (Rule 1): {plural(judges, 'judge')}, {plural(dances, 'dance')}, "
-             f"{plural(result.requested, 'couple')} asked for",
-             *_table(header, rows), ""]
+    lines = [
+        f"Recall round (Rule 1): {plural(judges, 'judge')}, {plural(dances, 'dance')}, "
+        f"{plural(result.requested, 'couple')} asked for",
+        *_table(header, rows),
+        "",
+    ]
     if result.tie_at_cut:
-        lines.append(f"Tie at the cut: the {ordinal(result.requested)} place falls inside a group of equal "
-                     "totals. The chair of judges chooses:")
+        lines.append(
+            f"Tie at the cut: the {ordinal(result.requested)} place falls inside a group of equal "
+            "totals. The chair of judges chooses:"
+        )
         for option in result.cut_options:
             lines.append(f"  recall {len(option)}: {', '.join(str(c) for c in option)}")
     else:

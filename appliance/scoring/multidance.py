@@ -179,6 +179,11 @@ def place_final(
             breaker.rule10(group, place)
     places2 = {c: breaker.decisions[c].place2 for c in couples}
     return FinalResult(
-        tuple(judges), placings, totals2, places2, breaker.decisions,
-        tuple(breaker.rule10_steps), tuple(breaker.rule11_steps),
+        tuple(judges),
+        placings,
+        totals2,
+        places2,
+        breaker.decisions,
+        tuple(breaker.rule10_steps),
+        tuple(breaker.rule11_steps),
     )

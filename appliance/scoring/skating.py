@@ -118,7 +118,7 @@ def rank_by_columns(
 
 def first_difference(a: tuple[int, ...], b: tuple[int, ...], first_column: int) -> tuple[int, str, int, int]:
     """Where two column keys part: (column, "count" or "sum", value of a, value of b)."""
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
         if x != y:
             column = first_column + i // 2
             if i % 2 == 0:
@@ -149,8 +149,14 @@ def runs_decisions(
             for c in couples:
                 others = tuple(o for o in couples if o != c)
                 decisions.append(
-                    Decision(c, place2, 7 if rule_for_count == 6 else rule_for_count, len(key) // 2 + first_column - 1,
-                             "identical", shared_with=others)
+                    Decision(
+                        c,
+                        place2,
+                        7 if rule_for_count == 6 else rule_for_count,
+                        len(key) // 2 + first_column - 1,
+                        "identical",
+                        shared_with=others,
+                    )
                 )
             continue
         j = i + 1 if i + 1 < len(runs) else i - 1
@@ -180,8 +186,9 @@ def place_dance(marks: Mapping[Any, Sequence[int]]) -> DancePlacing:
         if len(reached) == 1:
             c = reached[0]
             rule = 5 if column <= place else 8
-            decisions[c] = Decision(c, 2 * place, rule, column, "majority", columns[c].counts[column - 1], majority,
-                                    majority_column=column)
+            decisions[c] = Decision(
+                c, 2 * place, rule, column, "majority", columns[c].counts[column - 1], majority, majority_column=column
+            )
         else:
             runs = rank_by_columns(reached, columns, column)
             for d in runs_decisions(runs, place, column, 6):

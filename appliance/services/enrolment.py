@@ -91,7 +91,7 @@ async def enrol(ctx: Context, data: EnrolRequest) -> EnrolAnswer:
         key = crypto.device_key(private, data.public_key, secret)
         db.insert_device(conn, data.device_id, row["role"], row["competition_id"], row["adjudicator_id"], key,
                          ctx.store.clock())
-        device = db.get_device(conn, data.device_id)
+        device = lookups.device_row(conn, data.device_id)
         ctx.log(conn, "device.enrolled", f"device/{data.device_id}",
                 {"role": row["role"], "competition_id": row["competition_id"], "judge": device["letter"]})
         proof = crypto.box_proof(secret, row["id"], data.device_id, box_public)
@@ -118,6 +118,6 @@ async def revoke(ctx: Context, device_id: str) -> Device:
         if not db.revoke(conn, device_id):
             raise Conflict("the device is revoked already", "device_id")
         ctx.log(conn, "device.revoked", f"device/{device_id}", {})
-        return _device(db.get_device(conn, device_id))
+        return _device(lookups.device_row(conn, device_id))
 
     return await ctx.store.write(tx)

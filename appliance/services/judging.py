@@ -32,20 +32,22 @@ def _task(conn: sqlite3.Connection, principal: auth.Principal, floor: sqlite3.Ro
 def judge_tasks_tx(conn: sqlite3.Connection, principal: auth.Principal) -> JudgeTasks:
     """The dance on the floor now on each floor (if the judge's panel dances it), then earlier dances not sent."""
     tasks: list[JudgeTask] = []
+    if principal.competition_id is None:  # only a device of the box's owner has none, and it judges nothing
+        return JudgeTasks(tasks)
     for f in comp_db.floors(conn, principal.competition_id):
-        floor = rounds_db.get_floor(conn, f.id)
+        floor = lookups.floor_row(conn, f.id)
         if floor["current_round"] is None:
             continue
         order = running_order.items(conn, floor["id"])
         here = (floor["current_round"], floor["current_dance"], floor["current_heat"])
         at = next((i for i, it in enumerate(order) if (it.round_id, it.dance, it.heat) == here), len(order))
         if floor["state"] == "running" and at < len(order):
-            task = _task(conn, principal, floor, rounds_db.get_round(conn, here[0]), here[1], here[2], True)
+            task = _task(conn, principal, floor, lookups.round_row(conn, here[0]), here[1], here[2], True)
             if task is not None:
                 tasks.append(task)
         done = {(t.round_id, t.dance) for t in tasks}
         for item in order[:at]:
-            round_row = rounds_db.get_round(conn, item.round_id)
+            round_row = lookups.round_row(conn, item.round_id)
             if round_row["state"] != "running" or (item.round_id, item.dance) in done:
                 continue
             done.add((item.round_id, item.dance))
@@ -68,7 +70,8 @@ def _progress(conn: sqlite3.Connection, competition_id: int) -> Fleet:
             if row["state"] not in ACTIVE:
                 continue
             sent = {(s["dance"], s["letter"]) for s in db.sheets_of(conn, row["id"])}
-            dances = [DanceProgress(d, [j for j in letters if (d, j) in sent], [j for j in letters if (d, j) not in sent])
+            dances = [DanceProgress(d, [j for j in letters if (d, j) in sent],
+                                    [j for j in letters if (d, j) not in sent])
                       for d in event.dances]
             rounds.append(RoundProgress(row["id"], event.name, row["name"], row["state"], dances))
     devices = [DeviceSeen(d["id"], d["role"], d["letter"], d["last_seen"], bool(d["revoked"]))

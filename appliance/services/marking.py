@@ -114,8 +114,9 @@ def _save(ctx: Context, conn: sqlite3.Connection, principal: auth.Principal, row
     seq = ctx.log(conn, kind, f"round/{row['id']}", {
         "round_id": row["id"], "event_id": event.id, "dance": dance, "judge": seat["letter"], "marks": marks,
         "checksum": checksum, "version": version, "keyed_by": principal.device_id if keyed else None,
-        "sheet_id": db.get_sheet(conn, row["id"], dance, seat["id"])["id"], "entered_by": principal.device_id})
-    position = changelog.row_at(conn, seq)  # the receipt names the sheet's change-log row: checkable later
+        "sheet_id": lookups.sheet_row(conn, row["id"], dance, seat["id"])["id"], "entered_by": principal.device_id})
+    # the receipt names the sheet's change-log row, checkable later (appended just above: never None)
+    position = changelog.row_at(conn, seq) or ""
     state = results.compute_if_complete(ctx, conn, row["id"], recompute=correction)
     return SheetReceipt(row["id"], dance, seat["letter"], checksum, version, state, seq, position)
 

@@ -32,7 +32,7 @@ def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
             for row in rounds_db.rounds_of(conn, event.id):
                 if row["state"] not in SHOWN:
                     continue
-                sent = {}
+                sent: dict[str, int] = {}
                 for sheet in marks_db.sheets_of(conn, row["id"]):
                     sent[sheet["dance"]] = sent.get(sheet["dance"], 0) + 1
                 rounds.append({"round_id": row["id"], "event_id": event.id, "event": event.name, "round": row["name"],
@@ -86,7 +86,7 @@ def _cut_options(item: dict) -> list[list[int]]:
 
 
 def published_here(conn: sqlite3.Connection) -> dict:
-    marks = ",".join("?" * len(PUBLISHED))
-    rows = conn.execute(f"SELECT seq, kind, entity, payload FROM change_log WHERE kind IN ({marks}) "  # noqa: S608
-                        "ORDER BY seq", PUBLISHED).fetchall()
+    rows = conn.execute("SELECT seq, kind, entity, payload FROM change_log "
+                        "WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                        (json.dumps(PUBLISHED),)).fetchall()
     return published(rows)

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import secrets
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 
 import msgspec
@@ -15,7 +16,7 @@ import qrcode.image.svg
 
 from appliance.db import competitions as comp_db
 from appliance.db import registration as db
-from appliance.errors import Conflict, Gone, Invalid, NotFound
+from appliance.errors import AppError, Conflict, Gone, Invalid, NotFound, plain_validation
 from appliance.model.competition import AdjudicatorIn
 from appliance.model.registration import (
     AdjudicatorRegistration,
@@ -60,7 +61,7 @@ async def create_link(ctx: Context, competition_id: int, data: RegistrationLinkI
         db.insert_link(conn, token, competition_id, data.role, closes_at.isoformat() if closes_at else None)
         ctx.log(conn, "registration.link_created", f"competition/{competition_id}",
                 {"role": data.role, "closes_at": closes_at})
-        return _link(ctx, db.get_link(conn, token))
+        return _link(ctx, lookups.link_row(conn, token))
 
     return await ctx.store.write(tx)
 
@@ -94,7 +95,8 @@ async def registration_form(ctx: Context, token: str) -> RegistrationForm:
         events = [PublicEvent(e.id, e.name, e.style, e.dances, e.age_group, e.level)
                   for e in comp_db.list_events(conn, competition.id)] if link["role"] == "couple" else []
         closes = dt.datetime.fromisoformat(link["closes_at"]) if link["closes_at"] else None
-        return RegistrationForm(competition.name, competition.venue, competition.starts_on, link["role"], closes, events)
+        return RegistrationForm(competition.name, competition.venue, competition.starts_on, link["role"], closes,
+                                events)
 
     return await ctx.store.read(read)
 
@@ -116,10 +118,10 @@ def _enter(ctx: Context, conn: sqlite3.Connection, competition_id: int, couple: 
         if db.entry_exists(conn, event_id, couple_id):
             raise Conflict(f"{couple.leader} / {couple.follower} are already entered in {events[event_id].name}",
                            "events")
-        entries.append(db.get_entry(conn, db.insert_entry(conn, event_id, couple_id, late)))
-    receipt = RegistrationReceipt(db.get_couple(conn, couple_id), entries)
+        entries.append(lookups.entry(conn, db.insert_entry(conn, event_id, couple_id, late)))
+    receipt = RegistrationReceipt(lookups.couple(conn, couple_id), entries)
     ctx.log(conn, "couple.entered", f"couple/{couple_id}", {"couple": receipt.couple, "events": event_ids,
-                                                            "late": late})
+                                                            "entry_ids": [e.id for e in entries], "late": late})
     return receipt
 
 
@@ -162,8 +164,8 @@ async def add_entry(ctx: Context, event_id: int, couple: CoupleIn) -> Registrati
         if late:
             provisioning.assign_bibs(ctx, conn, competition)
             provisioning.refresh_plan(ctx, conn, event_id)
-            receipt = RegistrationReceipt(db.get_couple(conn, receipt.couple.id),
-                                          [db.get_entry(conn, e.id) for e in receipt.entries])
+            receipt = RegistrationReceipt(lookups.couple(conn, receipt.couple.id),
+                                          [lookups.entry(conn, e.id) for e in receipt.entries])
         return receipt
 
     return await ctx.store.write(tx)
@@ -180,7 +182,7 @@ async def update_couple(ctx: Context, couple_id: int, data: CoupleUpdate) -> Cou
         if owner is not None and owner != couple_id:
             raise Conflict(f"{merged.leader} / {merged.follower} are registered already as couple {owner}", "leader")
         db.update_couple(conn, couple_id, merged.leader, merged.follower, merged.club, merged.country)
-        updated = db.get_couple(conn, couple_id)
+        updated = lookups.couple(conn, couple_id)
         ctx.log(conn, "couple.updated", f"couple/{couple_id}", updated)
         return updated
 
@@ -216,6 +218,16 @@ class _Row(msgspec.Struct, frozen=True):
 
 def _parse_csv(text: str, events_by_name: dict[str, int]) -> tuple[list[_Row], list[ImportRowError], int]:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_rows(reader, events_by_name)
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (131,072 characters)
+        row = reader.reader.line_num  # the DictReader's own line_num only moves on a good row
+        reason = "a field is too long" if "field limit" in str(exc) else str(exc)
+        message = f"row {row} cannot be read as CSV: {reason}"
+        raise AppError(message, "file", [{"row": row, "field": "file", "message": message}]) from None
+
+
+def _read_rows(reader: csv.DictReader, events_by_name: dict[str, int]) -> tuple[list[_Row], list[ImportRowError], int]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("leader", "follower", "events") if c not in header]
     if missing:
@@ -229,10 +241,11 @@ def _parse_csv(text: str, events_by_name: dict[str, int]) -> tuple[list[_Row], l
         try:
             couple = msgspec.convert({k: values[k] for k in ("leader", "follower", "club", "country")}, CoupleIn)
         except msgspec.ValidationError as exc:
-            field = str(exc).rsplit("$.", 1)[-1].rstrip("`") if "$." in str(exc) else "row"
-            errors.append(ImportRowError(line, field, str(exc)))
+            message, field = plain_validation(str(exc))
+            errors.append(ImportRowError(line, field or "row", message))
             continue
-        names = [n.strip() for n in values["events"].replace("|", ";").split(";") if n.strip()]
+        parts = values["events"].replace("|", ";").split(";")
+        names = [unicodedata.normalize("NFC", n.strip()) for n in parts if n.strip()]
         unknown = [n for n in names if n.casefold() not in events_by_name]
         if not names or unknown:
             message = f"unknown event {unknown[0]!r}" if unknown else "no event given"
@@ -244,35 +257,10 @@ def _parse_csv(text: str, events_by_name: dict[str, int]) -> tuple[list[_Row], l
 
 async def import_entries(ctx: Context, competition_id: int, text: str, skip_invalid: bool = False,
                          progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import couples and entries from CSV; a file with errors writes nothing unless `skip_invalid`."""
+    """Import couples and entries from CSV; a file with errors writes nothing unless `skip_invalid`.
 
-    def tx(conn: sqlite3.Connection) -> ImportReport:
-        competition = lookups.competition(conn, competition_id)
-        if competition.registration == "closed":
-            raise Conflict("registration is closed; add late entries one by one", "competition_id")
-        events = comp_db.list_events(conn, competition_id)
-        by_name = {e.name.casefold(): e.id for e in events} | {str(e.id): e.id for e in events}
-        rows, errors, count = _parse_csv(text, by_name)
-        good: list[_Row] = []
-        seen: set[tuple[str, int]] = set()
-        for row in rows:
-            ident = db.identity(row.couple.leader, row.couple.follower)
-            existing = db.find_couple(conn, competition_id, row.couple.leader, row.couple.follower)
-            clash = next((e for e in row.events if (ident, e) in seen
-                          or (existing is not None and db.entry_exists(conn, e, existing))), None)
-            if clash is not None:
-                errors.append(ImportRowError(row.line, "events", f"{row.couple.leader} / {row.couple.follower} "
-                                             f"are already entered in event {clash}"))
-                continue
-            seen |= {(ident, e) for e in row.events}
-            good.append(row)
-        errors.sort(key=lambda e: e.row)
-        if errors and not skip_invalid:
-            return ImportReport(count, 0, 0, errors)
-        for i, row in enumerate(good):
-            _enter(ctx, conn, competition_id, row.couple, row.events)
-            if progress is not None:
-                progress(i + 1, len(good))
-        return ImportReport(count, len(good), count - len(good), errors)
+    Checked outside the write lock and written in bounded steps: see services/entry_import.py.
+    """
+    from appliance.services import entry_import  # it builds on _parse_csv above
 
-    return await ctx.store.write(tx)
+    return await entry_import.import_entries(ctx, competition_id, text, skip_invalid, progress)

@@ -1,4 +1,5 @@
-"""Results: a round is computed when its last sheet arrives; recalled couples advance; the chair decides and signs off."""
+"""Results: a round is computed when its last sheet arrives; recalled couples advance; the chair decides and
+signs off."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sqlite3
 from appliance.db import marks as db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
-from appliance.errors import Conflict, Invalid, NotFound
+from appliance.errors import Conflict, Invalid
 from appliance.model.competition import Event
 from appliance.model.marks import EventResults, Placing, RoundResult
 from appliance.planning import draw_heats
@@ -48,7 +49,7 @@ def _compute(row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str]
 
 def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, recompute: bool = False) -> str:
     """Inside the sheet's transaction: compute the round once all sheets are in; returns the round's state."""
-    row = rounds_db.get_round(conn, round_id)
+    row = lookups.round_row(conn, round_id)
     event = lookups.event(conn, row["event_id"])
     if db.sheet_count(conn, round_id) < len(event.panel) * len(event.dances):
         return row["state"]  # the common case: cheap, one count
@@ -138,19 +139,21 @@ async def sign_off(ctx: Context, round_id: int) -> RoundResult:
     return await ctx.store.write(tx)
 
 
-def _loaded(conn: sqlite3.Connection, round_id: int) -> tuple[sqlite3.Row, Event, dict]:
-    row = rounds_db.get_round(conn, round_id)
-    if row is None:
-        raise NotFound(f"no round {round_id}", "round_id")
-    stored = db.get_result(conn, round_id)
+def _stored(conn: sqlite3.Connection, row: sqlite3.Row) -> sqlite3.Row:
+    stored = db.get_result(conn, row["id"])
     if stored is None:
         raise Conflict(f"the {row['name']} has no result yet", "round_id")
-    return row, lookups.event(conn, row["event_id"]), json.loads(stored["result"])
+    return stored
+
+
+def _loaded(conn: sqlite3.Connection, round_id: int) -> tuple[sqlite3.Row, Event, dict]:
+    row = lookups.round_row(conn, round_id)
+    return row, lookups.event(conn, row["event_id"]), json.loads(_stored(conn, row)["result"])
 
 
 def round_result(conn: sqlite3.Connection, round_id: int) -> RoundResult:
     row, event, result = _loaded(conn, round_id)
-    stored = db.get_result(conn, round_id)
+    stored = _stored(conn, row)
     decision = json.loads(stored["decision"]) if stored["decision"] else None
     recalled = result.get("recalled")
     if decision is not None:

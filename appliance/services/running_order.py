@@ -9,7 +9,7 @@ from typing import Literal
 from appliance.db import rounds as db
 from appliance.errors import Conflict, NotFound
 from appliance.model.rounds import FloorStatus, RunningItem
-from appliance.services import Context
+from appliance.services import Context, lookups
 
 Move = Literal["start", "next", "previous", "stop"]
 
@@ -91,7 +91,7 @@ async def move(ctx: Context, floor_id: int, move_: Move) -> FloorStatus:
         state, target = _target(move_, floor, order)
         item = order[target]
         db.set_floor(conn, floor_id, state, item.round_id, item.dance, item.heat)
-        round_row = db.get_round(conn, item.round_id)
+        round_row = lookups.round_row(conn, item.round_id)
         if state == "running" and round_row["state"] == "drawn":
             db.set_round_state(conn, item.round_id, "running")
         ctx.log(conn, f"floor.{move_}", f"floor/{floor_id}", {"state": state, "item": item})

@@ -40,8 +40,10 @@ async def create_competition(ctx: Context, data: CompetitionIn) -> Competition:
     return await ctx.store.write(tx)
 
 
-async def list_competitions(ctx: Context) -> list[Competition]:
-    return await ctx.store.read(db.list_competitions)
+async def list_competitions(ctx: Context, only: int | None = None) -> list[Competition]:
+    """Every competition, or only competition `only` (for a device enrolled for it)."""
+    found = await ctx.store.read(db.list_competitions)
+    return [c for c in found if only is None or c.id == only]
 
 
 async def get_competition(ctx: Context, competition_id: int) -> Competition:
@@ -103,7 +105,8 @@ def add_adjudicator_tx(ctx: Context, conn: sqlite3.Connection, competition_id: i
     if data.letter is not None and data.letter in used:
         raise Conflict(f"judge letter {data.letter} is taken", "letter")
     letter = data.letter or next(x for x in _letters() if x not in used)
-    adjudicator = db.get_adjudicator(conn, db.insert_adjudicator(conn, competition_id, letter, data.name, data.country))
+    added = db.insert_adjudicator(conn, competition_id, letter, data.name, data.country)
+    adjudicator = lookups.adjudicator(conn, added)
     ctx.log(conn, "adjudicator.added", f"adjudicator/{adjudicator.id}", adjudicator)
     return adjudicator
 

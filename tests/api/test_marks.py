@@ -108,15 +108,15 @@ async def test_a_recall_sheet_needs_exactly_the_requested_crosses_of_couples_in_
     rnd = plans["Two Rounds"]["rounds"][0]
     bibs = bibs_of(rnd)
     path = f"/api/rounds/{rnd['id']}/sheets/W"
-    for crosses, message in ((bibs[:5], "cross exactly 6 couples, not 5"), (bibs[:5] + [999], "not dancing"),
-                             (bibs[:5] + [bibs[0]], "crossed twice")):
+    for crosses, message in ((bibs[:5], "cross exactly 6 couples, not 5"), ([*bibs[:5], 999], "not dancing"),
+                             ([*bibs[:5], bibs[0]], "crossed twice")):
         response = await tablets["B"].post(path, {"crosses": crosses})
         assert response.status_code == 422 and message in response.json()["error"]["message"]
     assert (await tablets["B"].post(path, {"crosses": bibs[:6]})).status_code == 200
 
 
 async def test_an_adjudicator_cannot_write_another_judges_sheet_or_outside_the_panel(api, judged, client):
-    comp, tablets, plans = judged
+    _comp, tablets, plans = judged
     rnd = plans["Final Only"]["rounds"][0]
     bibs = bibs_of(rnd)
     before = await api.head()
@@ -130,7 +130,7 @@ async def test_an_adjudicator_cannot_write_another_judges_sheet_or_outside_the_p
 
 
 async def test_the_scrutineer_keys_in_a_paper_sheet_recorded_with_who_did_it(api, judged, scrutineer):
-    _, tablets, plans = judged
+    _, _tablets, plans = judged
     rnd = plans["Two Rounds"]["rounds"][0]
     bibs = bibs_of(rnd)
     receipt = await api.ok("POST", f"/api/rounds/{rnd['id']}/sheets/W/judges/C", json={"crosses": bibs[:5]})
@@ -144,7 +144,7 @@ async def test_the_scrutineer_keys_in_a_paper_sheet_recorded_with_who_did_it(api
 
 
 async def test_the_tablet_is_shown_the_dance_on_the_floor(api, judged):
-    comp, tablets, plans = judged
+    comp, tablets, _plans = judged
     assert (await tablets["A"].get("/api/judge/tasks")).json() == {"tasks": []}
     await api.ok("POST", f"/api/floors/{comp['floors'][0]['id']}/start")
     tasks = (await tablets["A"].get("/api/judge/tasks")).json()["tasks"]

@@ -75,7 +75,7 @@ async def test_an_adjudicator_registers_through_an_adjudicator_link(api, setup_)
 
 async def test_an_expired_link_is_gone(api, setup_):
     comp, standard, _, _ = setup_
-    past = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)).isoformat()
+    past = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
     link = await api.link(comp["id"], closes_at=past)
     await api.refused("GET", f"/api/register/{link['token']}", 410, "token")
     await api.refused("POST", f"/api/register/{link['token']}/couple", 410, "token",

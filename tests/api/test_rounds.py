@@ -25,7 +25,7 @@ async def close(api, comp, seed=42):
 
 
 async def test_closing_gives_bibs_plans_rounds_and_draws_the_first(api, registered):
-    comp, standard, latin, _ = registered
+    comp, _standard, _latin, _ = registered
     report = await close(api, comp)
     assert report["bibs"] == 33 and report["seed"] == 42
     plans = {p["event"]: p for p in report["events"]}

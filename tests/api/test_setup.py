@@ -32,7 +32,8 @@ async def test_a_bad_competition_is_refused_naming_the_field(api, body, status, 
 
 
 async def test_malformed_json_and_a_missing_competition(api):
-    await api.refused("POST", "/api/competitions/", 400, None, content=b"{nope", headers={"content-type": "application/json"})
+    await api.refused("POST", "/api/competitions/", 400, None, content=b"{nope",
+                      headers={"content-type": "application/json"})
     error = await api.refused("GET", "/api/competitions/42", 404, "competition_id")
     assert error["message"] == "no competition 42"
 

@@ -36,7 +36,8 @@ def test_a_dry_run_prints_every_step_and_changes_nothing(tmp_path):
     assert "would run: install -m 0644" in run.stdout
     assert snapshot(root) == before
     offline = install("--dry-run", "--root", str(root), "--wheelhouse", "/media/wheels")
-    assert f"would run: {root}/opt/floorcraft/venv/bin/pip install --no-index --find-links /media/wheels" in offline.stdout
+    pip = f"{root}/opt/floorcraft/venv/bin/pip"
+    assert f"would run: {pip} install --no-index --find-links /media/wheels" in offline.stdout
     assert snapshot(root) == before
 
 

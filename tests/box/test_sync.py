@@ -37,7 +37,7 @@ class FaultProxy:
                 request_line = await reader.readline()
                 if not request_line:
                     return
-                headers, length = {}, 0
+                headers = {}
                 while (line := await reader.readline()) not in (b"\r\n", b""):
                     name, _, value = line.decode().partition(":")
                     headers[name.strip().lower()] = value.strip()
@@ -203,7 +203,6 @@ async def test_box_and_cloud_serve_the_same_published_results_and_pages(tmp_path
 
     from appliance.app import create_app
     from appliance.cloud import create_cloud_app
-    from appliance.db.store import Store
     from appliance.settings import Settings
     from appliance.sync import Syncer
 

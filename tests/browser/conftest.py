@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import async_playwright
 
+from tests.browser import shots
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshots(tmp_path_factory):
+    """Screenshots go to a pytest temporary folder (SCREENSHOTS_DIR=docs/screenshots: `./dev screenshots`)."""
+    return shots.use(tmp_path_factory.mktemp("screenshots"))
 
 
 @pytest.fixture

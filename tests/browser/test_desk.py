@@ -3,14 +3,14 @@ by QR, run the floor, see who has sent what; the chair signs the final off from 
 
 from __future__ import annotations
 
-
+import asyncio
 import sqlite3
 
 import httpx
 import pytest
 
 from appliance.client import SignedClient
-from tests.browser.test_judge import SCREENSHOTS
+from tests.browser.shots import shot
 from tests.server import Server
 
 DESK = {"width": 1280, "height": 900}
@@ -88,7 +88,7 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
         await page.locator("#tab-floor").click()
         await page.locator("#floor-1-start").click()
         await page.get_by_text("Now: Novice Waltz · Final · W").wait_for()
-        await page.screenshot(path=str(SCREENSHOTS / "desk-floor.png"), full_page=True)
+        await page.screenshot(path=shot("desk-floor.png"), full_page=True)
         task = (await judges["A"].get("/api/judge/tasks")).json()["tasks"][0]
         for i, letter in enumerate("AB"):
             order = task["bibs"][i:] + task["bibs"][:i]
@@ -106,12 +106,12 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
     await chair_page.goto(chair_url)
     await chair_page.wait_for_url("**/desk/")
     await chair_page.locator("#tab-results").click()
-    await fill(chair_page, "Set PIN", {"pin": "2468"})
+    await fill(chair_page, "Set PIN", {"pin": "246813"})
     await chair_page.get_by_role("button", name="Set PIN").click()
     await chair_page.get_by_role("button", name="Sign off: make official").click()
     await chair_page.get_by_text("Final: official").wait_for()
     await chair_page.get_by_role("columnheader", name="Marks (A B C)").wait_for()  # every mark, for the print
-    await chair_page.screenshot(path=str(SCREENSHOTS / "desk-results.png"), full_page=True)
+    await chair_page.screenshot(path=shot("desk-results.png"), full_page=True)
     await chair.close()
     await context.close()
     conn = sqlite3.connect(empty_box.data_dir / "floorcraft.sqlite3")
@@ -182,9 +182,9 @@ async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and
             await page.get_by_role("button", name="Key in paper sheet").click()
             await page.locator("#error").wait_for(state="hidden")
         await page.get_by_text("Final: computed").wait_for()
-        assert (await chair.put("/api/competitions/1/chair-pin", {"pin": "2468"})).status_code == 204
+        assert (await chair.put("/api/competitions/1/chair-pin", {"pin": "246813"})).status_code == 204
         await fill(page, "Correct with the chair's PIN", {"dance": "R", "judge": "A",
-                                                          "marks": " ".join(map(str, reversed(bibs))), "pin": "2468"})
+                                                          "marks": " ".join(map(str, reversed(bibs))), "pin": "246813"})
         await page.get_by_role("button", name="Correct with the chair's PIN").click()
         await page.get_by_text("Final: computed").wait_for()
 
@@ -200,3 +200,42 @@ async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and
     conn.close()
     assert versions == [("A", 2, 1), ("B", 1, 1), ("C", 1, 1)]
     assert kinds == ["sheet.submitted"] * 3 + ["sheet.corrected"]
+
+
+async def test_a_form_is_disabled_while_it_saves_and_the_view_keeps_what_is_being_typed(empty_box: Server, browser):
+    """The desk re-renders after a save: the form that saves is disabled meanwhile, and a form being typed in
+    keeps its text and the cursor (the answer to the save is held back by the test, so the order is certain)."""
+    context = await browser.new_context(viewport=DESK)
+    page = await context.new_page()
+    await page.goto(empty_box.first_enrolment_url())
+    await page.wait_for_url("**/desk/")
+    await fill(page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05",
+                                            "venue": "Hall"})
+    await page.get_by_role("button", name="Create competition").click()
+    await fill(page, "Add event", {"name": "Jive", "style": "latin", "dances": "J"})
+    await page.get_by_role("button", name="Add event").click()
+    await page.get_by_role("cell", name="Jive").first.wait_for()
+    await page.locator("#tab-registration").click()
+    await page.get_by_role("button", name="Enter couple").wait_for()
+
+    release = asyncio.Event()
+
+    async def hold(route):
+        await release.wait()
+        await route.continue_()
+
+    await page.route("**/api/events/*/entries", hold)
+    await fill(page, "Enter couple", {"event": "Jive", "leader": "Anna", "follower": "Ben"})
+    await page.get_by_role("button", name="Enter couple").click()
+    entering = page.locator("form", has=page.get_by_role("button", name="Enter couple"))
+    await entering.locator("fieldset:disabled").wait_for()  # saving: nothing can be typed into it, or sent twice
+    editing = page.locator("form", has=page.get_by_role("button", name="Edit couple"))
+    await editing.locator('[name="club"]').fill("TSC Gold")
+    release.set()
+    await page.get_by_text("Entries (1)").wait_for()  # saved, and the view shown again
+    assert await editing.locator('[name="club"]').input_value() == "TSC Gold"
+    assert await page.evaluate("document.activeElement.name") == "club"
+    assert await entering.locator('[name="leader"]').input_value() == ""  # the saved form is fresh and enabled
+    assert await entering.locator("fieldset").is_enabled()
+    await page.unroute("**/api/events/*/entries")
+    await context.close()

@@ -8,7 +8,8 @@ import time
 import httpx
 
 from appliance.client import SignedClient
-from tests.browser.test_judge import SCREENSHOTS, server  # noqa: F401 - the fixture
+from tests.browser.shots import shot
+from tests.browser.test_judge import server  # noqa: F401 - the fixture
 from tests.server import Server
 
 SCREEN = {"width": 1920, "height": 1080}
@@ -20,7 +21,7 @@ async def test_the_display_shows_setup_then_the_floor_and_a_final_within_a_secon
     await page.goto(f"{server.base}/display/")
     await page.locator("#setup").filter(has_text="Nobody owns this box yet").wait_for()
     assert "/join#" in await page.locator("#qr-url").inner_text()
-    await page.screenshot(path=str(SCREENSHOTS / "display-setup.png"))
+    await page.screenshot(path=shot("display-setup.png"))
 
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk = await SignedClient.enrol(http, server.first_enrolment_url())
@@ -53,7 +54,7 @@ async def test_the_display_shows_setup_then_the_floor_and_a_final_within_a_secon
         shown_after = time.monotonic() - acknowledged
         await page.locator("#result .badge").filter(has_text="provisional").wait_for()
         await page.wait_for_timeout(7500)  # all six placings revealed, last to first
-        await page.screenshot(path=str(SCREENSHOTS / "display-final.png"))
+        await page.screenshot(path=shot("display-final.png"))
         items = await page.locator("#result li").all_inner_texts()
     await context.close()
     assert shown_after < 1.0, f"the display took {shown_after:.2f} s"

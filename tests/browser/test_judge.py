@@ -9,10 +9,9 @@ import httpx
 import pytest
 
 from appliance.client import SignedClient
-from tests.conftest import ROOT
+from tests.browser.shots import shot
 from tests.server import Server
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 TABLET = {"width": 800, "height": 1280}  # a 10-inch tablet, portrait
 
 
@@ -67,11 +66,12 @@ async def test_a_judge_enrols_by_qr_and_marks_a_recall_round(server, browser):
         assert await page.locator("#send").is_disabled()  # not until exactly twelve
         await _cross(page, 12, start=11)
         assert "12 of 12 crossed" in await page.locator("#hint").inner_text()
-        await page.screenshot(path=str(SCREENSHOTS / "judge-recall.png"))
+        await page.screenshot(path=shot("judge-recall.png"))
         await page.locator("#send").click()
         await page.locator("#sure").click()
         await page.locator("#receipt").filter(has_text="Checksum").wait_for()
-        checksum = (await page.locator("#receipt").inner_text()).split()[-1]
+        receipt = (await page.locator("#receipt").inner_text()).split()
+        checksum = receipt[receipt.index("Checksum") + 1]  # the receipt goes on with the sheet's log position
         progress = (await desk.get("/api/competitions/1/progress")).json()
         first = next(r for r in progress["rounds"] if r["event"] == "Adult Standard Open")
         assert "A" in first["dances"][0]["sent"]
@@ -90,7 +90,7 @@ async def test_a_sheet_sent_offline_is_accepted_exactly_once_when_the_tablet_is_
         await page.locator("#send").click()
         await page.locator("#sure").click()
         await page.locator("#pending").filter(has_text="1 pending").wait_for()
-        await page.screenshot(path=str(SCREENSHOTS / "judge-offline.png"))
+        await page.screenshot(path=shot("judge-offline.png"))
         with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
             await page.reload()  # plain HTTP has no service worker: the reload itself fails while offline ...
         await context.set_offline(False)
@@ -121,7 +121,7 @@ async def test_a_judge_places_a_final_with_undo(server, browser):
         await page.locator("#undo").click()
         assert await page.locator("#send").is_disabled()
         await page.locator(f'.couples button[data-bib="{bibs[-1]}"]').click()
-        await page.screenshot(path=str(SCREENSHOTS / "judge-final.png"))
+        await page.screenshot(path=shot("judge-final.png"))
         await page.locator("#send").click()
         await page.locator("#sure").click()
         await page.locator("#receipt").filter(has_text="Checksum").wait_for()

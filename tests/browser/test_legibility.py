@@ -21,7 +21,8 @@ SMALLEST_TEXT = """() => {
   return smallest;
 }"""
 SMALLEST_TARGET = """() => Math.min(1000, ...[...document.querySelectorAll("button, input, select, a")]
-  .filter((n) => n.offsetParent).map((n) => Math.min(n.getBoundingClientRect().width, n.getBoundingClientRect().height)))"""
+  .filter((n) => n.offsetParent)
+  .map((n) => Math.min(n.getBoundingClientRect().width, n.getBoundingClientRect().height)))"""
 
 
 async def test_the_judge_tablet_has_large_text_and_targets_and_works_by_keyboard(server, browser):

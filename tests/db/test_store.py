@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import subprocess
 import sys
@@ -82,7 +83,7 @@ def test_the_change_log_chains_every_row_to_the_one_before(store):
     rows = store.read_sync(lambda conn: changelog.rows_after(conn, 0))
     assert [r["seq"] for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0]["prev_hash"] == changelog.GENESIS
-    assert all(b["prev_hash"] == a["hash"] for a, b in zip(rows, rows[1:]))
+    assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(rows))
     assert store.read_sync(changelog.verify) == (5, None, "")
 
 

@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 
 async def _setup(api, couples: int = 26) -> dict:
     comp = await api.competition(floors=["Main floor"])
-    for name in "Ann Bob Cid Dee Eve Fay Gus".split():
+    for name in ["Ann", "Bob", "Cid", "Dee", "Eve", "Fay", "Gus"]:
         await api.ok("POST", f"/api/competitions/{comp['id']}/adjudicators", 201, json={"name": name})
     event = await api.event(comp["id"], name="Adult Standard Open", max_per_heat=12)
     await api.ok("PUT", f"/api/events/{event['id']}/panel", json={"letters": list("ABCDEFG")})
@@ -38,7 +38,7 @@ async def _force_tie_in_first_round(api, simulation: Simulation, event: dict, fl
     await api.ok("POST", f"/api/floors/{floor}/start")
     for i, (_, tablet) in enumerate(sorted(simulation.judges.items())):
         for dance in ("W", "T", "Q"):
-            crossed = bibs[:11] + [bibs[11] if i % 2 == 0 else bibs[12]] if i < 6 else bibs[:11] + [bibs[13]]
+            crossed = [*bibs[:11], bibs[11] if i % 2 == 0 else bibs[12]] if i < 6 else [*bibs[:11], bibs[13]]
             response = await tablet.post(f"/api/rounds/{first['id']}/sheets/{dance}", {"crosses": crossed})
             assert response.status_code == 200, response.text
     return bibs
@@ -90,9 +90,9 @@ async def test_a_tie_at_the_cut_waits_for_the_chair(api, client, scrutineer):
     # Every judge crosses the same six couples except that the 6th and 7th couple share the crosses: a tie on the cut.
     for i, (letter, tablet) in enumerate(sorted(simulation.judges.items())):
         for dance in ("W", "T", "Q"):
-            crossed = bibs[:5] + [bibs[5] if i % 2 == 0 else bibs[6]]
+            crossed = [*bibs[:5], bibs[5] if i % 2 == 0 else bibs[6]]
             if letter == "G":
-                crossed = bibs[:5] + [bibs[7]]
+                crossed = [*bibs[:5], bibs[7]]
             response = await tablet.post(f"/api/rounds/{first['id']}/sheets/{dance}", {"crosses": crossed})
             assert response.status_code == 200, response.text
     result = await api.ok("GET", f"/api/rounds/{first['id']}/result")

@@ -4,6 +4,7 @@ results and the live stream follow the change log's seq and are unaffected."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 from litestar.testing import AsyncTestClient
@@ -27,7 +28,7 @@ class JumpingClock:
         self.calls = 0
 
     def __call__(self) -> str:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         if self.jumping:
             self.calls += 1
             now += self.offsets[self.calls % len(self.offsets)]
@@ -56,7 +57,7 @@ async def test_t9_clock_jumps_change_nothing_but_the_timestamps(settings, tmp_pa
     seqs = [r[0] for r in rows]
     stamps = [r[1] for r in rows]
     assert seqs == list(range(1, len(seqs) + 1))
-    assert any(b < a for a, b in zip(stamps, stamps[1:]))  # the clock did go backwards
+    assert any(b < a for a, b in itertools.pairwise(stamps))  # the clock did go backwards
     assert [f[0] for f in backlog] == sorted(f[0] for f in backlog)  # the stream follows seq, not the clock
     assert clock.calls > 100
     reopened = Store(tmp_path / "clock.sqlite3")

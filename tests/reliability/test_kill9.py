@@ -107,7 +107,8 @@ async def test_t1_kill_9_while_tablets_submit_loses_and_doubles_nothing(tmp_path
     conn = sqlite3.connect(tmp_path / "floorcraft.sqlite3")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     stored = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute(
-        "SELECT a.letter, s.dance, s.checksum, s.version FROM sheets s JOIN adjudicators a ON a.id = s.adjudicator_id")}
+        "SELECT a.letter, s.dance, s.checksum, s.version FROM sheets s "
+        "JOIN adjudicators a ON a.id = s.adjudicator_id")}
     assert {k: v[0] for k, v in stored.items()} == acknowledged  # every acknowledged sheet, as acknowledged
     assert all(version == 1 for _, version in stored.values())  # none applied twice
     kinds = [r[0] for r in conn.execute("SELECT kind FROM change_log WHERE kind LIKE 'sheet.%'")]

@@ -69,7 +69,7 @@ async def test_t7_a_viewer_resumes_exactly_across_a_server_restart(server):
     assert ids == sorted(ids) and len(set(ids)) == 4
     seen_k = ids[2]  # the viewer drops after the 2nd move; the 3rd is missed
 
-    assert server.terminate() in (0, -15)
+    assert server.terminate() == 0  # a graceful stop exits 0, not by the signal
     server.start()
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk.http = http
@@ -114,7 +114,9 @@ def test_t8_sigterm_with_open_streams_exits_within_the_stop_timeout(server):
             return code, elapsed
 
     code, elapsed = asyncio.run(hold_streams())
-    assert code in (0, -15) and elapsed < server.stop_timeout + 3
+    assert code == 0 and elapsed < server.stop_timeout + 3, (code, elapsed)  # exit 0: not killed by the signal
+    # the streams ended as the stop began, they were not cut off when the stop timeout ran out
+    assert "timeout graceful shutdown exceeded" not in server.log_path.read_text()
 
 
 def test_the_public_stream_never_carries_a_mark_before_computing():

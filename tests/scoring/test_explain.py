@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from appliance.scoring import count_recall, place_dance, place_final
-from appliance.scoring.explain import final_report, ordinal, reason, recall_report, reasons
+from appliance.scoring.explain import final_report, ordinal, reason, reasons, recall_report
 from tests.scoring.test_rules import single_judge_final
 
 

@@ -1,4 +1,4 @@
-"""Every published worked example of shared/testdata/skating/public.json, through the library and the CLI."""
+"""Every published worked example of tests/data/skating/public.json, through the library and the CLI."""
 
 from __future__ import annotations
 

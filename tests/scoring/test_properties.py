@@ -67,7 +67,7 @@ def test_renumbering_the_couples_changes_nothing(final, rnd):
     judges, dances, marks = final
     couples = list(marks[dances[0]])
     numbers = [str(n) for n in rnd.sample(range(100, 999), len(couples))]
-    rename = dict(zip(couples, numbers))
+    rename = dict(zip(couples, numbers, strict=False))
     renamed = {d: {rename[c]: m for c, m in reversed(list(by_couple.items()))} for d, by_couple in marks.items()}
     before = place_final(judges, dances, marks).places
     after = place_final(judges, dances, renamed).places

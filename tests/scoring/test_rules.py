@@ -16,7 +16,7 @@ def final_from_digits(text: str, dances: list[str]) -> dict[str, dict[str, list[
     """'12,21;21,12': dances split by ';', couples (numbered 1..n) by ',', one digit per judge."""
     return {
         dance: {str(i + 1): [int(ch) for ch in couple] for i, couple in enumerate(block.split(","))}
-        for dance, block in zip(dances, text.split(";"))
+        for dance, block in zip(dances, text.split(";"), strict=False)
     }
 
 
@@ -98,7 +98,8 @@ def test_rule_9_adds_dance_places_and_lowest_total_wins():
 
 
 def test_rule_10_examines_the_remaining_couples_afresh_for_each_place():
-    """Three couples on 17 for 3rd-5th: 4 wins 3rd; for 4th, 3 beats 2 on '4th or better' though 2 was runner-up for 3rd."""
+    """Three couples on 17 for 3rd-5th: 4 wins 3rd; for 4th, 3 beats 2 on '4th or better' though 2 was runner-up
+    for 3rd."""
     dances, marks = single_judge_final({
         "1": [5, 2, 2, 3, 2], "2": [4, 4, 3, 1, 5], "3": [2, 3, 4, 4, 4], "4": [3, 5, 1, 5, 3], "5": [1, 1, 5, 2, 1],
     })
@@ -200,7 +201,8 @@ def test_rule_1_reports_a_tie_at_the_cut_with_the_chairs_two_choices():
     ({"W": {"1": [1, 1], "2": [2, 2], "3": [2, 3]}}, "judge A placed couple 3 and couple 2 both 2 in dance W"),
     ({"W": {"1": [1, 1], "2": [2, 2], "3": [4, 3]}}, "judge A gave couple 3 place 4 in dance W"),
     ({"W": {"1": [1, 1], "2": [2, 2], "3": [3]}}, "couple 3 has 1 marks in dance W, expected 2"),
-    ({"W": {"1": [1, 1], "2": [2, 2], "3": [3, 3]}, "T": {"1": [1, 1], "2": [2, 2]}}, "couple 3 has no marks in dance T"),
+    ({"W": {"1": [1, 1], "2": [2, 2], "3": [3, 3]}, "T": {"1": [1, 1], "2": [2, 2]}},
+     "couple 3 has no marks in dance T"),
 ])
 def test_rules_2_to_4_refuse_marks_that_are_not_a_full_ranking(marks, message):
     with pytest.raises(MarksError, match=message):

@@ -34,25 +34,77 @@ function table(header, rows) {
 }
 
 let formCount = 0;
+// A form's fields sit in a fieldset that is disabled while the form saves: nothing can be typed into a form
+// whose answer is still coming, and a second click cannot send it twice. After a successful save the view is
+// shown again (a fresh, empty form); after a refusal the form is enabled again with what was typed.
 function form(fields, label, submit) {
   const inputs = {};
-  const node = el("form", { class: "inline" });
+  const box = el("fieldset", {});
+  const node = el("form", { class: "inline", "data-form": label }, box);
   formCount += 1;
   for (const f of fields) {
     const id = `f${formCount}-${f.name}`;
     const input = f.options
       ? el("select", { name: f.name, id }, ...f.options.map((o) => el("option", { value: o }, o)))
-      : el("input", { name: f.name, id, type: f.type || "text", value: f.value ?? "" });
+      : el("input", { name: f.name, id, type: f.type || "text", value: f.value ?? "", ...f.attrs });
     inputs[f.name] = input;
-    node.append(el("label", { for: id }, f.label, input));
+    box.append(el("label", { for: id }, f.label, input));
   }
-  node.append(el("button", { type: "submit" }, label));
+  box.append(el("button", { type: "submit" }, label));
   node.addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (box.disabled) return;
     const values = Object.fromEntries(Object.entries(inputs).map(([k, i]) => [k, i.value.trim()]));
-    try { await submit(values); await show(); } catch { /* shown in #error */ }
+    box.disabled = true;
+    node.setAttribute("aria-busy", "true");
+    try {
+      await submit(values);
+    } catch { /* shown in #error */
+      box.disabled = false;
+      node.removeAttribute("aria-busy");
+      return;
+    }
+    node.dataset.saved = "true"; // shown again empty, not carried over as "being edited"
+    await show();
   });
   return node;
+}
+
+// Forms the user is in the middle of: focused, or typed into, or still saving. show() keeps them as they are.
+function formsInUse() {
+  const kept = new Map();
+  const seen = {};
+  for (const node of $("view").querySelectorAll("form[data-form]")) {
+    const key = `${node.dataset.form}#${(seen[node.dataset.form] = (seen[node.dataset.form] ?? 0) + 1)}`;
+    if (node.dataset.saved) continue;
+    const saving = node.querySelector("fieldset").disabled;
+    const fields = [...node.elements].filter((f) => f.name);
+    const edited = fields.some((f) => (f.tagName === "SELECT" ? f.selectedIndex > 0 : f.value !== f.defaultValue));
+    if (saving || edited || node.contains(document.activeElement)) kept.set(key, { node, saving, fields });
+  }
+  return kept;
+}
+
+// Carry the forms in use over into the freshly built nodes; answers the field to give the focus back to.
+function keepFormsInUse(kept, nodes) {
+  let refocus = null;
+  if (!kept.size) return refocus;
+  const holder = el("div", {}, ...nodes); // nodes are not in the page yet: look them up in a detached holder
+  const seen = {};
+  for (const fresh of holder.querySelectorAll("form[data-form]")) {
+    const key = `${fresh.dataset.form}#${(seen[fresh.dataset.form] = (seen[fresh.dataset.form] ?? 0) + 1)}`;
+    const old = kept.get(key);
+    if (!old) continue;
+    if (old.saving) { fresh.replaceWith(old.node); continue; } // its own submit handler finishes it
+    for (const f of old.fields) {
+      const target = fresh.elements.namedItem(f.name);
+      if (!target || (target.tagName === "SELECT" && ![...target.options].some((o) => o.value === f.value))) continue;
+      target.value = f.value;
+      if (f === document.activeElement) refocus = target;
+    }
+  }
+  nodes.splice(0, nodes.length, ...holder.childNodes);
+  return refocus;
 }
 
 function showQr(made) {
@@ -172,7 +224,9 @@ const VIEWS = {
     const events = await api("GET", `${C()}/events`);
     const nodes = [el("button", { type: "button", class: "no-print", onclick: () => window.print() }, "Print")];
     if (me.role === "chair") {
-      nodes.push(form([{ name: "pin", label: "Chair's PIN (for corrections)", type: "password" }], "Set PIN",
+      nodes.push(form([{ name: "pin", label: "Chair's PIN (for corrections, 6 or more digits)", type: "password",
+        attrs: { inputmode: "numeric", pattern: "[0-9]{6,32}", minlength: 6, maxlength: 32, required: "",
+          autocomplete: "new-password", title: "6 to 32 digits" } }], "Set PIN",
         (v) => api("PUT", `${C()}/chair-pin`, { pin: v.pin })));
     }
     for (const e of events) {
@@ -192,7 +246,8 @@ const VIEWS = {
           if (me.role === "scrutineer" && r.state !== "official") {
             row.append(form([{ name: "dance", label: "Dance", options: e.dances }, { name: "judge", label: "Judge" },
               { name: "marks", label: r.kind === "final" ? "Bibs in placing order" : "Bibs crossed" },
-              { name: "pin", label: "Chair's PIN", type: "password" }], "Correct with the chair's PIN", (v) => {
+              { name: "pin", label: "Chair's PIN", type: "password", attrs: { inputmode: "numeric", autocomplete: "off" } }],
+            "Correct with the chair's PIN", (v) => {
               const bibs = list(v.marks).map(Number);
               const sheet = r.kind === "final" ? { places: Object.fromEntries(bibs.map((b, i) => [String(b), i + 1])) } : { crosses: bibs };
               return api("POST", `/api/rounds/${r.id}/sheets/${v.dance}/judges/${v.judge.toUpperCase()}/correction`, { sheet, pin: v.pin });
@@ -239,14 +294,30 @@ function marksTable(sheet) {
 
 const TABS = { setup: "Setup", registration: "Registration", floor: "Floors", devices: "Devices & progress", results: "Results" };
 
+let shown = 0; // the latest show(): an earlier one that answers later must not put older data back
+
 async function show() {
+  const mine = ++shown;
   $("tabs").replaceChildren(...Object.entries(TABS).map(([key, label]) => el("button", { type: "button",
     id: `tab-${key}`, "aria-current": String(key === tab), onclick: () => { tab = key; show(); } }, label)));
   const view = competition || tab === "setup" ? VIEWS[tab] : VIEWS.setup;
+  const sameTab = $("view").dataset.tab === tab;
+  let nodes;
   try {
-    $("view").replaceChildren(...await view());
+    nodes = await view();
   } catch (err) {
-    $("view").replaceChildren(el("p", { class: "message bad" }, err.message));
+    nodes = [el("p", { class: "message bad" }, err.message)];
+  }
+  if (mine !== shown) return;
+  const focused = document.activeElement;
+  const caret = focused && focused.tagName === "INPUT" ? [focused.selectionStart, focused.selectionEnd] : null;
+  // the same tab again: do not wipe what is being typed, and give the cursor back to the field it was in
+  const refocus = sameTab ? keepFormsInUse(formsInUse(), nodes) : null;
+  $("view").replaceChildren(...nodes);
+  $("view").dataset.tab = tab;
+  if (refocus && !refocus.disabled) {
+    refocus.focus();
+    try { if (caret) refocus.setSelectionRange(...caret); } catch { /* not a text field */ }
   }
 }
 
