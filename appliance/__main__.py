@@ -55,17 +55,28 @@ def _pattern(regex: str, what: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="floorcraft", description="DanceSport competition scoring appliance. "
-                                     "Settings come from FLOORCRAFT_* environment variables (see README).")
+    parser = Parser(
+        prog="floorcraft",
+        description="DanceSport competition scoring appliance. "
+        "Settings come from FLOORCRAFT_* environment variables (see README).",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the appliance (web server, mDNS)")
     serve.add_argument("--demo", action="store_true", help="load the demo competition first if the database is empty")
-    serve.add_argument("--simulate", type=_seconds, metavar="SECONDS", default=0,
-                       help="keep simulated judges marking, one floor step every SECONDS")
+    serve.add_argument(
+        "--simulate",
+        type=_seconds,
+        metavar="SECONDS",
+        default=0,
+        help="keep simulated judges marking, one floor step every SECONDS",
+    )
     serve.set_defaults(func=commands.serve)
     demo = sub.add_parser("demo", help="create the demo competition in the database")
-    demo.add_argument("--simulate", action="store_true",
-                      help="then judge every event to its official result with simulated tablets, and exit")
+    demo.add_argument(
+        "--simulate",
+        action="store_true",
+        help="then judge every event to its official result with simulated tablets, and exit",
+    )
     demo.set_defaults(func=commands.demo)
     skate = sub.add_parser("skate", help="compute one round from a JSON sheet of marks (Skating System)")
     skate.add_argument("file", help="the sheet (JSON), or - for standard input")
@@ -73,8 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     skate.set_defaults(func=commands.skate, needs_settings=False)
     enrol = sub.add_parser("enrol", help="print a one-time enrolment QR code for a device")
     enrol.add_argument("--role", required=True, choices=["scrutineer", "chair", "adjudicator", "display"])
-    enrol.add_argument("--judge", type=_pattern(r"[A-Z]{1,2}", "a judge letter (A to Z, AA to ZZ)"),
-                       help="the judge letter (adjudicator)")
+    enrol.add_argument(
+        "--judge",
+        type=_pattern(r"[A-Z]{1,2}", "a judge letter (A to Z, AA to ZZ)"),
+        help="the judge letter (adjudicator)",
+    )
     enrol.add_argument("--competition", type=_whole(1, MAX_ID), help="the competition's id")
     enrol.set_defaults(func=commands.enrol)
     verify = sub.add_parser("verify", help="recompute the change log's hash chain; name the first broken row")
@@ -89,8 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(func=commands.export_to)
     check = sub.add_parser("verify-export", help="check an export offline: complete, signed, every checksum")
     check.add_argument("folder")
-    check.add_argument("--key", type=_pattern(r"[A-Za-z0-9_-]{43}", "a box key (43 characters of base64url)"),
-                       help="the box's public key (printed on its results) to insist on")
+    check.add_argument(
+        "--key",
+        type=_pattern(r"[A-Za-z0-9_-]{43}", "a box key (43 characters of base64url)"),
+        help="the box's public key (printed on its results) to insist on",
+    )
     check.set_defaults(func=commands.verify_export, needs_settings=False)
     back = sub.add_parser("backup", help="write a checked online backup into DATA_DIR/backups (rolling)")
     back.add_argument("--keep", type=_whole(1, 10_000), default=24, help="how many backups to keep (1 to 10000)")

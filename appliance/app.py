@@ -79,18 +79,22 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         """SSE: public change-log events; ?floor=ID for one floor; Last-Event-ID resumes exactly."""
         await stream(hub, scope, receive, send, state_frame)
 
-    @get("/api/live/state", summary="Public: the same state as the live stream, for clients without SSE",
-         tags=["live"])
-    async def live_state(floor: Annotated[int | None, QueryParameter(ge=1, le=2**31, description="a floor id")]
-                         = None) -> dict:
+    @get("/api/live/state", summary="Public: the same state as the live stream, for clients without SSE", tags=["live"])
+    async def live_state(
+        floor: Annotated[int | None, QueryParameter(ge=1, le=2**31, description="a floor id")] = None,
+    ) -> dict:
         return await store.read(lambda conn: public_state(conn, floor))
 
     @get("/api/public/results", summary="Public: every computed round with its marks and reasons", tags=["live"])
     async def public_results() -> dict:
         return await store.read(published_here)
 
-    @get("/api/setup/first-enrolment", summary="The box's own screen only: a scrutineer QR while nobody owns the box",
-         tags=["box"], opt={"errors": (403,)})
+    @get(
+        "/api/setup/first-enrolment",
+        summary="The box's own screen only: a scrutineer QR while nobody owns the box",
+        tags=["box"],
+        opt={"errors": (403,)},
+    )
     async def first_enrolment(request: Request) -> dict:
         client = request.client.host if request.client else ""
         if client not in ("127.0.0.1", "::1"):
@@ -146,15 +150,20 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             RoundsController,
             DeviceController,
             MarksController,
-            create_static_files_router(path="/", directories=[settings.web_path], html_mode=True, name="web",
-                                       file_system=PageFiles()),
+            create_static_files_router(
+                path="/", directories=[settings.web_path], html_mode=True, name="web", file_system=PageFiles()
+            ),
         ],
-        dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
-                      "principal": Provide(principal)},
+        dependencies={
+            "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
+            "principal": Provide(principal),
+        },
         exception_handlers={**EXCEPTION_HANDLERS, Replayed: replayed_response},
         before_send=[answer_recorder(ctx)],
         openapi_config=OpenAPIConfig(
-            title="Floorcraft", version=__version__, path="/api/schema",
+            title="Floorcraft",
+            version=__version__,
+            path="/api/schema",
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         on_startup=[start_hub, start_mdns, tell_systemd],

@@ -92,12 +92,18 @@ async def _key_of(ctx: Context, device_id: str) -> tuple[bytes, sqlite3.Row] | N
 async def principal(request: Request, ctx: NamedDependency[Context]) -> Principal:
     values: list[str] = [request.headers.get(h, "") for h in HEADERS]
     if not all(values):
-        raise Unauthorized("this needs a signed request from an enrolled device (X-Device, X-Counter, "
-                           "Idempotency-Key, X-Signature)", "X-Signature")
+        raise Unauthorized(
+            "this needs a signed request from an enrolled device (X-Device, X-Counter, Idempotency-Key, X-Signature)",
+            "X-Signature",
+        )
     device_id, counter_text, idempotency_key, signature = values
     # ASCII digits only: str.isdigit() also accepts '²' or '١٢', which int() refuses or reads
-    if not (counter_text.isascii() and counter_text.isdigit()) or len(counter_text) > 18 \
-            or len(idempotency_key) > 100 or len(device_id) > 64:
+    if (
+        not (counter_text.isascii() and counter_text.isdigit())
+        or len(counter_text) > 18
+        or len(idempotency_key) > 100
+        or len(device_id) > 64
+    ):
         raise Unauthorized("malformed X-Counter or Idempotency-Key", "X-Counter")
     found = await _key_of(ctx, device_id)
     if found is None:
@@ -111,8 +117,16 @@ async def principal(request: Request, ctx: NamedDependency[Context]) -> Principa
     roles = request.route_handler.opt.get("roles", ())
     if row["role"] not in roles:
         raise Forbidden(f"a {row['role']} device may not do this", "X-Device")
-    who = Principal(device_id, row["role"], row["competition_id"], row["adjudicator_id"], row["letter"], counter,
-                    idempotency_key, f"{request.method} {_path(request)} {crypto.body_hash(body)}")
+    who = Principal(
+        device_id,
+        row["role"],
+        row["competition_id"],
+        row["adjudicator_id"],
+        row["letter"],
+        counter,
+        idempotency_key,
+        f"{request.method} {_path(request)} {crypto.body_hash(body)}",
+    )
     if not scope.owns_box(who.role, who.competition_id):  # every role acts only on its own competition
         params, opt = dict(request.path_params), request.route_handler.opt
         await ctx.store.read(lambda conn: scope.check(conn, who.role, who.competition_id, opt, params))
@@ -146,10 +160,12 @@ def answer_recorder(ctx: Context):
             status = state["answer_status"]
             if not message.get("more_body") and status < 400:
                 body = state.pop("answer_body")
-                await ctx.store.write(lambda conn: db.store_answer(conn, who.device_id, who.idempotency_key,
-                                                                   who.request, status, body))
+                await ctx.store.write(
+                    lambda conn: db.store_answer(conn, who.device_id, who.idempotency_key, who.request, status, body)
+                )
 
     return before_send
+
 
 DESK = ("scrutineer",)
 OFFICIALS = ("scrutineer", "chair")

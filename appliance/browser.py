@@ -47,9 +47,12 @@ def import_map_hashes(web_path: Path) -> list[str]:
 
 def content_security_policy(web_path: Path) -> str:
     scripts = " ".join(["'self'", *import_map_hashes(web_path)])
-    return ("default-src 'self'; " f"script-src {scripts}; "
-            "style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+    return (
+        "default-src 'self'; "
+        f"script-src {scripts}; "
+        "style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    )
 
 
 def security_headers(web_path: Path) -> list[tuple[bytes, bytes]]:

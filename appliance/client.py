@@ -1,8 +1,8 @@
 """A small client for signed requests: enrol from a QR URL, then sign every request (tests, demo, benchmark).
 
-    http = httpx.AsyncClient(base_url="http://127.0.0.1:8000")
-    tablet = await SignedClient.enrol(http, "http://127.0.0.1:8000/join#<id>.<secret>")
-    await tablet.post("/api/...", json={...})
+http = httpx.AsyncClient(base_url="http://127.0.0.1:8000")
+tablet = await SignedClient.enrol(http, "http://127.0.0.1:8000/join#<id>.<secret>")
+await tablet.post("/api/...", json={...})
 """
 
 from __future__ import annotations
@@ -26,8 +26,15 @@ class EnrolmentFailed(RuntimeError):
 class SignedClient:
     """One enrolled device: its id, key and counter, over an httpx.AsyncClient."""
 
-    def __init__(self, http: httpx.AsyncClient, device_id: str, key: bytes, role: str, judge: str | None = None,
-                 counter: int | None = None):
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        device_id: str,
+        key: bytes,
+        role: str,
+        judge: str | None = None,
+        counter: int | None = None,
+    ):
         self.http, self.device_id, self.key, self.role, self.judge = http, device_id, key, role, judge
         # Start from the time in microseconds: strictly increasing even for a client that restarts.
         self.counter = counter if counter is not None else time.time_ns() // 1000
@@ -41,8 +48,10 @@ class SignedClient:
         device_id = device_id or secrets.token_urlsafe(12)
         private, public = crypto.new_keypair()
         proof = crypto.enrol_proof(secret, enrolment_id, device_id, public)
-        response = await http.post("/api/enrol", json={"enrolment_id": enrolment_id, "device_id": device_id,
-                                                       "public_key": public, "proof": proof})
+        response = await http.post(
+            "/api/enrol",
+            json={"enrolment_id": enrolment_id, "device_id": device_id, "public_key": public, "proof": proof},
+        )
         if response.status_code != 200:
             raise EnrolmentFailed(f"{response.status_code}: {response.text}")
         answer = response.json()
@@ -55,11 +64,22 @@ class SignedClient:
     def sign(self, method: str, path: str, body: bytes, idempotency_key: str | None = None) -> dict[str, str]:
         self.counter += 1
         key = idempotency_key or secrets.token_urlsafe(16)
-        return {"X-Device": self.device_id, "X-Counter": str(self.counter), "Idempotency-Key": key,
-                "X-Signature": crypto.signature(self.key, method, path, self.counter, key, body)}
+        return {
+            "X-Device": self.device_id,
+            "X-Counter": str(self.counter),
+            "Idempotency-Key": key,
+            "X-Signature": crypto.signature(self.key, method, path, self.counter, key, body),
+        }
 
-    async def request(self, method: str, path: str, json_body: Any = None, content: bytes | None = None,
-                      idempotency_key: str | None = None, headers: dict | None = None) -> httpx.Response:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        json_body: Any = None,
+        content: bytes | None = None,
+        idempotency_key: str | None = None,
+        headers: dict | None = None,
+    ) -> httpx.Response:
         body = content if content is not None else (b"" if json_body is None else json.dumps(json_body).encode())
         async with self._one_at_a_time:
             signed = self.sign(method, path, body, idempotency_key)

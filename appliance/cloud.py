@@ -40,8 +40,18 @@ class GapError(Conflict):
 def _gap(_: Request, exc: GapError):
     from litestar import Response
 
-    return Response({"error": {"status": 409, "code": "gap", "message": exc.message, "field": "rows",
-                               "expected_seq": exc.expected}}, status_code=409)
+    return Response(
+        {
+            "error": {
+                "status": 409,
+                "code": "gap",
+                "message": exc.message,
+                "field": "rows",
+                "expected_seq": exc.expected,
+            }
+        },
+        status_code=409,
+    )
 
 
 class CloudStore:
@@ -73,8 +83,9 @@ class CloudStore:
     def _apply(self, box: str, rows: list[dict]) -> int:
         head, head_hash = db.cloud_head(self.conn, box)
         for row in rows:
-            computed = changelog.row_hash(row["seq"], row["kind"], row["entity"], row["payload"], row["at"],
-                                          row["prev_hash"])
+            computed = changelog.row_hash(
+                row["seq"], row["kind"], row["entity"], row["payload"], row["at"], row["prev_hash"]
+            )
             if computed != row["hash"]:
                 raise Invalid(f"row {row['seq']} does not match its hash", "rows")
             if row["seq"] <= head:
@@ -99,8 +110,15 @@ def create_cloud_app(data_dir: Path, web: Path = DEFAULT_WEB) -> Litestar:
     @get("/cloud/boxes", sync_to_thread=True)
     def boxes() -> list[dict]:
         with store.lock:
-            return [{"box": r["box"], "head": r["head"], "rows": r["rows"],
-                     "head_hash": db.cloud_head(store.conn, r["box"])[1]} for r in db.cloud_boxes(store.conn)]
+            return [
+                {
+                    "box": r["box"],
+                    "head": r["head"],
+                    "rows": r["rows"],
+                    "head_hash": db.cloud_head(store.conn, r["box"])[1],
+                }
+                for r in db.cloud_boxes(store.conn)
+            ]
 
     @get("/cloud/boxes/{box:str}/results", sync_to_thread=True)
     def results(box: FromPath[str]) -> list[dict]:
@@ -109,8 +127,10 @@ def create_cloud_app(data_dir: Path, web: Path = DEFAULT_WEB) -> Litestar:
             rows = db.cloud_rows(store.conn, box, SHOWN)
         if not rows:
             raise HTTPException(status_code=404, detail="no such box")
-        return [{"seq": r["seq"], "event": r["kind"], **(public_event(r["kind"], json.loads(r["payload"])) or {})}
-                for r in rows]
+        return [
+            {"seq": r["seq"], "event": r["kind"], **(public_event(r["kind"], json.loads(r["payload"])) or {})}
+            for r in rows
+        ]
 
     @get("/cloud/boxes/{box:str}/public/results", sync_to_thread=True)
     def public_results(box: FromPath[str]) -> dict:
@@ -122,9 +142,13 @@ def create_cloud_app(data_dir: Path, web: Path = DEFAULT_WEB) -> Litestar:
         return published(rows)
 
     pages = create_static_files_router(path="/cloud/web", directories=[web], html_mode=True, name="web")
-    app = Litestar(route_handlers=[receive, boxes, results, public_results, pages],
-                   exception_handlers={**EXCEPTION_HANDLERS, GapError: _gap}, logging_config=None,
-                   request_max_body_size=64 * 1024 * 1024, openapi_config=None,
-                   on_shutdown=[store.conn.close])
+    app = Litestar(
+        route_handlers=[receive, boxes, results, public_results, pages],
+        exception_handlers={**EXCEPTION_HANDLERS, GapError: _gap},
+        logging_config=None,
+        request_max_body_size=64 * 1024 * 1024,
+        openapi_config=None,
+        on_shutdown=[store.conn.close],
+    )
     app.asgi_handler = SecurityHeaders(app.asgi_handler, web)  # the same browser-side defences as the box
     return app

@@ -16,7 +16,6 @@ import qrcode
 from appliance import calculator
 from appliance.client import SignedClient
 from appliance.datalock import exclusive
-from appliance.db import changelog
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store, StoreError, check_integrity, connect
 from appliance.errors import AppError
@@ -79,8 +78,10 @@ async def demo(args: argparse.Namespace) -> int:
             print(f"demo competition {cid} created in {args.settings.database_path}")
         if args.simulate:
             summary = await _simulate_in_process(ctx, cid)
-            print(f"judged to official results: {summary.rounds} rounds, {summary.sheets} sheets, "
-                  f"{summary.ties_decided} ties at the cut decided, {summary.finals_signed} finals signed off")
+            print(
+                f"judged to official results: {summary.rounds} rounds, {summary.sheets} sheets, "
+                f"{summary.ties_decided} ties at the cut decided, {summary.finals_signed} finals signed off"
+            )
     except SimulationError as exc:
         return _fail(f"simulation failed: {exc}", 1)
     finally:
@@ -176,9 +177,19 @@ def serve(args: argparse.Namespace) -> int:
 
         app.on_startup.append(start_simulation)
         app.on_shutdown.insert(0, stop_simulation)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop", http=protocol, ws="none",
-                            timeout_keep_alive=KEEP_ALIVE, timeout_graceful_shutdown=settings.stop_timeout,
-                            log_level=settings.log_level, lifespan="on", **forwarded(settings))
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http=protocol,
+        ws="none",
+        timeout_keep_alive=KEEP_ALIVE,
+        timeout_graceful_shutdown=settings.stop_timeout,
+        log_level=settings.log_level,
+        lifespan="on",
+        **forwarded(settings),
+    )
     redact_logs()  # after uvicorn.Config set its loggers up: no token or enrolment secret in any log line
     print(f"Floorcraft on {settings.base_url}  (database {settings.database_path})", flush=True)
     # uvicorn stops gracefully on SIGTERM, puts back the handler it found and raises the signal again: with this
@@ -210,8 +221,11 @@ def print_enrolment(made: Enrolment, title: str) -> None:
     """The QR code in the terminal, with its URL and expiry (the secret is in the URL fragment)."""
     qr = qrcode.QRCode(border=1)
     qr.add_data(made.url)
-    print(f"\n{title} ({made.role}{' ' + made.judge if made.judge else ''}, "
-          f"valid until {made.expires_at:%H:%M:%S} box time):", flush=True)
+    print(
+        f"\n{title} ({made.role}{' ' + made.judge if made.judge else ''}, "
+        f"valid until {made.expires_at:%H:%M:%S} box time):",
+        flush=True,
+    )
     qr.print_ascii(out=sys.stdout, invert=True)
     print(f"{made.url}\n", flush=True)
 
@@ -225,8 +239,9 @@ async def enrol(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     try:
-        made = await enrolment.create_enrolment(Context(store, args.settings),
-                                                EnrolmentIn(args.role, args.competition, args.judge))
+        made = await enrolment.create_enrolment(
+            Context(store, args.settings), EnrolmentIn(args.role, args.competition, args.judge)
+        )
     except AppError as exc:
         return _fail(exc.message)
     finally:
@@ -248,8 +263,16 @@ def cloud(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     print(f"Floorcraft cloud receiver on http://{settings.host}:{settings.port}/cloud/", flush=True)
     signal.signal(signal.SIGTERM, _stopped)  # a graceful stop exits 0 (see serve)
-    uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
-                log_level=settings.log_level, timeout_graceful_shutdown=settings.stop_timeout, **forwarded(settings))
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=settings.stop_timeout,
+        **forwarded(settings),
+    )
     return 0
 
 
@@ -388,8 +411,9 @@ async def import_entries(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     try:
-        report = await registration.import_entries(Context(store, args.settings), args.competition, text,
-                                                   args.skip_invalid, _ProgressBar())
+        report = await registration.import_entries(
+            Context(store, args.settings), args.competition, text, args.skip_invalid, _ProgressBar()
+        )
     except AppError as exc:
         return _fail(exc.message)
     finally:

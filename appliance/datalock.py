@@ -75,8 +75,10 @@ def _holder(fd: int) -> tuple[str, str]:
 def _busy_message(data_dir: Path, holder: tuple[str, str]) -> str:
     pid, what = holder
     if what == "serve":
-        return (f"the server is running (pid {pid}) and holds {data_dir}; stop it first "
-                "(systemctl stop floorcraft), or use the desk")
+        return (
+            f"the server is running (pid {pid}) and holds {data_dir}; stop it first "
+            "(systemctl stop floorcraft), or use the desk"
+        )
     return f"another floorcraft command ({what}, pid {pid}) is changing {data_dir}; wait for it to finish"
 
 
@@ -89,6 +91,7 @@ def exclusive(what: str):
             return 2
 
         if inspect.iscoroutinefunction(command):
+
             @functools.wraps(command)
             async def run_async(args):
                 try:

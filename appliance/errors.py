@@ -1,6 +1,6 @@
 """The application's errors, and the one JSON error shape every failure answers with.
 
-    {"error": {"status": 404, "code": "not_found", "message": "no event 7", "field": null}}
+{"error": {"status": 404, "code": "not_found", "message": "no event 7", "field": null}}
 """
 
 from __future__ import annotations
@@ -83,16 +83,29 @@ def error_body(status: int, code: str, message: str, field: str | None = None, d
 
 def _app_error(_: Request, exc: AppError) -> Response:
     retry = getattr(exc, "retry_after", None)
-    return Response(error_body(exc.status, exc.code, exc.message, exc.field, exc.details), status_code=exc.status,
-                    headers={"Retry-After": str(retry)} if retry else None)
+    return Response(
+        error_body(exc.status, exc.code, exc.message, exc.field, exc.details),
+        status_code=exc.status,
+        headers={"Retry-After": str(retry)} if retry else None,
+    )
 
 
 _FIELD = re.compile(r"`\$\.([^`]*)`|(?:unknown|required) field `([^`]*)`")
 _AT = re.compile(r"^(?P<text>.*?)(?: - at `\$\.?(?P<path>[^`]*)`)?$", re.DOTALL)
 _OWN = re.compile(r"^(?P<field>[A-Za-z_][\w.\[\]]*): (?P<words>.*)$", re.DOTALL)
-_KINDS = {"int": "a whole number", "float": "a decimal number", "str": "text", "bool": "true or false",
-          "array": "a list", "object": "an object ({...})", "null": "null", "bytes": "text",
-          "datetime": "a date and time", "date": "a date", "time": "a time"}
+_KINDS = {
+    "int": "a whole number",
+    "float": "a decimal number",
+    "str": "text",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "an object ({...})",
+    "null": "null",
+    "bytes": "text",
+    "datetime": "a date and time",
+    "date": "a date",
+    "time": "a time",
+}
 _COMPARE = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
 _PATTERNS = {  # what a pattern means, in words (msgspec would show the regex)
     "^[A-Z]{1,2}$": "must be a judge letter (A to Z, or two capitals such as AA)",
@@ -120,15 +133,19 @@ _RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(r"^Expected `array` of length (>=|<=) (\d+)$"), lambda m: _length(m[1], m[2], "items")),
     (re.compile(r"^Expected `object` of length (>=|<=) (\d+)$"), lambda m: _length(m[1], m[2], "entries")),
     (re.compile(r"^Expected `[^`]*` (>=|<=|>|<) (\S+)$"), lambda m: f"must be {_COMPARE[m[1]]} {m[2]}"),
-    (re.compile(r"^Expected `str` matching regex '(.*)'$", re.DOTALL),
-     lambda m: _PATTERNS.get(m[1], "is not in the expected form")),
+    (
+        re.compile(r"^Expected `str` matching regex '(.*)'$", re.DOTALL),
+        lambda m: _PATTERNS.get(m[1], "is not in the expected form"),
+    ),
     (re.compile(r"^Expected `([^`]*)`, got `([^`]*)`$"), lambda m: f"must be {_kind(m[1])}, not {_kind(m[2])}"),
     (re.compile(r"^Object missing required field `[^`]*`$"), lambda m: "is required"),
     (re.compile(r"^Object contains unknown field `[^`]*`$"), lambda m: "is not a field this request takes"),
     (re.compile(r"^Invalid enum value (.*)$", re.DOTALL), lambda m: f"may not be {m[1]}: it is not one of the choices"),
     (re.compile(r"^Invalid RFC3339 encoded date$"), lambda m: "must be a date such as 2026-12-05"),
-    (re.compile(r"^Invalid RFC3339 encoded datetime$"),
-     lambda m: "must be a date and time such as 2026-12-05T18:00:00+01:00"),
+    (
+        re.compile(r"^Invalid RFC3339 encoded datetime$"),
+        lambda m: "must be a date and time such as 2026-12-05T18:00:00+01:00",
+    ),
     (re.compile(r"^Invalid RFC3339 encoded time$"), lambda m: "must be a time such as 18:00:00"),
     (re.compile(r"^Integer value out of range$"), lambda m: "is too large a number"),
 ]
@@ -171,21 +188,37 @@ def _validation_error(_: Request, exc: ValidationException) -> Response:
 
 def _too_deep(_: Request, exc: RecursionError) -> Response:
     """msgspec refuses JSON nested deeper than Python's recursion limit: bad input, not a server fault."""
-    return Response(error_body(400, "invalid", "the request body is nested too deeply to be read "
-                               "(no request here needs more than a few levels)"), status_code=400)
+    return Response(
+        error_body(
+            400,
+            "invalid",
+            "the request body is nested too deeply to be read (no request here needs more than a few levels)",
+        ),
+        status_code=400,
+    )
 
 
 def _http_error(_: Request, exc: HTTPException) -> Response:
-    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            413: "too_large", 429: "rate_limited"}.get(exc.status_code, "http_error")
-    return Response(error_body(exc.status_code, code, exc.detail), status_code=exc.status_code,
-                    headers=getattr(exc, "headers", None))
+    code = {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        429: "rate_limited",
+    }.get(exc.status_code, "http_error")
+    return Response(
+        error_body(exc.status_code, code, exc.detail),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return Response(error_body(500, "internal", "internal error; the scrutineer's log has the details"),
-                    status_code=500)
+    return Response(
+        error_body(500, "internal", "internal error; the scrutineer's log has the details"), status_code=500
+    )
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

@@ -100,29 +100,55 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
     events, rounds_out = [], []
     table = io.StringIO()
     writer = csvsafe.writer(table)
-    writer.writerow(["competition", "event", "place", "place_to", "bib", "leader", "follower", "round", "crosses",
-                     "official"])
+    writer.writerow(
+        ["competition", "event", "place", "place_to", "bib", "leader", "follower", "round", "crosses", "official"]
+    )
     parts = []
     for competition in comp_db.list_competitions(conn):
         for event in comp_db.list_events(conn, competition.id):
             standings = results.event_results(conn, event.id)
             events.append({"competition": competition.name, **msgspec.to_builtins(standings)})
             for p in standings.placings:
-                writer.writerow([competition.name, event.name, p.place_from, p.place_to, p.bib, p.leader,
-                                 p.follower, p.round, p.crosses if p.crosses is not None else "", standings.official])
+                writer.writerow(
+                    [
+                        competition.name,
+                        event.name,
+                        p.place_from,
+                        p.place_to,
+                        p.bib,
+                        p.leader,
+                        p.follower,
+                        p.round,
+                        p.crosses if p.crosses is not None else "",
+                        standings.official,
+                    ]
+                )
     for competition, event, row in _rounds(conn):
         result = results.round_result(conn, row["id"])
         sheet = results.skate_sheet(conn, row["id"])
-        report = calculator.to_report(calculator.parse_sheet(json.dumps(sheet).encode()),
-                                      calculator.compute(calculator.parse_sheet(json.dumps(sheet).encode())))
-        rounds_out.append({"competition": competition.name, "event": event.name, "round": row["name"],
-                           "result": msgspec.to_builtins(result), "marks": sheet})
-        parts.append(f"<section><h2>{html.escape(event.name)}: {html.escape(row['name'])}"
-                     f"{' (official)' if result.official else ''}</h2><pre>{html.escape(report)}</pre>"
-                     f"<p>Sheet checksums: {html.escape(json.dumps(result.sheet_checksums))}</p></section>")
-    page = ("<!doctype html><html lang='en'><meta charset='utf-8'><title>Results</title><style>"
-            "body{font-family:sans-serif} pre{font-size:10pt} section{page-break-inside:avoid}"
-            "</style><h1>Results</h1>" + "".join(parts) + "</html>")
+        report = calculator.to_report(
+            calculator.parse_sheet(json.dumps(sheet).encode()),
+            calculator.compute(calculator.parse_sheet(json.dumps(sheet).encode())),
+        )
+        rounds_out.append(
+            {
+                "competition": competition.name,
+                "event": event.name,
+                "round": row["name"],
+                "result": msgspec.to_builtins(result),
+                "marks": sheet,
+            }
+        )
+        parts.append(
+            f"<section><h2>{html.escape(event.name)}: {html.escape(row['name'])}"
+            f"{' (official)' if result.official else ''}</h2><pre>{html.escape(report)}</pre>"
+            f"<p>Sheet checksums: {html.escape(json.dumps(result.sheet_checksums))}</p></section>"
+        )
+    page = (
+        "<!doctype html><html lang='en'><meta charset='utf-8'><title>Results</title><style>"
+        "body{font-family:sans-serif} pre{font-size:10pt} section{page-break-inside:avoid}"
+        "</style><h1>Results</h1>" + "".join(parts) + "</html>"
+    )
     return {
         "results.json": json.dumps({"events": events, "rounds": rounds_out}, indent=1).encode(),
         "results.csv": table.getvalue().encode(),
@@ -139,23 +165,32 @@ def export(store: Store, data_dir: Path, target: Path, passphrase: str | None = 
     head = store.read_sync(changelog.head)
     folder = Path(target) / f"floorcraft-export-{head[0]:08d}"
     folder.mkdir(parents=True, exist_ok=True)
-    manifest: dict[str, Any] = {"format": "floorcraft-export/2", "complete": False,
-                                "change_log_head": {"seq": head[0], "hash": head[1]},
-                                "box_public_key": public_key_text(key), "files": {}, "backup": NO_BACKUP}
+    manifest: dict[str, Any] = {
+        "format": "floorcraft-export/2",
+        "complete": False,
+        "change_log_head": {"seq": head[0], "hash": head[1]},
+        "box_public_key": public_key_text(key),
+        "files": {},
+        "backup": NO_BACKUP,
+    }
     write_atomically(folder / MANIFEST, _manifest_bytes(manifest))
     documents = store.read_sync(results_documents)
     documents[CHANGE_LOG] = store.read_sync(lambda conn: _change_log_lines(conn, head[0]))
     documents[checkpoints.FILE] = checkpoints.for_export(
-        Path(data_dir), key, head, store.clock(), lambda seq: store.read_sync(lambda conn: changelog.row_at(conn, seq)))
+        Path(data_dir), key, head, store.clock(), lambda seq: store.read_sync(lambda conn: changelog.row_at(conn, seq))
+    )
     for name, data in documents.items():
         write_atomically(folder / name, data)
         manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     (folder / "floorcraft.sqlite3").unlink(missing_ok=True)  # an older export's raw database: never leave it
     if passphrase is not None:
-        manifest["files"][SEALED_BACKUP] = sealed_backup_to(store.path, Path(data_dir), folder / SEALED_BACKUP,
-                                                            passphrase)
-        manifest["backup"] = {"file": SEALED_BACKUP, "sealed": "scrypt + AES-256-GCM (floorcraft restore asks "
-                                                               "for the passphrase)"}
+        manifest["files"][SEALED_BACKUP] = sealed_backup_to(
+            store.path, Path(data_dir), folder / SEALED_BACKUP, passphrase
+        )
+        manifest["backup"] = {
+            "file": SEALED_BACKUP,
+            "sealed": "scrypt + AES-256-GCM (floorcraft restore asks for the passphrase)",
+        }
     manifest["complete"] = True
     manifest["signature"] = crypto.b64u(key.sign(_manifest_bytes(manifest)))
     write_atomically(folder / MANIFEST, _manifest_bytes(manifest))
@@ -176,11 +211,13 @@ def sealed_backup_to(database: Path, data_dir: Path, path: Path, passphrase: str
 
 
 def _change_log_lines(conn: sqlite3.Connection, up_to: int) -> bytes:
-    rows = conn.execute("SELECT seq, kind, entity, payload, at, prev_hash, hash FROM change_log WHERE seq <= ? "
-                        "ORDER BY seq", (up_to,))
+    rows = conn.execute(
+        "SELECT seq, kind, entity, payload, at, prev_hash, hash FROM change_log WHERE seq <= ? ORDER BY seq", (up_to,)
+    )
     names = ("seq", "kind", "entity", "payload", "at", "prev_hash", "hash")
-    return b"".join(json.dumps(dict(zip(names, tuple(r), strict=True)), separators=(",", ":")).encode() + b"\n"
-                    for r in rows)
+    return b"".join(
+        json.dumps(dict(zip(names, tuple(r), strict=True)), separators=(",", ":")).encode() + b"\n" for r in rows
+    )
 
 
 def backup_to(database: Path, path: Path) -> dict:
@@ -222,7 +259,8 @@ def verify_export(folder: Path, expected_key: str | None = None) -> list[str]:
     else:
         try:
             Ed25519PublicKey.from_public_bytes(crypto.unb64u(key_text)).verify(
-                crypto.unb64u(signature), _manifest_bytes(manifest))
+                crypto.unb64u(signature), _manifest_bytes(manifest)
+            )
         except (InvalidSignature, ValueError):
             problems.append("the manifest's signature does not match (altered?)")
     for name, meta in manifest.get("files", {}).items():

@@ -27,7 +27,7 @@ def allowed_names(settings: Settings) -> set[str]:
 def host_of(value: str) -> str:
     """The host part of a Host header ("[::1]:8000" -> "::1", "box.local:80" -> "box.local")."""
     if value.startswith("["):
-        return value[1:value.find("]")].lower()
+        return value[1 : value.find("]")].lower()
     return value.rsplit(":", 1)[0].lower() if value.count(":") == 1 else value.lower()
 
 
@@ -50,10 +50,19 @@ class HostCheck:
         if scope["type"] in ("http", "websocket"):
             host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
             if not is_allowed(host_of(host), self.names):
-                body = json.dumps({"error": {"status": 400, "code": "bad_host", "field": "Host",
-                                             "message": f"this box does not answer to the name {host!r}"}}).encode()
-                await send({"type": "http.response.start", "status": 400,
-                            "headers": [(b"content-type", b"application/json")]})
+                body = json.dumps(
+                    {
+                        "error": {
+                            "status": 400,
+                            "code": "bad_host",
+                            "field": "Host",
+                            "message": f"this box does not answer to the name {host!r}",
+                        }
+                    }
+                ).encode()
+                await send(
+                    {"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json")]}
+                )
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)

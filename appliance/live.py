@@ -42,12 +42,21 @@ def public_event(kind: str, payload: dict) -> dict | None:
         item = payload.get("item") or {}
         return {"state": payload["state"], "now": item, "event_id": item.get("event_id")}
     if kind in ("sheet.submitted", "sheet.amended", "sheet.corrected"):
-        return {"round_id": payload["round_id"], "event_id": payload["event_id"], "dance": payload["dance"],
-                "judge": payload["judge"]}
+        return {
+            "round_id": payload["round_id"],
+            "event_id": payload["event_id"],
+            "dance": payload["dance"],
+            "judge": payload["judge"],
+        }
     if kind in ("round.computed", "round.recomputed"):
         result = payload["result"]
-        shown = {"round_id": payload["round_id"], "event_id": payload["event_id"], "kind": payload["kind"],
-                 "state": payload["state"], "official": False}
+        shown = {
+            "round_id": payload["round_id"],
+            "event_id": payload["event_id"],
+            "kind": payload["kind"],
+            "state": payload["state"],
+            "official": False,
+        }
         if payload["kind"] == "recall":
             shown |= {"recalled": result["recalled"], "tie_at_cut": result["tie_at_cut"]}
         else:
@@ -87,8 +96,9 @@ class Viewer:
                 self.closed.set()  # too far behind: cut off; it resumes with Last-Event-ID
             return
         # driven by hand: one step now, the rest in _finish only if the socket's buffer is full
-        coroutine = cast("Coroutine[Any, Any, None]", self.send({"type": "http.response.body", "body": body,
-                                                                  "more_body": True}))
+        coroutine = cast(
+            "Coroutine[Any, Any, None]", self.send({"type": "http.response.body", "body": body, "more_body": True})
+        )
         try:
             waiting = coroutine.send(None)
         except StopIteration:
@@ -188,14 +198,19 @@ class Hub:
         bodies: dict[int | None, bytes] = {}
         for viewer in list(self.viewers):
             if viewer.pending is not None:
-                viewer.pending += [(seq, data) for seq, (data, floor) in frames
-                                   if viewer.floor is None or floor is None or floor == viewer.floor]
+                viewer.pending += [
+                    (seq, data)
+                    for seq, (data, floor) in frames
+                    if viewer.floor is None or floor is None or floor == viewer.floor
+                ]
                 continue
             body = bodies.get(viewer.floor)
             if body is None:
                 body = bodies[viewer.floor] = b"".join(
-                    data for _, (data, floor) in frames
-                    if viewer.floor is None or floor is None or floor == viewer.floor)
+                    data
+                    for _, (data, floor) in frames
+                    if viewer.floor is None or floor is None or floor == viewer.floor
+                )
             if body:
                 viewer.push(body)
 
@@ -242,19 +257,42 @@ async def _refuse(send: Send, message: str) -> None:
 
 async def _too_many(hub: Hub, send: Send) -> None:
     """503 beyond the viewers' cap; the connection is closed (its descriptor is freed for the officials)."""
-    WARNINGS.warn("viewers", "live viewers' cap of %d reached: new viewers get 503 and poll /api/live/state",
-                  hub.max_viewers)
-    body = json.dumps({"error": {"status": 503, "code": "too_many_viewers", "field": None, "message":
-                                 f"the live stream is full ({hub.max_viewers} viewers): poll /api/live/state "
-                                 f"and try again in {RETRY_AFTER} s"}}).encode()
-    await send({"type": "http.response.start", "status": 503, "headers": [
-        (b"content-type", b"application/json"), (b"retry-after", str(RETRY_AFTER).encode()),
-        (b"connection", b"close"), (b"content-length", str(len(body)).encode())]})
+    WARNINGS.warn(
+        "viewers", "live viewers' cap of %d reached: new viewers get 503 and poll /api/live/state", hub.max_viewers
+    )
+    body = json.dumps(
+        {
+            "error": {
+                "status": 503,
+                "code": "too_many_viewers",
+                "field": None,
+                "message": f"the live stream is full ({hub.max_viewers} viewers): poll /api/live/state "
+                f"and try again in {RETRY_AFTER} s",
+            }
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"retry-after", str(RETRY_AFTER).encode()),
+                (b"connection", b"close"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
-async def stream(hub: Hub, scope: Mapping[str, Any], receive: Any, send: Send,
-                 state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]]) -> None:
+async def stream(
+    hub: Hub,
+    scope: Mapping[str, Any],
+    receive: Any,
+    send: Send,
+    state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]],
+) -> None:
     """The SSE endpoint as a plain ASGI app: register, replay what was missed, then follow live."""
     query = _query(scope)
     floor_text = query.get("floor", "")
@@ -269,9 +307,17 @@ async def stream(hub: Hub, scope: Mapping[str, Any], receive: Any, send: Send,
     hub.viewers.add(viewer)
     gone = asyncio.ensure_future(_disconnected(receive, viewer))
     try:
-        await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"),
-            (b"x-accel-buffering", b"no")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"text/event-stream"),
+                    (b"cache-control", b"no-cache"),
+                    (b"x-accel-buffering", b"no"),
+                ],
+            }
+        )
         after = _last_event_id(scope, query)
         if after is None:
             last, state = await state_frame(viewer.floor)
@@ -279,8 +325,13 @@ async def stream(hub: Hub, scope: Mapping[str, Any], receive: Any, send: Send,
         else:
             frames = await hub.backlog(after, viewer.floor)
             last = frames[-1][0] if frames else after
-        await send({"type": "http.response.body", "body": b"retry: 2000\n\n" + b"".join(f for _, f in frames),
-                    "more_body": True})
+        await send(
+            {
+                "type": "http.response.body",
+                "body": b"retry: 2000\n\n" + b"".join(f for _, f in frames),
+                "more_body": True,
+            }
+        )
         missed = b"".join(data for seq, data in viewer.pending or () if seq > last)
         viewer.pending = None  # from here on the hub writes to this viewer directly
         if missed:

@@ -63,10 +63,13 @@ MEANING = {
     507: "The box's disk is full; nothing was written",
 }
 SECURITY = SecurityScheme(
-    type="apiKey", name="X-Signature", security_scheme_in="header",
+    type="apiKey",
+    name="X-Signature",
+    security_scheme_in="header",
     description="A request signed by an enrolled device: X-Device, X-Counter (strictly increasing), "
-                "Idempotency-Key and X-Signature, HMAC-SHA-256 over method, path, counter, key and the body's hash "
-                "(see appliance/client.py).")
+    "Idempotency-Key and X-Signature, HMAC-SHA-256 over method, path, counter, key and the body's hash "
+    "(see appliance/client.py).",
+)
 
 
 def statuses(methods: set[str], has_path_params: bool, signed: bool) -> set[int]:
@@ -109,8 +112,9 @@ def document(app: Litestar) -> None:
             signed = "roles" in handler.opt
             codes = statuses(set(handler.http_methods), bool(route.path_parameters), signed)
             codes |= set(handler.opt.get("errors", ()))
-            handler.responses = {code: ResponseSpec(Error, description=MEANING[code], generate_examples=False)
-                                 for code in sorted(codes)} | dict(handler.responses or {})
+            handler.responses = {
+                code: ResponseSpec(Error, description=MEANING[code], generate_examples=False) for code in sorted(codes)
+            } | dict(handler.responses or {})
             if signed:  # the scopes name the roles that may call it
                 handler.security = [{SIGNED: list(handler.opt["roles"])}]
             if "body" in handler.opt:

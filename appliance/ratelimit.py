@@ -17,8 +17,12 @@ import logging
 import time
 from collections import OrderedDict
 
-GROUPS = (("/api/enrol", "enrol"), ("/api/register/", "register"), ("/api/live/state", "public"),
-          ("/api/public/", "public"))
+GROUPS = (
+    ("/api/enrol", "enrol"),
+    ("/api/register/", "register"),
+    ("/api/live/state", "public"),
+    ("/api/public/", "public"),
+)
 MAX_CLIENTS = 4096  # (address, group) buckets
 MAX_NETWORKS = 1024  # (network, group) buckets for newcomers while the address table is full
 LOG_EVERY = 60.0  # seconds between two warnings that a table is full
@@ -67,8 +71,15 @@ class Buckets:
 
 
 class RateLimit:
-    def __init__(self, app, capacity: float = 60, rate: float = 2.0, clock=time.monotonic,
-                 max_clients: int = MAX_CLIENTS, max_networks: int = MAX_NETWORKS):
+    def __init__(
+        self,
+        app,
+        capacity: float = 60,
+        rate: float = 2.0,
+        clock=time.monotonic,
+        max_clients: int = MAX_CLIENTS,
+        max_networks: int = MAX_NETWORKS,
+    ):
         self.app, self.capacity, self.rate, self.clock = app, capacity, rate, clock
         self.clients = Buckets(max_clients, capacity, rate)
         self.networks = Buckets(max_networks, capacity, rate)
@@ -84,8 +95,10 @@ class RateLimit:
             return bucket
         if now - self.warned_at >= LOG_EVERY:
             self.warned_at = now
-            log.warning("rate limit: %d client addresses are being limited; newcomers share a bucket per network",
-                        len(self.clients))
+            log.warning(
+                "rate limit: %d client addresses are being limited; newcomers share a bucket per network",
+                len(self.clients),
+            )
         bucket = self.networks.get((network_of(client), group), now)
         return bucket if bucket is not None else self.shared.setdefault(group, [self.capacity, now])
 
@@ -106,10 +119,26 @@ class RateLimit:
             client = (scope.get("client") or ("?", 0))[0]
             wait = self.take(client, group)
             if wait > 0:
-                body = json.dumps({"error": {"status": 429, "code": "rate_limited", "field": None,
-                                             "message": "too many requests: wait a moment"}}).encode()
-                await send({"type": "http.response.start", "status": 429, "headers": [
-                    (b"content-type", b"application/json"), (b"retry-after", str(max(1, round(wait))).encode())]})
+                body = json.dumps(
+                    {
+                        "error": {
+                            "status": 429,
+                            "code": "rate_limited",
+                            "field": None,
+                            "message": "too many requests: wait a moment",
+                        }
+                    }
+                ).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 429,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"retry-after", str(max(1, round(wait))).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)

@@ -33,8 +33,9 @@ def _whose(competition_id: int | None) -> str:
     return f"competition {competition_id}" if competition_id is not None else "the whole box"
 
 
-def check(conn: sqlite3.Connection, role: str, competition_id: int | None, opt: Mapping,
-          path_params: Mapping[str, object]) -> None:
+def check(
+    conn: sqlite3.Connection, role: str, competition_id: int | None, opt: Mapping, path_params: Mapping[str, object]
+) -> None:
     """Raise Forbidden unless a device of `role` enrolled for `competition_id` may act on this route's objects."""
     if owns_box(role, competition_id):
         return
@@ -43,18 +44,27 @@ def check(conn: sqlite3.Connection, role: str, competition_id: int | None, opt: 
     others = [p for p in path_params if p not in db.SCOPED_PARAMS and p not in NEUTRAL_PARAMS]
     scoped = {p: v for p, v in path_params.items() if p in db.SCOPED_PARAMS}
     if others or (not scoped and opt.get("scope") != OWN):
-        raise Forbidden(f"this {role} device is enrolled for competition {competition_id}: only the box's "
-                        "owner (a scrutineer enrolled for no competition) may do this", "X-Device")
+        raise Forbidden(
+            f"this {role} device is enrolled for competition {competition_id}: only the box's "
+            "owner (a scrutineer enrolled for no competition) may do this",
+            "X-Device",
+        )
     for param, value in scoped.items():
         found, owner = db.owner(conn, param, value)
         if found and owner != competition_id:
-            what = (f", not competition {value}" if param == "competition_id"
-                    else f": {param.removesuffix('_id')} {value} belongs to {_whose(owner)}")
+            what = (
+                f", not competition {value}"
+                if param == "competition_id"
+                else f": {param.removesuffix('_id')} {value} belongs to {_whose(owner)}"
+            )
             raise Forbidden(f"this {role} device is enrolled for competition {competition_id}{what}", param)
 
 
 def check_body_competition(role: str, competition_id: int | None, wanted: int | None) -> None:
     """For a use case whose body names a competition (an enrolment): only the device's own, unless it owns the box."""
     if not owns_box(role, competition_id) and wanted != competition_id:
-        raise Forbidden(f"this {role} device is enrolled for competition {competition_id}: it may only act on "
-                        f"competition {competition_id}, not {_whose(wanted)}", "competition_id")
+        raise Forbidden(
+            f"this {role} device is enrolled for competition {competition_id}: it may only act on "
+            f"competition {competition_id}, not {_whose(wanted)}",
+            "competition_id",
+        )

@@ -81,8 +81,10 @@ def _check_networks(entries) -> None:
         try:
             ipaddress.ip_network(entry, strict=False)
         except ValueError:
-            raise SettingsError(f"bad value for {PREFIX}TRUSTED_PROXIES: {entry!r} is not an IP address or "
-                                "network (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
+            raise SettingsError(
+                f"bad value for {PREFIX}TRUSTED_PROXIES: {entry!r} is not an IP address or "
+                "network (e.g. 127.0.0.1 or 10.0.0.0/8)"
+            ) from None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -92,7 +94,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for key, value in environ.items():
         if not key.startswith(PREFIX):
             continue
-        name = key[len(PREFIX):].lower()
+        name = key[len(PREFIX) :].lower()
         if name not in FIELDS:
             known = ", ".join(PREFIX + f.upper() for f in FIELDS)
             raise SettingsError(f"unknown setting {key} (known: {known})")

@@ -28,16 +28,24 @@ class Summary(msgspec.Struct):
 
 async def _ok(response: httpx.Response, *expected: int) -> dict:
     if response.status_code not in (expected or (200,)):
-        raise SimulationError(f"{response.request.method} {response.request.url.path}: "
-                              f"{response.status_code} {response.text}")
+        raise SimulationError(
+            f"{response.request.method} {response.request.url.path}: {response.status_code} {response.text}"
+        )
     return response.json() if response.content else {}
 
 
 class Simulation:
     """One desk, one chair and a tablet per judge seat, marking what each floor dances."""
 
-    def __init__(self, http: httpx.AsyncClient, desk: SignedClient, competition_id: int, seed: int = 1,
-                 pace: float = 0.0, noise: float = 3.0):
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        desk: SignedClient,
+        competition_id: int,
+        seed: int = 1,
+        pace: float = 0.0,
+        noise: float = 3.0,
+    ):
         self.http, self.desk, self.competition_id = http, desk, competition_id
         self.rng = random.Random(seed)  # noqa: S311 - simulated judges repeat with the seed  # nosec B311
         self.pace, self.noise = pace, noise
@@ -53,7 +61,8 @@ class Simulation:
     async def enrol_officials(self) -> None:
         for judge in await _ok(await self.desk.get(f"/api/competitions/{self.competition_id}/adjudicators")):
             self.judges[judge["letter"]] = await self._enrol(
-                {"role": "adjudicator", "competition_id": self.competition_id, "judge": judge["letter"]})
+                {"role": "adjudicator", "competition_id": self.competition_id, "judge": judge["letter"]}
+            )
         self.chair = await self._enrol({"role": "chair", "competition_id": self.competition_id})
 
     def _order(self, bibs: list[int]) -> list[int]:
@@ -69,6 +78,7 @@ class Simulation:
 
     async def judge_now(self) -> None:
         """Every tablet sends the sheets for the dances it was shown and has not sent."""
+
         async def one(judge: SignedClient) -> None:
             tasks = await _ok(await judge.get("/api/judge/tasks"))
             for task in tasks["tasks"]:
@@ -77,6 +87,7 @@ class Simulation:
                 path = f"/api/rounds/{task['round_id']}/sheets/{task['dance']}"
                 await _ok(await judge.post(path, self.marks(task)))
                 self.summary.sheets += 1
+
         await asyncio.gather(*(one(j) for j in self.judges.values()))
 
     async def settle(self) -> None:

@@ -42,8 +42,15 @@ def status(conn, endpoint: str) -> SyncStatus:
     row = db.state(conn, endpoint)
     head = changelog.head(conn)[0]
     acked = row["acked_seq"] if row else 0
-    return SyncStatus(endpoint, acked, head, max(0, head - acked), row["last_error"] if row else None,
-                      row["last_attempt"] if row else None, row["last_success"] if row else None)
+    return SyncStatus(
+        endpoint,
+        acked,
+        head,
+        max(0, head - acked),
+        row["last_error"] if row else None,
+        row["last_attempt"] if row else None,
+        row["last_success"] if row else None,
+    )
 
 
 async def sync_status(store: Store, settings: Settings) -> SyncStatus:
@@ -58,8 +65,9 @@ def endpoint_of(settings: Settings) -> str:
 
 def batch_body(rows: list, box: str) -> bytes:
     names = ("seq", "kind", "entity", "payload", "at", "prev_hash", "hash")
-    return json.dumps({"box": box, "rows": [dict(zip(names, tuple(r), strict=True)) for r in rows]},
-                      separators=(",", ":")).encode()
+    return json.dumps(
+        {"box": box, "rows": [dict(zip(names, tuple(r), strict=True)) for r in rows]}, separators=(",", ":")
+    ).encode()
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -86,8 +94,11 @@ class Syncer:
         if not rows:
             return IDLE
         body = batch_body(rows, self.box)
-        headers = {"Content-Type": "application/json", "Idempotency-Key": f"{rows[0][0]}-{rows[-1][0]}-{rows[-1][6]}",
-                   "X-Box-Signature": crypto.b64u(self.key.sign(body))}
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": f"{rows[0][0]}-{rows[-1][0]}-{rows[-1][6]}",
+            "X-Box-Signature": crypto.b64u(self.key.sign(body)),
+        }
         wait = None
         try:
             response = await http.post(self.endpoint, content=body, headers=headers)
@@ -107,7 +118,7 @@ class Syncer:
             error = f"HTTP {response.status_code}: {response.text[:200]}"
         await self._record(None, error)
         self.attempt += 1
-        return wait if wait is not None else random.uniform(0, min(CAP, BASE * 2 ** self.attempt))  # noqa: S311 - jitter  # nosec B311
+        return wait if wait is not None else random.uniform(0, min(CAP, BASE * 2**self.attempt))  # noqa: S311 - jitter  # nosec B311
 
     async def run(self) -> None:
         async with httpx.AsyncClient(timeout=self.settings.cloud_timeout) as http:

@@ -47,8 +47,9 @@ async def main(rows: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = TimedStore(Path(folder) / "floorcraft.sqlite3")
         ctx = Context(store, Settings(data_dir=folder, mdns=False))
-        comp = await setup.create_competition(ctx, CompetitionIn("Bench Cup", dt.date(2026, 12, 5),
-                                                                 dt.date(2026, 12, 5), "Hall"))
+        comp = await setup.create_competition(
+            ctx, CompetitionIn("Bench Cup", dt.date(2026, 12, 5), dt.date(2026, 12, 5), "Hall")
+        )
         await setup.create_event(ctx, comp.id, EventIn("Adult Standard", "standard", ["W", "T"]))
         await setup.create_event(ctx, comp.id, EventIn("Adult Latin", "latin", ["C", "S"]))
         text = csv_text(rows)

@@ -82,8 +82,13 @@ class Api:
         return error
 
     async def competition(self, **overrides) -> dict:
-        body = {"name": "Spring Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-06", "venue": "Town Hall",
-                "floors": ["Main floor", "Second floor"]} | overrides
+        body = {
+            "name": "Spring Cup",
+            "starts_on": "2026-12-05",
+            "ends_on": "2026-12-06",
+            "venue": "Town Hall",
+            "floors": ["Main floor", "Second floor"],
+        } | overrides
         return await self.ok("POST", "/api/competitions/", 201, json=body)
 
     async def event(self, competition_id: int, **overrides) -> dict:
@@ -91,12 +96,17 @@ class Api:
         return await self.ok("POST", f"/api/competitions/{competition_id}/events", 201, json=body)
 
     async def link(self, competition_id: int, role: str = "couple", **extra) -> dict:
-        return await self.ok("POST", f"/api/competitions/{competition_id}/registration-links", 201,
-                             json={"role": role} | extra)
+        return await self.ok(
+            "POST", f"/api/competitions/{competition_id}/registration-links", 201, json={"role": role} | extra
+        )
 
     async def register(self, token: str, leader: str, follower: str, events: list[int], status: int = 201):
-        return await self.ok("POST", f"/api/register/{token}/couple", status,
-                             json={"leader": leader, "follower": follower, "events": events})
+        return await self.ok(
+            "POST",
+            f"/api/register/{token}/couple",
+            status,
+            json={"leader": leader, "follower": follower, "events": events},
+        )
 
 
 class _Signing:

@@ -25,8 +25,16 @@ def free_port() -> int:
 class Server:
     """Start, stop, kill -9 and restart one server process on one data dir and port."""
 
-    def __init__(self, data_dir: Path, demo: bool = True, mdns: bool = False, stop_timeout: float = 2.0,
-                 extra: tuple[str, ...] = (), env: dict | None = None, preexec_fn=None):
+    def __init__(
+        self,
+        data_dir: Path,
+        demo: bool = True,
+        mdns: bool = False,
+        stop_timeout: float = 2.0,
+        extra: tuple[str, ...] = (),
+        env: dict | None = None,
+        preexec_fn=None,
+    ):
         self.data_dir, self.demo, self.mdns, self.stop_timeout = data_dir, demo, mdns, stop_timeout
         self.preexec_fn = preexec_fn  # run in the child before exec (e.g. lower its open-file limit)
         self.extra = list(extra)
@@ -38,14 +46,20 @@ class Server:
         self._log = None
 
     def start(self, timeout: float = 30) -> Server:
-        env = {"PATH": os.environ.get("PATH", ""), "FLOORCRAFT_DATA_DIR": str(self.data_dir),
-               "FLOORCRAFT_PORT": str(self.port), "FLOORCRAFT_MDNS": "true" if self.mdns else "false",
-               "FLOORCRAFT_MDNS_INTERFACES": "127.0.0.1", "FLOORCRAFT_STOP_TIMEOUT": str(self.stop_timeout),
-               **self.env}
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "FLOORCRAFT_DATA_DIR": str(self.data_dir),
+            "FLOORCRAFT_PORT": str(self.port),
+            "FLOORCRAFT_MDNS": "true" if self.mdns else "false",
+            "FLOORCRAFT_MDNS_INTERFACES": "127.0.0.1",
+            "FLOORCRAFT_STOP_TIMEOUT": str(self.stop_timeout),
+            **self.env,
+        }
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         args = [sys.executable, "-m", "appliance", "serve"] + (["--demo"] if self.demo else []) + self.extra
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     preexec_fn=self.preexec_fn)  # noqa: PLW1509 - only resource.setrlimit
+        self.proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=self.preexec_fn
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

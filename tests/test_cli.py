@@ -20,8 +20,9 @@ from tests.conftest import ROOT
 
 def floorcraft(data_dir, *args: str) -> subprocess.CompletedProcess:
     env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "FLOORCRAFT_MDNS": "false", "PATH": os.environ.get("PATH", "")}
-    return subprocess.run([sys.executable, "-m", "appliance", *args], capture_output=True, cwd=ROOT, timeout=120,
-                          env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "appliance", *args], capture_output=True, cwd=ROOT, timeout=120, env=env
+    )
 
 
 @pytest.fixture
@@ -31,8 +32,9 @@ def competition(tmp_path):
     ctx = Context(store, settings)
 
     async def make():
-        comp = await setup.create_competition(ctx, CompetitionIn("Cup", dt.date(2026, 12, 5), dt.date(2026, 12, 5),
-                                                                 "Hall"))
+        comp = await setup.create_competition(
+            ctx, CompetitionIn("Cup", dt.date(2026, 12, 5), dt.date(2026, 12, 5), "Hall")
+        )
         await setup.create_event(ctx, comp.id, EventIn("Adult Standard", "standard", ["W", "T"]))
         await setup.create_event(ctx, comp.id, EventIn("Adult Latin", "latin", ["C", "R"]))
         return comp.id
@@ -53,7 +55,8 @@ def count_entries(tmp_path, cid) -> int:
 def test_import_entries_shows_progress_and_imports_every_row(competition):
     tmp_path, cid = competition
     lines = ["leader,follower,club,country,events"] + [
-        f"Leader {i},Follower {i},Club {i % 7},GER,Adult Standard;Adult Latin" for i in range(500)]
+        f"Leader {i},Follower {i},Club {i % 7},GER,Adult Standard;Adult Latin" for i in range(500)
+    ]
     (tmp_path / "entries.csv").write_text("\n".join(lines) + "\n")
     run = floorcraft(tmp_path, "import-entries", str(tmp_path / "entries.csv"), "--competition", str(cid))
     assert run.returncode == 0, run.stderr
@@ -69,8 +72,7 @@ def test_import_entries_with_errors_exits_2_and_writes_nothing(competition):
     assert run.returncode == 2
     assert b"row 3: follower" in run.stderr and b"row 4: events: unknown event 'Foxtrot'" in run.stderr
     assert count_entries(tmp_path, cid) == 0
-    run = floorcraft(tmp_path, "import-entries", str(tmp_path / "bad.csv"), "--competition", str(cid),
-                     "--skip-invalid")
+    run = floorcraft(tmp_path, "import-entries", str(tmp_path / "bad.csv"), "--competition", str(cid), "--skip-invalid")
     assert run.returncode == 0 and b"imported 1 of 3 rows (2 skipped)" in run.stdout
     assert count_entries(tmp_path, cid) == 1
 
@@ -135,8 +137,12 @@ def test_restore_while_the_server_runs_is_refused_and_works_once_it_stopped(tmp_
         run = floorcraft(tmp_path, "restore", str(backup))
         assert run.returncode == 2 and run.stderr.decode() == f"floorcraft: {expected}\n"
         assert _head(server.base) == head
-        for args in (["demo"], ["enrol", "--role", "scrutineer"], ["import-entries", str(backup), "--competition",
-                                                                        "1"], ["serve"]):
+        for args in (
+            ["demo"],
+            ["enrol", "--role", "scrutineer"],
+            ["import-entries", str(backup), "--competition", "1"],
+            ["serve"],
+        ):
             run = floorcraft(tmp_path, *args)
             assert run.returncode == 2 and expected.encode() in run.stderr, (args, run.stderr)
         for args in (["verify"], ["backup", "--keep", "5"], ["export", str(tmp_path / "stick")]):
@@ -159,18 +165,30 @@ def test_a_server_killed_with_kill_9_leaves_no_lock_behind(tmp_path):
     assert run.returncode == 0, run.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["backup", "--keep", "0"], ["backup", "--keep", "-1"], ["backup", "--keep", "1000000000"],
-    ["backup", "--keep", "many"], ["serve", "--simulate", "-1"], ["serve", "--simulate", "nan"],
-    ["serve", "--simulate", "inf"], ["serve", "--simulate", "1e9"], ["enrol", "--role", "admin"],
-    ["enrol", "--role", "adjudicator", "--judge", "c", "--competition", "1"],
-    ["enrol", "--role", "adjudicator", "--judge", "ABC", "--competition", "1"],
-    ["enrol", "--role", "adjudicator", "--judge", "C", "--competition", "0"],
-    ["enrol", "--role", "adjudicator", "--judge", "C", "--competition", str(2**63)],
-    ["enrol", "--role", "chair", "--judge", "C"],
-    ["import-entries", "x.csv", "--competition", "-4"], ["import-entries", "x.csv", "--competition", "1.5"],
-    ["verify-export", "somewhere", "--key", "not-a-key"], ["restore"], ["nonsense"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["backup", "--keep", "0"],
+        ["backup", "--keep", "-1"],
+        ["backup", "--keep", "1000000000"],
+        ["backup", "--keep", "many"],
+        ["serve", "--simulate", "-1"],
+        ["serve", "--simulate", "nan"],
+        ["serve", "--simulate", "inf"],
+        ["serve", "--simulate", "1e9"],
+        ["enrol", "--role", "admin"],
+        ["enrol", "--role", "adjudicator", "--judge", "c", "--competition", "1"],
+        ["enrol", "--role", "adjudicator", "--judge", "ABC", "--competition", "1"],
+        ["enrol", "--role", "adjudicator", "--judge", "C", "--competition", "0"],
+        ["enrol", "--role", "adjudicator", "--judge", "C", "--competition", str(2**63)],
+        ["enrol", "--role", "chair", "--judge", "C"],
+        ["import-entries", "x.csv", "--competition", "-4"],
+        ["import-entries", "x.csv", "--competition", "1.5"],
+        ["verify-export", "somewhere", "--key", "not-a-key"],
+        ["restore"],
+        ["nonsense"],
+    ],
+)
 def test_nonsense_arguments_are_refused_in_one_line_and_write_nothing(tmp_path, args):
     run = floorcraft(tmp_path, *args)
     assert run.returncode == 2, run

@@ -11,7 +11,9 @@ import pytest
 from tests.conftest import ROOT
 
 FINAL = {
-    "type": "final", "judges": ["A", "B", "C", "D", "E"], "dances": ["W", "T"],
+    "type": "final",
+    "judges": ["A", "B", "C", "D", "E"],
+    "dances": ["W", "T"],
     "marks": {
         "W": {"11": [1, 1, 2, 1, 3], "12": [2, 3, 1, 2, 1], "13": [3, 2, 3, 3, 2]},
         "T": {"11": [2, 1, 1, 1, 1], "12": [1, 3, 2, 3, 2], "13": [3, 2, 3, 2, 3]},
@@ -20,8 +22,9 @@ FINAL = {
 
 
 def skate(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "appliance", "skate", *args], input=stdin,
-                          capture_output=True, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "appliance", "skate", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=60
+    )
 
 
 def test_json_output_matches_the_documented_example():
@@ -44,9 +47,17 @@ def test_report_for_a_person_from_a_file(tmp_path):
 
 
 def test_recall_warnings_go_to_stderr_and_json():
-    sheet = {"type": "recall", "judges": ["A", "B", "C"], "dances": ["W", "T"], "couples": [10, 11, 12, 13, 14],
-             "recall": 4, "marks": {"W": {"A": [10, 11, 12], "B": [10, 12, 13], "C": [11, 12, 14]},
-                                    "T": {"A": [10, 11, 12], "B": [10, 12, 14], "C": [10, 12, 13]}}}
+    sheet = {
+        "type": "recall",
+        "judges": ["A", "B", "C"],
+        "dances": ["W", "T"],
+        "couples": [10, 11, 12, 13, 14],
+        "recall": 4,
+        "marks": {
+            "W": {"A": [10, 11, 12], "B": [10, 12, 13], "C": [11, 12, 14]},
+            "T": {"A": [10, 11, 12], "B": [10, 12, 14], "C": [10, 12, 13]},
+        },
+    }
     run = skate("--json", "-", stdin=json.dumps(sheet).encode())
     assert run.returncode == 0
     out = json.loads(run.stdout)
@@ -62,17 +73,22 @@ def _broken(change) -> bytes:
     return json.dumps(sheet).encode()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (_broken(lambda s: s["marks"]["W"].__setitem__("13", [3, 2, 3, 3, 1])),
-     "judge E placed couple 13 and couple 12 both 1 in dance W"),
-    (_broken(lambda s: s["marks"]["T"]["12"].__setitem__(0, 9)), "judge A gave couple 12 place 9 in dance T"),
-    (_broken(lambda s: s["marks"]["T"].pop("13")), "couple 13 has no marks in dance T"),
-    (_broken(lambda s: s["marks"].pop("T")), "dance T has no marks"),
-    (_broken(lambda s: s.__setitem__("type", "semi")), "invalid sheet"),
-    (_broken(lambda s: s["marks"]["W"]["11"].__setitem__(1, "x")), "judge B gave couple 11 place 'x' in dance W"),
-    (b"{not json", "not valid JSON"),
-    (json.dumps(FINAL).replace("[1, 1, 2, 1, 3]", "[" * 5000 + "]" * 5000).encode(), "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            _broken(lambda s: s["marks"]["W"].__setitem__("13", [3, 2, 3, 3, 1])),
+            "judge E placed couple 13 and couple 12 both 1 in dance W",
+        ),
+        (_broken(lambda s: s["marks"]["T"]["12"].__setitem__(0, 9)), "judge A gave couple 12 place 9 in dance T"),
+        (_broken(lambda s: s["marks"]["T"].pop("13")), "couple 13 has no marks in dance T"),
+        (_broken(lambda s: s["marks"].pop("T")), "dance T has no marks"),
+        (_broken(lambda s: s.__setitem__("type", "semi")), "invalid sheet"),
+        (_broken(lambda s: s["marks"]["W"]["11"].__setitem__(1, "x")), "judge B gave couple 11 place 'x' in dance W"),
+        (b"{not json", "not valid JSON"),
+        (json.dumps(FINAL).replace("[1, 1, 2, 1, 3]", "[" * 5000 + "]" * 5000).encode(), "nested too deeply"),
+    ],
+)
 def test_input_that_cannot_be_computed_exits_2_with_one_line_naming_the_fault(data, message):
     run = skate("--json", "-", stdin=data)
     assert run.returncode == 2

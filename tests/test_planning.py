@@ -12,10 +12,20 @@ from hypothesis import strategies as st
 from appliance.planning import PlanError, draw_heats, heat_sizes, plan_from_recalls, plan_rounds, round_names
 
 
-@pytest.mark.parametrize(("entries", "final", "sizes"), [
-    (48, 6, [48, 24, 12, 6]), (26, 6, [26, 12, 6]), (10, 6, [10, 6]), (6, 6, [6]), (3, 6, [3]),
-    (100, 6, [100, 48, 24, 12, 6]), (20, 7, [20, 7]), (30, 7, [30, 14, 7]), (1, 8, [1]),
-])
+@pytest.mark.parametrize(
+    ("entries", "final", "sizes"),
+    [
+        (48, 6, [48, 24, 12, 6]),
+        (26, 6, [26, 12, 6]),
+        (10, 6, [10, 6]),
+        (6, 6, [6]),
+        (3, 6, [3]),
+        (100, 6, [100, 48, 24, 12, 6]),
+        (20, 7, [20, 7]),
+        (30, 7, [30, 14, 7]),
+        (1, 8, [1]),
+    ],
+)
 def test_the_documented_policy(entries, final, sizes):
     plan = plan_rounds(entries, final)
     assert [r.couples for r in plan] == sizes
@@ -53,8 +63,12 @@ def test_the_chairs_plan_is_checked():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(1, 999), min_size=0, max_size=120, unique=True), st.integers(2, 48),
-       st.integers(0, 2**48), st.booleans())
+@given(
+    st.lists(st.integers(1, 999), min_size=0, max_size=120, unique=True),
+    st.integers(2, 48),
+    st.integers(0, 2**48),
+    st.booleans(),
+)
 def test_every_couple_dances_once_per_dance_in_heats_that_fit_and_differ_by_one(couples, limit, seed, redraw):
     dances = ["W", "T", "V", "F", "Q"]
     heats = draw_heats(couples, dances, limit, seed, redraw)

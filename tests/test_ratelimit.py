@@ -22,7 +22,9 @@ async def test_a_flood_of_registrations_gets_429_with_retry_after(client):
         response = await client.get("/api/register/not-a-real-token")
         statuses.append(response.status_code)
     assert statuses[:60] == [404] * 60
-    assert statuses[-1] == 429 and response.headers["retry-after"] and response.json()["error"]["code"] == "rate_limited"
+    assert (
+        statuses[-1] == 429 and response.headers["retry-after"] and response.json()["error"]["code"] == "rate_limited"
+    )
 
 
 def _drained(limiter: RateLimit, client: str, group: str = "register") -> None:

@@ -44,7 +44,7 @@ def test_a_damaged_sealed_file_is_refused_and_leaves_nothing(sealed_file, tmp_pa
     elif damage == "header":
         data[9] = 16  # another scrypt cost: the header is authenticated with every chunk
     else:
-        del data[size + 1040: size + 2 * 1040]
+        del data[size + 1040 : size + 2 * 1040]
     path.write_bytes(bytes(data))
     with pytest.raises(sealed.SealError):
         sealed.unseal_file(path, tmp_path / "out", PASSPHRASE)

@@ -45,14 +45,20 @@ async def _as_first_scrutineer(base: str, log: str) -> tuple[list, dict]:
         desk = await SignedClient.enrol(http, url)
         competitions = (await desk.get("/api/competitions")).json()
         status = (await desk.get(f"/api/floors/{competitions[0]['floors'][0]['id']}/status")).json()
-        again = await http.post("/api/enrol", json={"enrolment_id": url.split("#")[1].split(".")[0],
-                                                    "device_id": "another-device", "public_key": "A" * 43,
-                                                    "proof": "0" * 64})
+        again = await http.post(
+            "/api/enrol",
+            json={
+                "enrolment_id": url.split("#")[1].split(".")[0],
+                "device_id": "another-device",
+                "public_key": "A" * 43,
+                "proof": "0" * 64,
+            },
+        )
     return competitions, status, again.status_code
 
 
 def test_serve_runs_the_demo_on_loopback_and_advertises_it_by_mdns(server, tmp_path):
-    proc, base, port = server
+    _proc, base, port = server
     log = (tmp_path / "server.log").read_text()
     assert "Nobody owns this box yet" in log
     competitions, status, again = asyncio.run(_as_first_scrutineer(base, log))
@@ -81,7 +87,7 @@ def test_serve_runs_the_demo_on_loopback_and_advertises_it_by_mdns(server, tmp_p
 
 
 def test_sigterm_stops_the_server_gracefully_within_its_stop_timeout(server, tmp_path):
-    proc, base, _ = server
+    proc, _base, _ = server
     start = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     # uvicorn shuts down gracefully and re-raises the signal; the server's handler turns that into exit 0
@@ -108,7 +114,12 @@ def test_serve_can_keep_simulated_judges_marking_until_every_result_is_official(
 
 
 def test_demo_simulate_judges_every_event_to_its_official_result(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "appliance", "demo", "--simulate"], cwd=ROOT, capture_output=True,
-                         timeout=120, env={"FLOORCRAFT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    run = subprocess.run(
+        [sys.executable, "-m", "appliance", "demo", "--simulate"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        env={"FLOORCRAFT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     assert run.returncode == 0, run.stderr
     assert b"judged to official results: 9 rounds, 273 sheets" in run.stdout

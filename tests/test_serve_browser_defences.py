@@ -28,8 +28,10 @@ def test_a_forwarded_for_header_does_not_change_who_the_client_is(box):
         assert first.json()["url"].startswith("http://127.0.0.1:")  # nor is the scheme taken from the header
         statuses = [http.get("/api/register/not-a-real-token").status_code for _ in range(61)]
         assert statuses[:60] == [404] * 60 and statuses[60] == 429
-        fresh = [http.get("/api/register/not-a-real-token", headers={"X-Forwarded-For": f"10.9.{i}.9"}).status_code
-                 for i in range(5)]
+        fresh = [
+            http.get("/api/register/not-a-real-token", headers={"X-Forwarded-For": f"10.9.{i}.9"}).status_code
+            for i in range(5)
+        ]
     assert fresh == [429] * 5  # a spoofed address does not get a fresh rate-limit bucket
 
 
@@ -48,14 +50,17 @@ async def _register_and_enrol(box: Server) -> list[str]:
     """Everything a token or secret travels in: the form, both registrations, a judge's QR; returns the secrets."""
     async with httpx.AsyncClient(base_url=box.base, timeout=10) as http:
         desk = await SignedClient.enrol(http, box.first_enrolment_url())
-        await desk.post("/api/competitions/", {"name": "Spring Cup", "starts_on": "2026-12-05",
-                                               "ends_on": "2026-12-05", "venue": "Hall"})
+        await desk.post(
+            "/api/competitions/",
+            {"name": "Spring Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"},
+        )
         await desk.post("/api/competitions/1/events", {"name": "Adult Latin", "style": "latin", "dances": ["C", "R"]})
         couple = (await desk.post("/api/competitions/1/registration-links", {"role": "couple"})).json()["token"]
         judges = (await desk.post("/api/competitions/1/registration-links", {"role": "adjudicator"})).json()["token"]
         assert (await http.get(f"/api/register/{couple}")).status_code == 200
-        registered = await http.post(f"/api/register/{couple}/couple",
-                                     json={"leader": "Anna Adler", "follower": "Ben Berger", "events": [1]})
+        registered = await http.post(
+            f"/api/register/{couple}/couple", json={"leader": "Anna Adler", "follower": "Ben Berger", "events": [1]}
+        )
         assert registered.status_code == 201, registered.text
         assert (await http.post(f"/api/register/{judges}/adjudicator", json={"name": "Cara Cole"})).status_code == 201
         assert (await http.post(f"/api/register/{couple}/couple?x=1", content=b"{")).status_code == 415

@@ -19,8 +19,15 @@ def test_defaults_keep_the_box_on_loopback():
 
 
 def test_variables_are_parsed_into_their_types():
-    settings = load_settings({"FLOORCRAFT_PORT": "8080", "FLOORCRAFT_MDNS": "false", "FLOORCRAFT_DATA_DIR": "/srv/fc",
-                              "FLOORCRAFT_MDNS_INTERFACES": "127.0.0.1, 10.0.0.1", "PATH": "/bin"})
+    settings = load_settings(
+        {
+            "FLOORCRAFT_PORT": "8080",
+            "FLOORCRAFT_MDNS": "false",
+            "FLOORCRAFT_DATA_DIR": "/srv/fc",
+            "FLOORCRAFT_MDNS_INTERFACES": "127.0.0.1, 10.0.0.1",
+            "PATH": "/bin",
+        }
+    )
     assert settings.port == 8080 and settings.mdns is False and settings.data_dir == "/srv/fc"
     assert settings.mdns_interfaces == ("127.0.0.1", "10.0.0.1")
     with pytest.raises(AttributeError):
@@ -44,8 +51,13 @@ def test_every_setting_is_documented_in_the_readme():
 
 
 def test_the_cli_refuses_a_typo_with_exit_status_2(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "appliance", "verify"], capture_output=True, cwd=ROOT, timeout=60,
-                         env={"FLOORCRAFT_DATA_DIRR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    run = subprocess.run(
+        [sys.executable, "-m", "appliance", "verify"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        env={"FLOORCRAFT_DATA_DIRR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     assert run.returncode == 2 and b"unknown setting FLOORCRAFT_DATA_DIRR" in run.stderr
 
 

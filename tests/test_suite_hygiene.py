@@ -13,8 +13,12 @@ OUTSIDE = re.compile("|".join([r"\.\./" + "shared", "/work/" + "shared", r"paren
 
 
 def test_no_test_reads_the_shared_folder_beside_the_clone():
-    offenders = [str(p.relative_to(ROOT)) for folder in ("tests", "bench", "appliance")
-                 for p in (ROOT / folder).rglob("*.py") if OUTSIDE.search(p.read_text(encoding="utf-8"))]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for folder in ("tests", "bench", "appliance")
+        for p in (ROOT / folder).rglob("*.py")
+        if OUTSIDE.search(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 

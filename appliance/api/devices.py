@@ -22,14 +22,23 @@ class DeviceController(Controller):
     path = "/api"
     tags = ["devices"]
 
-    @post("/enrolments", summary="A one-time QR code for a role (and judge seat) of the device's own competition",
-          opt={"roles": DESK, "scope": OWN})
-    async def create_enrolment(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
-                               data: JSONBody[EnrolmentIn]) -> Enrolment:
+    @post(
+        "/enrolments",
+        summary="A one-time QR code for a role (and judge seat) of the device's own competition",
+        opt={"roles": DESK, "scope": OWN},
+    )
+    async def create_enrolment(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], data: JSONBody[EnrolmentIn]
+    ) -> Enrolment:
         return await enrolment.create_enrolment(ctx, data, by=principal)
 
-    @post("/enrol", summary="Public: a device completes its enrolment (X25519, proved by the QR secret)",
-          status_code=200, guards=[public_write], opt={"errors": (403,)})
+    @post(
+        "/enrol",
+        summary="Public: a device completes its enrolment (X25519, proved by the QR secret)",
+        status_code=200,
+        guards=[public_write],
+        opt={"errors": (403,)},
+    )
     async def enrol(self, ctx: NamedDependency[Context], data: JSONBody[EnrolRequest]) -> EnrolAnswer:
         return await enrolment.enrol(ctx, data)
 
@@ -37,13 +46,21 @@ class DeviceController(Controller):
     async def sync_status(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> SyncStatus:
         return await sync_status(ctx.store, ctx.settings)
 
-    @get("/devices", summary="Enrolled devices (of the asking device's own competition)",
-         opt={"roles": DESK, "scope": OWN})
+    @get(
+        "/devices",
+        summary="Enrolled devices (of the asking device's own competition)",
+        opt={"roles": DESK, "scope": OWN},
+    )
     async def list_devices(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> list[Device]:
         return await enrolment.list_devices(ctx, principal.competition_id)
 
-    @post("/devices/{device_id:str}/revoke", summary="Revoke a device: effective on its next request",
-          status_code=200, opt={"roles": DESK})
-    async def revoke(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
-                     device_id: DeviceId) -> Device:
+    @post(
+        "/devices/{device_id:str}/revoke",
+        summary="Revoke a device: effective on its next request",
+        status_code=200,
+        opt={"roles": DESK},
+    )
+    async def revoke(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], device_id: DeviceId
+    ) -> Device:
         return await enrolment.revoke(ctx, device_id)

@@ -6,9 +6,9 @@ from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from appliance.model.rounds import CloseIn, CloseReport, EventPlan, FloorStatus, PlanIn, RunningItem
 from appliance.api import Id
 from appliance.auth import DESK, OFFICIALS, READERS, Principal
+from appliance.model.rounds import CloseIn, CloseReport, EventPlan, FloorStatus, PlanIn, RunningItem
 from appliance.services import Context, provisioning, running_order
 
 
@@ -16,41 +16,69 @@ class RoundsController(Controller):
     path = "/api"
     tags = ["rounds"]
 
-    @post("/competitions/{competition_id:int}/close-registration", status_code=200,
-          summary="Close registration: bibs, round plans, first draws, running orders", opt={"roles": DESK})
-    async def close(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id,
-                    data: JSONBody[CloseIn]) -> CloseReport:
+    @post(
+        "/competitions/{competition_id:int}/close-registration",
+        status_code=200,
+        summary="Close registration: bibs, round plans, first draws, running orders",
+        opt={"roles": DESK},
+    )
+    async def close(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        competition_id: Id,
+        data: JSONBody[CloseIn],
+    ) -> CloseReport:
         return await provisioning.close_registration(ctx, competition_id, data)
 
     @get("/events/{event_id:int}/plan", summary="An event's rounds and heats", opt={"roles": READERS})
-    async def plan(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id) -> EventPlan:
+    async def plan(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id
+    ) -> EventPlan:
         return await provisioning.event_plan(ctx, event_id)
 
-    @put("/events/{event_id:int}/plan", summary="The chair changes the plan before the event starts", opt={"roles": OFFICIALS})
-    async def replan(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id,
-                     data: JSONBody[PlanIn]) -> EventPlan:
+    @put(
+        "/events/{event_id:int}/plan",
+        summary="The chair changes the plan before the event starts",
+        opt={"roles": OFFICIALS},
+    )
+    async def replan(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id, data: JSONBody[PlanIn]
+    ) -> EventPlan:
         return await provisioning.replan(ctx, event_id, data)
 
     @get("/floors/{floor_id:int}/running-order", summary="The floor's running order", opt={"roles": READERS})
-    async def running_order(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id) -> list[RunningItem]:
+    async def running_order(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id
+    ) -> list[RunningItem]:
         return await running_order.running_order(ctx, floor_id)
 
     @get("/floors/{floor_id:int}/status", summary="On the floor now, and next", opt={"roles": READERS})
-    async def status(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id) -> FloorStatus:
+    async def status(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id
+    ) -> FloorStatus:
         return await running_order.status(ctx, floor_id)
 
     @post("/floors/{floor_id:int}/start", status_code=200, summary="Start (or resume) the floor", opt={"roles": DESK})
-    async def start(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id) -> FloorStatus:
+    async def start(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id
+    ) -> FloorStatus:
         return await running_order.move(ctx, floor_id, "start")
 
     @post("/floors/{floor_id:int}/next", status_code=200, summary="Move to the next item", opt={"roles": DESK})
-    async def next_item(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id) -> FloorStatus:
+    async def next_item(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id
+    ) -> FloorStatus:
         return await running_order.move(ctx, floor_id, "next")
 
     @post("/floors/{floor_id:int}/previous", status_code=200, summary="Move back one item", opt={"roles": DESK})
-    async def previous(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id) -> FloorStatus:
+    async def previous(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id
+    ) -> FloorStatus:
         return await running_order.move(ctx, floor_id, "previous")
 
     @post("/floors/{floor_id:int}/stop", status_code=200, summary="Stop the floor", opt={"roles": DESK})
-    async def stop(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id) -> FloorStatus:
+    async def stop(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], floor_id: Id
+    ) -> FloorStatus:
         return await running_order.move(ctx, floor_id, "stop")

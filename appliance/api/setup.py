@@ -6,6 +6,8 @@ from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from appliance.api import Id
+from appliance.auth import DESK, READERS, Principal
 from appliance.model.competition import (
     Adjudicator,
     AdjudicatorIn,
@@ -15,8 +17,6 @@ from appliance.model.competition import (
     EventIn,
     PanelIn,
 )
-from appliance.api import Id
-from appliance.auth import DESK, OFFICIALS, READERS, Principal
 from appliance.scope import OWN
 from appliance.services import Context, setup
 
@@ -26,35 +26,59 @@ class CompetitionController(Controller):
     tags = ["setup"]
 
     @post("/", summary="Create a competition with its floors", opt={"roles": DESK})
-    async def create(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], data: JSONBody[CompetitionIn]) -> Competition:
+    async def create(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], data: JSONBody[CompetitionIn]
+    ) -> Competition:
         return await setup.create_competition(ctx, data)
 
-    @get("/", summary="List competitions (a device enrolled for one competition sees only it)",
-         opt={"roles": READERS, "scope": OWN})
+    @get(
+        "/",
+        summary="List competitions (a device enrolled for one competition sees only it)",
+        opt={"roles": READERS, "scope": OWN},
+    )
     async def list_all(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> list[Competition]:
         return await setup.list_competitions(ctx, principal.competition_id)
 
     @get("/{competition_id:int}", summary="One competition", opt={"roles": READERS})
-    async def get_one(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id) -> Competition:
+    async def get_one(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id
+    ) -> Competition:
         return await setup.get_competition(ctx, competition_id)
 
     @post("/{competition_id:int}/events", summary="Add an event", opt={"roles": DESK})
-    async def create_event(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id,
-                           data: JSONBody[EventIn]) -> Event:
+    async def create_event(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        competition_id: Id,
+        data: JSONBody[EventIn],
+    ) -> Event:
         return await setup.create_event(ctx, competition_id, data)
 
     @get("/{competition_id:int}/events", summary="The events of a competition", opt={"roles": READERS})
-    async def list_events(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id) -> list[Event]:
+    async def list_events(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id
+    ) -> list[Event]:
         return await setup.list_events(ctx, competition_id)
 
-    @post("/{competition_id:int}/adjudicators", summary="Add an adjudicator (letter chosen if not given)", opt={"roles": DESK})
-    async def add_adjudicator(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id,
-                              data: JSONBody[AdjudicatorIn]) -> Adjudicator:
+    @post(
+        "/{competition_id:int}/adjudicators",
+        summary="Add an adjudicator (letter chosen if not given)",
+        opt={"roles": DESK},
+    )
+    async def add_adjudicator(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        competition_id: Id,
+        data: JSONBody[AdjudicatorIn],
+    ) -> Adjudicator:
         return await setup.add_adjudicator(ctx, competition_id, data)
 
     @get("/{competition_id:int}/adjudicators", summary="The adjudicators of a competition", opt={"roles": READERS})
-    async def list_adjudicators(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
-                                competition_id: Id) -> list[Adjudicator]:
+    async def list_adjudicators(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id
+    ) -> list[Adjudicator]:
         return await setup.list_adjudicators(ctx, competition_id)
 
 
@@ -63,11 +87,17 @@ class EventController(Controller):
     tags = ["setup"]
 
     @get("/{event_id:int}", summary="One event", opt={"roles": READERS})
-    async def get_one(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal],
-                      event_id: Id) -> Event:
+    async def get_one(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id
+    ) -> Event:
         return await setup.get_event(ctx, event_id)
 
     @put("/{event_id:int}/panel", summary="Set the panel of adjudicators of an event", opt={"roles": DESK})
-    async def set_panel(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id,
-                        data: JSONBody[PanelIn]) -> Event:
+    async def set_panel(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        event_id: Id,
+        data: JSONBody[PanelIn],
+    ) -> Event:
         return await setup.set_panel(ctx, event_id, data)

@@ -53,7 +53,8 @@ def append_many(conn: sqlite3.Connection, rows: list[tuple[str, str, Any]], at: 
         values.append((seq, kind, entity, body, at, prev, digest))
         prev = digest
     conn.executemany(
-        "INSERT INTO change_log (seq, kind, entity, payload, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+        "INSERT INTO change_log (seq, kind, entity, payload, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", values
+    )
     return [v[0] for v in values]
 
 

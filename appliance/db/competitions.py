@@ -28,8 +28,16 @@ def floors(conn: sqlite3.Connection, competition_id: int) -> list[Floor]:
 
 
 def _competition(conn: sqlite3.Connection, row: sqlite3.Row) -> Competition:
-    return Competition(row["id"], row["name"], row["starts_on"], row["ends_on"], row["venue"],
-                       floors(conn, row["id"]), row["first_bib"], row["registration"])
+    return Competition(
+        row["id"],
+        row["name"],
+        row["starts_on"],
+        row["ends_on"],
+        row["venue"],
+        floors(conn, row["id"]),
+        row["first_bib"],
+        row["registration"],
+    )
 
 
 def get_competition(conn: sqlite3.Connection, competition_id: int) -> Competition | None:
@@ -51,19 +59,33 @@ def floor_by_name(conn: sqlite3.Connection, competition_id: int, name: str) -> i
 
 
 def event_name_taken(conn: sqlite3.Connection, competition_id: int, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM events WHERE competition_id = ? AND name = ?",
-                        (competition_id, name)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM events WHERE competition_id = ? AND name = ?", (competition_id, name)).fetchone()
+        is not None
+    )
 
 
 def insert_event(conn: sqlite3.Connection, competition_id: int, floor_id: int, data: EventIn) -> int:
-    position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM events WHERE competition_id = ?",
-                            (competition_id,)).fetchone()[0]
+    position = conn.execute(
+        "SELECT coalesce(max(position), -1) + 1 FROM events WHERE competition_id = ?", (competition_id,)
+    ).fetchone()[0]
     cur = conn.execute(
         """INSERT INTO events (competition_id, name, style, dances, age_group, level, floor_id, max_per_heat,
                                final_size, redraw_per_dance, position)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (competition_id, data.name, data.style, json.dumps(data.dances), data.age_group, data.level, floor_id,
-         data.max_per_heat, data.final_size, int(data.redraw_per_dance), position),
+        (
+            competition_id,
+            data.name,
+            data.style,
+            json.dumps(data.dances),
+            data.age_group,
+            data.level,
+            floor_id,
+            data.max_per_heat,
+            data.final_size,
+            int(data.redraw_per_dance),
+            position,
+        ),
     )
     return inserted_id(cur)
 
@@ -78,10 +100,22 @@ _EVENT_SELECT = """
 
 
 def _event(row: sqlite3.Row) -> Event:
-    return Event(row["id"], row["competition_id"], row["name"], row["style"], json.loads(row["dances"]),
-                 row["age_group"], row["level"], row["floor_id"], row["floor_name"], row["max_per_heat"],
-                 row["final_size"], bool(row["redraw_per_dance"]),
-                 row["panel"].split(",") if row["panel"] else [], row["entry_count"])
+    return Event(
+        row["id"],
+        row["competition_id"],
+        row["name"],
+        row["style"],
+        json.loads(row["dances"]),
+        row["age_group"],
+        row["level"],
+        row["floor_id"],
+        row["floor_name"],
+        row["max_per_heat"],
+        row["final_size"],
+        bool(row["redraw_per_dance"]),
+        row["panel"].split(",") if row["panel"] else [],
+        row["entry_count"],
+    )
 
 
 def get_event(conn: sqlite3.Connection, event_id: int) -> Event | None:
@@ -99,8 +133,10 @@ def used_letters(conn: sqlite3.Connection, competition_id: int) -> set[str]:
 
 
 def insert_adjudicator(conn: sqlite3.Connection, competition_id: int, letter: str, name: str, country: str) -> int:
-    cur = conn.execute("INSERT INTO adjudicators (competition_id, letter, name, country) VALUES (?, ?, ?, ?)",
-                       (competition_id, letter, name, country))
+    cur = conn.execute(
+        "INSERT INTO adjudicators (competition_id, letter, name, country) VALUES (?, ?, ?, ?)",
+        (competition_id, letter, name, country),
+    )
     return inserted_id(cur)
 
 
@@ -114,16 +150,18 @@ def get_adjudicator(conn: sqlite3.Connection, adjudicator_id: int) -> Adjudicato
 
 
 def list_adjudicators(conn: sqlite3.Connection, competition_id: int) -> list[Adjudicator]:
-    rows = conn.execute("SELECT * FROM adjudicators WHERE competition_id = ? ORDER BY length(letter), letter",
-                        (competition_id,))
+    rows = conn.execute(
+        "SELECT * FROM adjudicators WHERE competition_id = ? ORDER BY length(letter), letter", (competition_id,)
+    )
     return [_adjudicator(r) for r in rows]
 
 
 def adjudicator_ids(conn: sqlite3.Connection, competition_id: int, letters: list[str]) -> dict[str, int]:
     found = {}
     for letter in letters:
-        row = conn.execute("SELECT id FROM adjudicators WHERE competition_id = ? AND letter = ?",
-                           (competition_id, letter)).fetchone()
+        row = conn.execute(
+            "SELECT id FROM adjudicators WHERE competition_id = ? AND letter = ?", (competition_id, letter)
+        ).fetchone()
         if row:
             found[letter] = row[0]
     return found
@@ -131,8 +169,9 @@ def adjudicator_ids(conn: sqlite3.Connection, competition_id: int, letters: list
 
 def set_panel(conn: sqlite3.Connection, event_id: int, adjudicator_ids_: list[int]) -> None:
     conn.execute("DELETE FROM panels WHERE event_id = ?", (event_id,))
-    conn.executemany("INSERT INTO panels (event_id, adjudicator_id) VALUES (?, ?)",
-                     [(event_id, a) for a in adjudicator_ids_])
+    conn.executemany(
+        "INSERT INTO panels (event_id, adjudicator_id) VALUES (?, ?)", [(event_id, a) for a in adjudicator_ids_]
+    )
 
 
 def draw_seed(conn: sqlite3.Connection, competition_id: int) -> int | None:

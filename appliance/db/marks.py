@@ -16,27 +16,44 @@ def panel(conn: sqlite3.Connection, event_id: int) -> list[sqlite3.Row]:
 
 def round_bibs(conn: sqlite3.Connection, round_id: int) -> dict[int, int]:
     """bib -> couple id of the couples dancing the round."""
-    rows = conn.execute("""SELECT c.bib, c.id FROM round_couples rc JOIN couples c ON c.id = rc.couple_id
-                           WHERE rc.round_id = ? ORDER BY c.bib""", (round_id,))
+    rows = conn.execute(
+        """SELECT c.bib, c.id FROM round_couples rc JOIN couples c ON c.id = rc.couple_id
+                           WHERE rc.round_id = ? ORDER BY c.bib""",
+        (round_id,),
+    )
     return {r[0]: r[1] for r in rows}
 
 
 def get_sheet(conn: sqlite3.Connection, round_id: int, dance: str, adjudicator_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM sheets WHERE round_id = ? AND dance = ? AND adjudicator_id = ?",
-                        (round_id, dance, adjudicator_id)).fetchone()
+    return conn.execute(
+        "SELECT * FROM sheets WHERE round_id = ? AND dance = ? AND adjudicator_id = ?",
+        (round_id, dance, adjudicator_id),
+    ).fetchone()
 
 
-def save_sheet(conn: sqlite3.Connection, round_id: int, dance: str, adjudicator_id: int, marks: str, checksum: str,
-               entered_by: str, keyed: bool) -> int:
+def save_sheet(
+    conn: sqlite3.Connection,
+    round_id: int,
+    dance: str,
+    adjudicator_id: int,
+    marks: str,
+    checksum: str,
+    entered_by: str,
+    keyed: bool,
+) -> int:
     """Insert the sheet or replace its marks (version + 1); returns the version."""
     existing = get_sheet(conn, round_id, dance, adjudicator_id)
     if existing is None:
-        conn.execute("""INSERT INTO sheets (round_id, dance, adjudicator_id, marks, checksum, entered_by, keyed)
+        conn.execute(
+            """INSERT INTO sheets (round_id, dance, adjudicator_id, marks, checksum, entered_by, keyed)
                         VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                     (round_id, dance, adjudicator_id, marks, checksum, entered_by, int(keyed)))
+            (round_id, dance, adjudicator_id, marks, checksum, entered_by, int(keyed)),
+        )
         return 1
-    conn.execute("UPDATE sheets SET marks = ?, checksum = ?, version = version + 1, entered_by = ?, keyed = ? "
-                 "WHERE id = ?", (marks, checksum, entered_by, int(keyed), existing["id"]))
+    conn.execute(
+        "UPDATE sheets SET marks = ?, checksum = ?, version = version + 1, entered_by = ?, keyed = ? WHERE id = ?",
+        (marks, checksum, entered_by, int(keyed), existing["id"]),
+    )
     return existing["version"] + 1
 
 
@@ -49,10 +66,12 @@ def sheets_of(conn: sqlite3.Connection, round_id: int) -> list[sqlite3.Row]:
 
 
 def save_result(conn: sqlite3.Connection, round_id: int, kind: str, result: str, sheets_checksum: str) -> None:
-    conn.execute("""INSERT INTO results (round_id, kind, result, sheets_checksum) VALUES (?, ?, ?, ?)
+    conn.execute(
+        """INSERT INTO results (round_id, kind, result, sheets_checksum) VALUES (?, ?, ?, ?)
                     ON CONFLICT (round_id) DO UPDATE SET kind = excluded.kind, result = excluded.result,
                     sheets_checksum = excluded.sheets_checksum, decision = NULL, official = 0""",
-                 (round_id, kind, result, sheets_checksum))
+        (round_id, kind, result, sheets_checksum),
+    )
 
 
 def get_result(conn: sqlite3.Connection, round_id: int) -> sqlite3.Row | None:

@@ -10,16 +10,20 @@ import sqlite3
 
 def attempts(conn: sqlite3.Connection, keys: list[str]) -> list[sqlite3.Row]:
     """The (key, failures, locked_until) rows of those keys that have any."""
-    rows = (conn.execute("SELECT key, failures, locked_until FROM pin_attempts WHERE key = ?", (k,)).fetchone()
-            for k in keys)
+    rows = (
+        conn.execute("SELECT key, failures, locked_until FROM pin_attempts WHERE key = ?", (k,)).fetchone()
+        for k in keys
+    )
     return [r for r in rows if r is not None]
 
 
 def record_failure(conn: sqlite3.Connection, key: str) -> int:
     """One more wrong PIN for `key`; returns the failures in a row."""
-    return conn.execute("""INSERT INTO pin_attempts (key, failures) VALUES (?, 1)
+    return conn.execute(
+        """INSERT INTO pin_attempts (key, failures) VALUES (?, 1)
                            ON CONFLICT (key) DO UPDATE SET failures = failures + 1 RETURNING failures""",
-                        (key,)).fetchone()[0]
+        (key,),
+    ).fetchone()[0]
 
 
 def lock(conn: sqlite3.Connection, key: str, until: str) -> None:

@@ -10,8 +10,10 @@ from appliance.model.registration import Couple, CoupleIn, Entry
 
 
 def insert_link(conn: sqlite3.Connection, token: str, competition_id: int, role: str, closes_at: str | None) -> None:
-    conn.execute("INSERT INTO registration_links (token, competition_id, role, closes_at) VALUES (?, ?, ?, ?)",
-                 (token, competition_id, role, closes_at))
+    conn.execute(
+        "INSERT INTO registration_links (token, competition_id, role, closes_at) VALUES (?, ?, ?, ?)",
+        (token, competition_id, role, closes_at),
+    )
 
 
 def get_link(conn: sqlite3.Connection, token: str) -> sqlite3.Row | None:
@@ -19,8 +21,9 @@ def get_link(conn: sqlite3.Connection, token: str) -> sqlite3.Row | None:
 
 
 def list_links(conn: sqlite3.Connection, competition_id: int) -> list[sqlite3.Row]:
-    return conn.execute("SELECT * FROM registration_links WHERE competition_id = ? ORDER BY rowid",
-                        (competition_id,)).fetchall()
+    return conn.execute(
+        "SELECT * FROM registration_links WHERE competition_id = ? ORDER BY rowid", (competition_id,)
+    ).fetchall()
 
 
 def identity(leader: str, follower: str) -> str:
@@ -29,8 +32,9 @@ def identity(leader: str, follower: str) -> str:
 
 
 def find_couple(conn: sqlite3.Connection, competition_id: int, leader: str, follower: str) -> int | None:
-    row = conn.execute("SELECT id FROM couples WHERE competition_id = ? AND identity = ?",
-                       (competition_id, identity(leader, follower))).fetchone()
+    row = conn.execute(
+        "SELECT id FROM couples WHERE competition_id = ? AND identity = ?", (competition_id, identity(leader, follower))
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -42,15 +46,19 @@ def insert_couple(conn: sqlite3.Connection, competition_id: int, data: CoupleIn)
     return inserted_id(cur)
 
 
-def update_couple(conn: sqlite3.Connection, couple_id: int, leader: str, follower: str, club: str,
-                  country: str) -> None:
-    conn.execute("UPDATE couples SET leader = ?, follower = ?, club = ?, country = ?, identity = ? WHERE id = ?",
-                 (leader, follower, club, country, identity(leader, follower), couple_id))
+def update_couple(
+    conn: sqlite3.Connection, couple_id: int, leader: str, follower: str, club: str, country: str
+) -> None:
+    conn.execute(
+        "UPDATE couples SET leader = ?, follower = ?, club = ?, country = ?, identity = ? WHERE id = ?",
+        (leader, follower, club, country, identity(leader, follower), couple_id),
+    )
 
 
 def _couple(row: sqlite3.Row) -> Couple:
-    return Couple(row["id"], row["competition_id"], row["leader"], row["follower"], row["club"], row["country"],
-                  row["bib"])
+    return Couple(
+        row["id"], row["competition_id"], row["leader"], row["follower"], row["club"], row["country"], row["bib"]
+    )
 
 
 def get_couple(conn: sqlite3.Connection, couple_id: int) -> Couple | None:
@@ -59,8 +67,9 @@ def get_couple(conn: sqlite3.Connection, couple_id: int) -> Couple | None:
 
 
 def couple_identity_owner(conn: sqlite3.Connection, competition_id: int, ident: str) -> int | None:
-    row = conn.execute("SELECT id FROM couples WHERE competition_id = ? AND identity = ?",
-                       (competition_id, ident)).fetchone()
+    row = conn.execute(
+        "SELECT id FROM couples WHERE competition_id = ? AND identity = ?", (competition_id, ident)
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -72,19 +81,24 @@ def couple_identities(conn: sqlite3.Connection, competition_id: int) -> dict[str
 
 def entered_pairs(conn: sqlite3.Connection, competition_id: int) -> set[tuple[int, int]]:
     """(couple id, event id) of every entry of the competition, scratched ones too (an entry is never made twice)."""
-    rows = conn.execute("SELECT couple_id, event_id FROM entries "
-                        "WHERE event_id IN (SELECT id FROM events WHERE competition_id = ?)", (competition_id,))
+    rows = conn.execute(
+        "SELECT couple_id, event_id FROM entries WHERE event_id IN (SELECT id FROM events WHERE competition_id = ?)",
+        (competition_id,),
+    )
     return {(r[0], r[1]) for r in rows}
 
 
 def entry_exists(conn: sqlite3.Connection, event_id: int, couple_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM entries WHERE event_id = ? AND couple_id = ?",
-                        (event_id, couple_id)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM entries WHERE event_id = ? AND couple_id = ?", (event_id, couple_id)).fetchone()
+        is not None
+    )
 
 
 def insert_entry(conn: sqlite3.Connection, event_id: int, couple_id: int, late: bool) -> int:
-    cur = conn.execute("INSERT INTO entries (event_id, couple_id, late) VALUES (?, ?, ?)",
-                       (event_id, couple_id, int(late)))
+    cur = conn.execute(
+        "INSERT INTO entries (event_id, couple_id, late) VALUES (?, ?, ?)", (event_id, couple_id, int(late))
+    )
     return inserted_id(cur)
 
 
@@ -104,8 +118,9 @@ def get_entry(conn: sqlite3.Connection, entry_id: int) -> Entry | None:
 
 
 def list_entries(conn: sqlite3.Connection, competition_id: int) -> list[Entry]:
-    rows = conn.execute(_ENTRY_SELECT + " WHERE c.competition_id = ? ORDER BY ev.position, c.bib, c.id",
-                        (competition_id,))
+    rows = conn.execute(
+        _ENTRY_SELECT + " WHERE c.competition_id = ? ORDER BY ev.position, c.bib, c.id", (competition_id,)
+    )
     return [_entry(r) for r in rows]
 
 
@@ -118,8 +133,9 @@ def set_entry_status(conn: sqlite3.Connection, entry_id: int, status: str) -> No
 
 
 def active_couples(conn: sqlite3.Connection, event_id: int) -> list[int]:
-    rows = conn.execute("SELECT couple_id FROM entries WHERE event_id = ? AND status = 'entered' ORDER BY couple_id",
-                        (event_id,))
+    rows = conn.execute(
+        "SELECT couple_id FROM entries WHERE event_id = ? AND status = 'entered' ORDER BY couple_id", (event_id,)
+    )
     return [r[0] for r in rows]
 
 
@@ -133,8 +149,10 @@ def couples_needing_bibs(conn: sqlite3.Connection, competition_id: int) -> list[
 
 
 def used_bibs(conn: sqlite3.Connection, competition_id: int) -> set[int]:
-    return {r[0] for r in conn.execute("SELECT bib FROM couples WHERE competition_id = ? AND bib IS NOT NULL",
-                                       (competition_id,))}
+    return {
+        r[0]
+        for r in conn.execute("SELECT bib FROM couples WHERE competition_id = ? AND bib IS NOT NULL", (competition_id,))
+    }
 
 
 def set_bib(conn: sqlite3.Connection, couple_id: int, bib: int) -> None:

@@ -39,13 +39,16 @@ def set_round_state(conn: sqlite3.Connection, round_id: int, state: str) -> None
 
 def set_round_couples(conn: sqlite3.Connection, round_id: int, couple_ids: list[int]) -> None:
     conn.execute("DELETE FROM round_couples WHERE round_id = ?", (round_id,))
-    conn.executemany("INSERT INTO round_couples (round_id, couple_id) VALUES (?, ?)",
-                     [(round_id, c) for c in couple_ids])
+    conn.executemany(
+        "INSERT INTO round_couples (round_id, couple_id) VALUES (?, ?)", [(round_id, c) for c in couple_ids]
+    )
 
 
 def round_couples(conn: sqlite3.Connection, round_id: int) -> list[int]:
-    return [r[0] for r in conn.execute("SELECT couple_id FROM round_couples WHERE round_id = ? ORDER BY couple_id",
-                                       (round_id,))]
+    return [
+        r[0]
+        for r in conn.execute("SELECT couple_id FROM round_couples WHERE round_id = ? ORDER BY couple_id", (round_id,))
+    ]
 
 
 def set_heats(conn: sqlite3.Connection, round_id: int, heats: dict[str, list[list[int]]]) -> None:
@@ -75,8 +78,9 @@ def heats_by_bib(conn: sqlite3.Connection, round_id: int) -> dict[str, list[list
 def schedule_round(conn: sqlite3.Connection, floor_id: int, round_id: int, position: int | None = None) -> int:
     """Put the round on the floor's schedule: at `position`, or after the last one."""
     if position is None:
-        position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM schedule WHERE floor_id = ?",
-                                (floor_id,)).fetchone()[0]
+        position = conn.execute(
+            "SELECT coalesce(max(position), 0) + 1 FROM schedule WHERE floor_id = ?", (floor_id,)
+        ).fetchone()[0]
     conn.execute("INSERT INTO schedule (floor_id, position, round_id) VALUES (?, ?, ?)", (floor_id, position, round_id))
     return position
 
@@ -95,7 +99,10 @@ def get_floor(conn: sqlite3.Connection, floor_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM floors WHERE id = ?", (floor_id,)).fetchone()
 
 
-def set_floor(conn: sqlite3.Connection, floor_id: int, state: str, round_id: int | None, dance: str | None,
-              heat: int | None) -> None:
-    conn.execute("UPDATE floors SET state = ?, current_round = ?, current_dance = ?, current_heat = ? WHERE id = ?",
-                 (state, round_id, dance, heat, floor_id))
+def set_floor(
+    conn: sqlite3.Connection, floor_id: int, state: str, round_id: int | None, dance: str | None, heat: int | None
+) -> None:
+    conn.execute(
+        "UPDATE floors SET state = ?, current_round = ?, current_dance = ?, current_heat = ? WHERE id = ?",
+        (state, round_id, dance, heat, floor_id),
+    )

@@ -46,11 +46,15 @@ def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     try:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a usable SQLite database ({exc}); refusing to start. "
-                         "Restore a backup or move the file away; it was left untouched.") from None
+        raise StoreError(
+            f"{path} is not a usable SQLite database ({exc}); refusing to start. "
+            "Restore a backup or move the file away; it was left untouched."
+        ) from None
     if rows != ["ok"]:
-        raise StoreError(f"{path} failed PRAGMA integrity_check: {'; '.join(rows[:5])}; refusing to start. "
-                         "Restore a backup or move the file away; it was left untouched.")
+        raise StoreError(
+            f"{path} failed PRAGMA integrity_check: {'; '.join(rows[:5])}; refusing to start. "
+            "Restore a backup or move the file away; it was left untouched."
+        )
 
 
 class Store:
@@ -64,8 +68,10 @@ class Store:
             self._writer = connect(self.path)
             check_integrity(self._writer, self.path)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a usable SQLite database ({exc}); refusing to start. "
-                             "Restore a backup or move the file away; it was left untouched.") from None
+            raise StoreError(
+                f"{self.path} is not a usable SQLite database ({exc}); refusing to start. "
+                "Restore a backup or move the file away; it was left untouched."
+            ) from None
         from appliance.db.migrations import migrate
 
         migrate(self._writer)
@@ -120,8 +126,9 @@ class Store:
         if head > self.last_seq:
             first, self.last_seq = self.last_seq, head
             if self._after_commit:
-                rows = conn.execute("SELECT seq, kind, entity, payload, hash FROM change_log WHERE seq > ? "
-                                    "ORDER BY seq", (first,)).fetchall()
+                rows = conn.execute(
+                    "SELECT seq, kind, entity, payload, hash FROM change_log WHERE seq > ? ORDER BY seq", (first,)
+                ).fetchall()
                 for callback in self._after_commit:
                     callback(rows)
 

@@ -13,11 +13,15 @@ def state(conn: sqlite3.Connection, endpoint: str) -> sqlite3.Row | None:
 def record(conn: sqlite3.Connection, endpoint: str, acked: int | None, error: str | None, now: str) -> None:
     conn.execute("INSERT INTO sync_state (endpoint) VALUES (?) ON CONFLICT (endpoint) DO NOTHING", (endpoint,))
     if acked is not None:
-        conn.execute("UPDATE sync_state SET acked_seq = ?, last_error = NULL, last_attempt = ?, last_success = ? "
-                     "WHERE endpoint = ?", (acked, now, now, endpoint))
+        conn.execute(
+            "UPDATE sync_state SET acked_seq = ?, last_error = NULL, last_attempt = ?, last_success = ? "
+            "WHERE endpoint = ?",
+            (acked, now, now, endpoint),
+        )
     else:
-        conn.execute("UPDATE sync_state SET last_error = ?, last_attempt = ? WHERE endpoint = ?",
-                     (error, now, endpoint))
+        conn.execute(
+            "UPDATE sync_state SET last_error = ?, last_attempt = ? WHERE endpoint = ?", (error, now, endpoint)
+        )
 
 
 CLOUD_SCHEMA = (
@@ -46,9 +50,10 @@ def cloud_row_hash(conn: sqlite3.Connection, box: str, seq: int) -> str | None:
 
 
 def cloud_insert(conn: sqlite3.Connection, box: str, row: dict) -> None:
-    conn.execute("INSERT INTO cloud_log (box, seq, kind, entity, payload, at, prev_hash, hash) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (box, row["seq"], row["kind"], row["entity"], row["payload"],
-                                                     row["at"], row["prev_hash"], row["hash"]))
+    conn.execute(
+        "INSERT INTO cloud_log (box, seq, kind, entity, payload, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (box, row["seq"], row["kind"], row["entity"], row["payload"], row["at"], row["prev_hash"], row["hash"]),
+    )
 
 
 def cloud_boxes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -56,6 +61,8 @@ def cloud_boxes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 
 def cloud_rows(conn: sqlite3.Connection, box: str, kinds: tuple[str, ...]) -> list[sqlite3.Row]:
-    return conn.execute("SELECT seq, kind, entity, payload FROM cloud_log "
-                        "WHERE box = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY seq",
-                        (box, json.dumps(kinds))).fetchall()
+    return conn.execute(
+        "SELECT seq, kind, entity, payload FROM cloud_log "
+        "WHERE box = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY seq",
+        (box, json.dumps(kinds)),
+    ).fetchall()

@@ -22,8 +22,16 @@ Style = Literal["standard", "latin", "ten_dance", "other"]
 STANDARD = ("W", "T", "V", "F", "Q")
 LATIN = ("C", "S", "R", "P", "J")
 DANCE_NAMES = {
-    "W": "Waltz", "T": "Tango", "V": "Viennese Waltz", "F": "Slow Foxtrot", "Q": "Quickstep",
-    "C": "Cha Cha", "S": "Samba", "R": "Rumba", "P": "Paso Doble", "J": "Jive",
+    "W": "Waltz",
+    "T": "Tango",
+    "V": "Viennese Waltz",
+    "F": "Slow Foxtrot",
+    "Q": "Quickstep",
+    "C": "Cha Cha",
+    "S": "Samba",
+    "R": "Rumba",
+    "P": "Paso Doble",
+    "J": "Jive",
 }
 STYLE_DANCES = {"standard": STANDARD, "latin": LATIN, "ten_dance": STANDARD + LATIN}
 
@@ -34,7 +42,8 @@ class CompetitionIn(Input, forbid_unknown_fields=True, frozen=True):
     ends_on: dt.date
     venue: Text
     floors: Annotated[list[FloorName], Meta(min_length=1, max_length=8)] = msgspec.field(
-        default_factory=lambda: ["Main floor"])
+        default_factory=lambda: ["Main floor"]
+    )
     first_bib: Annotated[int, Meta(ge=1, le=9000)] = 1
 
 

@@ -47,8 +47,9 @@ def refuse_control_characters(value: str, field: str) -> str:
     """`value`, or ValueError("field: plain words") if it holds a control character."""
     bad = control_character(value)
     if bad is not None:
-        raise ValueError(f"{field}: must not contain control characters such as line breaks, tabs or NUL "
-                         f"(found U+{ord(bad):04X})")
+        raise ValueError(
+            f"{field}: must not contain control characters such as line breaks, tabs or NUL (found U+{ord(bad):04X})"
+        )
     return value
 
 
@@ -101,7 +102,10 @@ class Input(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             value = getattr(self, field)
             if value is None:
                 continue
-            new: str | list[str] = ([_check(v, f"{field}[{i}]", rule) for i, v in enumerate(value)] if is_list
-                                    else _check(value, field, rule))
+            new: str | list[str] = (
+                [_check(v, f"{field}[{i}]", rule) for i, v in enumerate(value)]
+                if is_list
+                else _check(value, field, rule)
+            )
             if new != value:
                 msgspec.structs.force_setattr(self, field, new)

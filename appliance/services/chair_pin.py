@@ -59,8 +59,11 @@ def _keys(device_id: str, competition_id: int) -> list[str]:
 
 def locked_for(conn: sqlite3.Connection, now: dt.datetime, device_id: str, competition_id: int) -> int:
     """Seconds until this device may try a PIN for this competition again (0: now)."""
-    until = [dt.datetime.fromisoformat(r["locked_until"]) for r in db.attempts(conn, _keys(device_id, competition_id))
-             if r["locked_until"]]
+    until = [
+        dt.datetime.fromisoformat(r["locked_until"])
+        for r in db.attempts(conn, _keys(device_id, competition_id))
+        if r["locked_until"]
+    ]
     wait = max((u - now).total_seconds() for u in until) if until else 0
     return max(0, math.ceil(wait))
 
@@ -68,8 +71,12 @@ def locked_for(conn: sqlite3.Connection, now: dt.datetime, device_id: str, compe
 def _refuse_if_locked(conn: sqlite3.Connection, ctx: Context, device_id: str, competition_id: int) -> None:
     wait = locked_for(conn, ctx.now(), device_id, competition_id)
     if wait:
-        log.warning("chair's PIN attempt refused, locked out for %d s more: device %s, competition %d",
-                    wait, device_id, competition_id)
+        log.warning(
+            "chair's PIN attempt refused, locked out for %d s more: device %s, competition %d",
+            wait,
+            device_id,
+            competition_id,
+        )
         raise TooManyAttempts(f"too many wrong chair's PINs: try again in {wait} seconds", "pin", wait)
 
 
@@ -82,9 +89,14 @@ def _record_failure(conn: sqlite3.Connection, ctx: Context, device_id: str, comp
             db.lock(conn, key, (now + lock).isoformat())
             locks.append(int(lock.total_seconds()))
         counts.append(failures)
-    log.warning("wrong chair's PIN from device %s for competition %d (%d in a row from the device, %d for the "
-                "competition)%s", device_id, competition_id, counts[0], counts[1],
-                f"; locked out for {max(locks)} s" if locks else "")
+    log.warning(
+        "wrong chair's PIN from device %s for competition %d (%d in a row from the device, %d for the competition)%s",
+        device_id,
+        competition_id,
+        counts[0],
+        counts[1],
+        f"; locked out for {max(locks)} s" if locks else "",
+    )
 
 
 async def check(ctx: Context, device_id: str, competition_id: int, pin: str) -> Verdict:

@@ -24,8 +24,13 @@ from appliance.services.registration import qr_svg
 LIFETIME = dt.timedelta(minutes=2)
 
 
-def create_enrolment_tx(ctx: Context, conn: sqlite3.Connection, data: EnrolmentIn,
-                        lifetime: dt.timedelta = LIFETIME, by: Principal | None = None) -> Enrolment:
+def create_enrolment_tx(
+    ctx: Context,
+    conn: sqlite3.Connection,
+    data: EnrolmentIn,
+    lifetime: dt.timedelta = LIFETIME,
+    by: Principal | None = None,
+) -> Enrolment:
     """A one-time enrolment; `by` (the asking device, None at the box's own terminal) enrols only for its own
     competition unless it owns the box. Only a scrutineer may be enrolled for no competition (the box's owner)."""
     if by is not None:
@@ -42,21 +47,26 @@ def create_enrolment_tx(ctx: Context, conn: sqlite3.Connection, data: EnrolmentI
     elif data.competition_id is not None:
         lookups.competition(conn, data.competition_id)
     elif data.role != "scrutineer":
-        raise Invalid(f"a {data.role} enrolment needs a competition_id: only a scrutineer may own the whole box",
-                      "competition_id")
+        raise Invalid(
+            f"a {data.role} enrolment needs a competition_id: only a scrutineer may own the whole box", "competition_id"
+        )
     enrolment_id = secrets.token_urlsafe(12)
     secret = secrets.token_bytes(32)
     expires = ctx.now() + lifetime
-    db.insert_enrolment(conn, enrolment_id, data.role, data.competition_id, adjudicator_id, secret,
-                        expires.isoformat())
-    ctx.log(conn, "enrolment.created", f"enrolment/{enrolment_id}",
-            {"role": data.role, "competition_id": data.competition_id, "judge": data.judge, "expires_at": expires})
+    db.insert_enrolment(conn, enrolment_id, data.role, data.competition_id, adjudicator_id, secret, expires.isoformat())
+    ctx.log(
+        conn,
+        "enrolment.created",
+        f"enrolment/{enrolment_id}",
+        {"role": data.role, "competition_id": data.competition_id, "judge": data.judge, "expires_at": expires},
+    )
     url = f"{ctx.settings.base_url}/join#{enrolment_id}.{crypto.b64u(secret)}"
     return Enrolment(enrolment_id, data.role, data.competition_id, data.judge, expires, url, qr_svg(url))
 
 
-async def create_enrolment(ctx: Context, data: EnrolmentIn, lifetime: dt.timedelta = LIFETIME,
-                           by: Principal | None = None) -> Enrolment:
+async def create_enrolment(
+    ctx: Context, data: EnrolmentIn, lifetime: dt.timedelta = LIFETIME, by: Principal | None = None
+) -> Enrolment:
     return await ctx.store.write(lambda conn: create_enrolment_tx(ctx, conn, data, lifetime, by))
 
 
@@ -89,11 +99,16 @@ async def enrol(ctx: Context, data: EnrolRequest) -> EnrolAnswer:
             raise Gone("this QR code has been used already", "enrolment_id")
         private, box_public = crypto.new_keypair()
         key = crypto.device_key(private, data.public_key, secret)
-        db.insert_device(conn, data.device_id, row["role"], row["competition_id"], row["adjudicator_id"], key,
-                         ctx.store.clock())
+        db.insert_device(
+            conn, data.device_id, row["role"], row["competition_id"], row["adjudicator_id"], key, ctx.store.clock()
+        )
         device = lookups.device_row(conn, data.device_id)
-        ctx.log(conn, "device.enrolled", f"device/{data.device_id}",
-                {"role": row["role"], "competition_id": row["competition_id"], "judge": device["letter"]})
+        ctx.log(
+            conn,
+            "device.enrolled",
+            f"device/{data.device_id}",
+            {"role": row["role"], "competition_id": row["competition_id"], "judge": device["letter"]},
+        )
         proof = crypto.box_proof(secret, row["id"], data.device_id, box_public)
         return EnrolAnswer(data.device_id, row["role"], row["competition_id"], device["letter"], box_public, proof)
 
@@ -101,8 +116,15 @@ async def enrol(ctx: Context, data: EnrolRequest) -> EnrolAnswer:
 
 
 def _device(row: sqlite3.Row) -> Device:
-    return Device(row["id"], row["role"], row["competition_id"], row["letter"], bool(row["revoked"]),
-                  row["enrolled_at"], row["last_seen"])
+    return Device(
+        row["id"],
+        row["role"],
+        row["competition_id"],
+        row["letter"],
+        bool(row["revoked"]),
+        row["enrolled_at"],
+        row["last_seen"],
+    )
 
 
 async def list_devices(ctx: Context, only: int | None = None) -> list[Device]:

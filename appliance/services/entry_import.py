@@ -59,8 +59,13 @@ def _check(conn: sqlite3.Connection, competition_id: int, text: str) -> tuple[li
         existing = known.get(ident)
         clash = next((e for e in row.events if (ident, e) in seen or (existing, e) in entered), None)
         if clash is not None:
-            errors.append(ImportRowError(row.line, "events", f"{row.couple.leader} / {row.couple.follower} "
-                                         f"are already entered in event {clash}"))
+            errors.append(
+                ImportRowError(
+                    row.line,
+                    "events",
+                    f"{row.couple.leader} / {row.couple.follower} are already entered in event {clash}",
+                )
+            )
             continue
         seen.update((ident, e) for e in row.events)
         good.append(row)
@@ -80,38 +85,57 @@ def _write_step(ctx: Context, competition_id: int, rows: list[_Row], conn: sqlit
         couple_id = db.find_couple(conn, competition_id, row.couple.leader, row.couple.follower)
         if couple_id is None:
             couple_id = db.insert_couple(conn, competition_id, row.couple)
-        new = [(e, db.insert_entry(conn, e, couple_id, False)) for e in row.events
-               if not db.entry_exists(conn, e, couple_id)]
+        new = [
+            (e, db.insert_entry(conn, e, couple_id, False))
+            for e in row.events
+            if not db.entry_exists(conn, e, couple_id)
+        ]
         if new:
-            logged.append(("couple.entered", f"couple/{couple_id}", {
-                "couple": db.get_couple(conn, couple_id), "events": [e for e, _ in new],
-                "entry_ids": [i for _, i in new], "late": False}))
+            logged.append(
+                (
+                    "couple.entered",
+                    f"couple/{couple_id}",
+                    {
+                        "couple": db.get_couple(conn, couple_id),
+                        "events": [e for e, _ in new],
+                        "entry_ids": [i for _, i in new],
+                        "late": False,
+                    },
+                )
+            )
     changelog.append_many(conn, logged, ctx.store.clock())
 
 
-async def _write(ctx: Context, competition_id: int, good: list[_Row],
-                 progress: Callable[[int, int], None] | None) -> None:
+async def _write(
+    ctx: Context, competition_id: int, good: list[_Row], progress: Callable[[int, int], None] | None
+) -> None:
     done = 0
     for start in range(0, len(good), CHUNK):
-        step = good[start:start + CHUNK]
+        step = good[start : start + CHUNK]
         try:
             await ctx.store.write(functools.partial(_write_step, ctx, competition_id, step))
         except AppError as exc:
             if done:
-                exc.message = (f"{exc.message}; the first {done} rows were imported before this, the rest not: "
-                               "import the same file again with skip_invalid=true to add the rest")
+                exc.message = (
+                    f"{exc.message}; the first {done} rows were imported before this, the rest not: "
+                    "import the same file again with skip_invalid=true to add the rest"
+                )
             raise
         done += len(step)
         if progress is not None:
             progress(done, len(good))
 
 
-async def import_entries(ctx: Context, competition_id: int, text: str, skip_invalid: bool = False,
-                         progress: Callable[[int, int], None] | None = None) -> ImportReport:
+async def import_entries(
+    ctx: Context,
+    competition_id: int,
+    text: str,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Import couples and entries from CSV; a file with errors writes nothing unless `skip_invalid`."""
     if competition_id in _running:
-        raise Conflict("an import into this competition is running already; wait for it to finish",
-                       "competition_id")
+        raise Conflict("an import into this competition is running already; wait for it to finish", "competition_id")
     _running.add(competition_id)
     try:
         good, errors, count = await ctx.store.read(lambda conn: _check(conn, competition_id, text))

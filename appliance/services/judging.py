@@ -15,18 +15,41 @@ from appliance.services import Context, lookups, running_order
 ACTIVE = ("drawn", "running", "computed", "awaiting_chair")
 
 
-def _task(conn: sqlite3.Connection, principal: auth.Principal, floor: sqlite3.Row, round_row: sqlite3.Row,
-          dance: str, heat: int, now: bool) -> JudgeTask | None:
+def _task(
+    conn: sqlite3.Connection,
+    principal: auth.Principal,
+    floor: sqlite3.Row,
+    round_row: sqlite3.Row,
+    dance: str,
+    heat: int,
+    now: bool,
+) -> JudgeTask | None:
     event = lookups.event(conn, round_row["event_id"])
     seat = next((p for p in db.panel(conn, event.id) if p["id"] == principal.adjudicator_id), None)
     if seat is None or dance not in event.dances:
         return None
     heats = rounds_db.heats_by_bib(conn, round_row["id"]).get(dance, [])
     sheet = db.get_sheet(conn, round_row["id"], dance, seat["id"])
-    return JudgeTask(event.competition_id, seat["letter"], seat["name"], floor["id"], floor["name"], event.id,
-                     event.name, round_row["id"], round_row["name"], round_row["kind"], dance, heat,
-                     [Heat(i + 1, bibs) for i, bibs in enumerate(heats)], sorted(b for h in heats for b in h),
-                     round_row["recall"], sheet is not None, sheet["checksum"] if sheet else None, now)
+    return JudgeTask(
+        event.competition_id,
+        seat["letter"],
+        seat["name"],
+        floor["id"],
+        floor["name"],
+        event.id,
+        event.name,
+        round_row["id"],
+        round_row["name"],
+        round_row["kind"],
+        dance,
+        heat,
+        [Heat(i + 1, bibs) for i, bibs in enumerate(heats)],
+        sorted(b for h in heats for b in h),
+        round_row["recall"],
+        sheet is not None,
+        sheet["checksum"] if sheet else None,
+        now,
+    )
 
 
 def judge_tasks_tx(conn: sqlite3.Connection, principal: auth.Principal) -> JudgeTasks:
@@ -70,12 +93,16 @@ def _progress(conn: sqlite3.Connection, competition_id: int) -> Fleet:
             if row["state"] not in ACTIVE:
                 continue
             sent = {(s["dance"], s["letter"]) for s in db.sheets_of(conn, row["id"])}
-            dances = [DanceProgress(d, [j for j in letters if (d, j) in sent],
-                                    [j for j in letters if (d, j) not in sent])
-                      for d in event.dances]
+            dances = [
+                DanceProgress(d, [j for j in letters if (d, j) in sent], [j for j in letters if (d, j) not in sent])
+                for d in event.dances
+            ]
             rounds.append(RoundProgress(row["id"], event.name, row["name"], row["state"], dances))
-    devices = [DeviceSeen(d["id"], d["role"], d["letter"], d["last_seen"], bool(d["revoked"]))
-               for d in dev_db.list_devices(conn) if d["competition_id"] in (None, competition_id)]
+    devices = [
+        DeviceSeen(d["id"], d["role"], d["letter"], d["last_seen"], bool(d["revoked"]))
+        for d in dev_db.list_devices(conn)
+        if d["competition_id"] in (None, competition_id)
+    ]
     return Fleet(rounds, devices)
 
 

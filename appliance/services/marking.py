@@ -77,8 +77,9 @@ def check_marks(kind: str, recall: int | None, bibs: list[int], sheet: SheetIn, 
     return {str(b): given[b] for b in sorted(given)}
 
 
-async def submit_sheet(ctx: Context, principal: auth.Principal, round_id: int, dance: str, sheet: SheetIn,
-                       judge: str | None = None) -> SheetReceipt:
+async def submit_sheet(
+    ctx: Context, principal: auth.Principal, round_id: int, dance: str, sheet: SheetIn, judge: str | None = None
+) -> SheetReceipt:
     """Store one sheet durably, exactly once per idempotency key; the last sheet of a round computes it."""
 
     def tx(conn: sqlite3.Connection) -> SheetReceipt:
@@ -91,38 +92,67 @@ async def submit_sheet(ctx: Context, principal: auth.Principal, round_id: int, d
         if dance not in event.dances:
             raise NotFound(f"{event.name} has no dance {dance}", "dance")
         if row["state"] not in OPEN_STATES:
-            raise Conflict(f"the {row['name']} is {row['state']}: sheets can no longer change "
-                           "(a correction needs the chair's PIN)" if row["state"] != "planned"
-                           else f"the {row['name']} has not been drawn yet", "round_id")
+            raise Conflict(
+                f"the {row['name']} is {row['state']}: sheets can no longer change (a correction needs the chair's PIN)"
+                if row["state"] != "planned"
+                else f"the {row['name']} has not been drawn yet",
+                "round_id",
+            )
         keyed = principal.role != "adjudicator"
         receipt = _save(ctx, conn, principal, row, event, seat, dance, sheet, keyed)
-        dev_db.store_answer(conn, principal.device_id, principal.idempotency_key, principal.request, 200,
-                            msgspec.json.encode(receipt))
+        dev_db.store_answer(
+            conn, principal.device_id, principal.idempotency_key, principal.request, 200, msgspec.json.encode(receipt)
+        )
         return receipt
 
     return await ctx.store.write(tx)
 
 
-def _save(ctx: Context, conn: sqlite3.Connection, principal: auth.Principal, row: sqlite3.Row, event: Event,
-          seat: sqlite3.Row, dance: str, sheet: SheetIn, keyed: bool, correction: bool = False) -> SheetReceipt:
+def _save(
+    ctx: Context,
+    conn: sqlite3.Connection,
+    principal: auth.Principal,
+    row: sqlite3.Row,
+    event: Event,
+    seat: sqlite3.Row,
+    dance: str,
+    sheet: SheetIn,
+    keyed: bool,
+    correction: bool = False,
+) -> SheetReceipt:
     bibs = list(db.round_bibs(conn, row["id"]))
     marks = check_marks(row["kind"], row["recall"], bibs, sheet, strict_count=not keyed)
     checksum = sheet_checksum(row["id"], dance, seat["letter"], marks)
-    version = db.save_sheet(conn, row["id"], dance, seat["id"], changelog.canonical(marks), checksum,
-                            principal.device_id, keyed)
+    version = db.save_sheet(
+        conn, row["id"], dance, seat["id"], changelog.canonical(marks), checksum, principal.device_id, keyed
+    )
     kind = "sheet.corrected" if correction else ("sheet.submitted" if version == 1 else "sheet.amended")
-    seq = ctx.log(conn, kind, f"round/{row['id']}", {
-        "round_id": row["id"], "event_id": event.id, "dance": dance, "judge": seat["letter"], "marks": marks,
-        "checksum": checksum, "version": version, "keyed_by": principal.device_id if keyed else None,
-        "sheet_id": lookups.sheet_row(conn, row["id"], dance, seat["id"])["id"], "entered_by": principal.device_id})
+    seq = ctx.log(
+        conn,
+        kind,
+        f"round/{row['id']}",
+        {
+            "round_id": row["id"],
+            "event_id": event.id,
+            "dance": dance,
+            "judge": seat["letter"],
+            "marks": marks,
+            "checksum": checksum,
+            "version": version,
+            "keyed_by": principal.device_id if keyed else None,
+            "sheet_id": lookups.sheet_row(conn, row["id"], dance, seat["id"])["id"],
+            "entered_by": principal.device_id,
+        },
+    )
     # the receipt names the sheet's change-log row, checkable later (appended just above: never None)
     position = changelog.row_at(conn, seq) or ""
     state = results.compute_if_complete(ctx, conn, row["id"], recompute=correction)
     return SheetReceipt(row["id"], dance, seat["letter"], checksum, version, state, seq, position)
 
 
-async def correct_sheet(ctx: Context, principal: auth.Principal, round_id: int, dance: str, judge: str,
-                        sheet: SheetIn, pin: str) -> SheetReceipt:
+async def correct_sheet(
+    ctx: Context, principal: auth.Principal, round_id: int, dance: str, judge: str, sheet: SheetIn, pin: str
+) -> SheetReceipt:
     """A correction after the round was computed: the chair's PIN first (with its lockout), then the round's
     state, then the round is computed again. A wrong PIN is 401 whatever the round's state (no oracle)."""
     competition_id = await ctx.store.read(lambda conn: _round(conn, round_id)[1].competition_id)

@@ -50,23 +50,55 @@ def assign_bibs(ctx: Context, conn: sqlite3.Connection, competition: Competition
 
 
 def round_out(conn: sqlite3.Connection, row: sqlite3.Row) -> Round:
-    return Round(row["id"], row["event_id"], row["number"], row["name"], row["kind"], row["planned_couples"],
-                 row["recall"], row["seed"], row["state"], db.heats_by_bib(conn, row["id"]))
+    return Round(
+        row["id"],
+        row["event_id"],
+        row["number"],
+        row["name"],
+        row["kind"],
+        row["planned_couples"],
+        row["recall"],
+        row["seed"],
+        row["state"],
+        db.heats_by_bib(conn, row["id"]),
+    )
 
 
 def _draw(ctx: Context, conn: sqlite3.Connection, event: Event, round_row: sqlite3.Row, couples: list[int]) -> None:
     db.set_round_couples(conn, round_row["id"], couples)
-    heats = draw_heats(couples, event.dances, event.max_per_heat, round_row["seed"], event.redraw_per_dance,
-                       final=round_row["kind"] == "final")
+    heats = draw_heats(
+        couples,
+        event.dances,
+        event.max_per_heat,
+        round_row["seed"],
+        event.redraw_per_dance,
+        final=round_row["kind"] == "final",
+    )
     db.set_heats(conn, round_row["id"], heats)
     db.set_round_state(conn, round_row["id"], "drawn")
-    ctx.log(conn, "round.drawn", f"round/{round_row['id']}", {
-        "event_id": event.id, "round_id": round_row["id"], "round": round_row["name"], "seed": round_row["seed"],
-        "couples": couples, "heats": db.heats_by_bib(conn, round_row["id"])})
+    ctx.log(
+        conn,
+        "round.drawn",
+        f"round/{round_row['id']}",
+        {
+            "event_id": event.id,
+            "round_id": round_row["id"],
+            "round": round_row["name"],
+            "seed": round_row["seed"],
+            "couples": couples,
+            "heats": db.heats_by_bib(conn, round_row["id"]),
+        },
+    )
 
 
-def _plan(ctx: Context, conn: sqlite3.Connection, event: Event, planned: list[PlannedRound], seed_of,
-          position: int | None = None) -> None:
+def _plan(
+    ctx: Context,
+    conn: sqlite3.Connection,
+    event: Event,
+    planned: list[PlannedRound],
+    seed_of,
+    position: int | None = None,
+) -> None:
     couples = reg_db.active_couples(conn, event.id)
     seeds = [seed_of(p.number) for p in planned]
     ids = [db.insert_round(conn, event.id, p, seed) for p, seed in zip(planned, seeds, strict=True)]
@@ -74,9 +106,18 @@ def _plan(ctx: Context, conn: sqlite3.Connection, event: Event, planned: list[Pl
     if first is not None:
         position = db.schedule_round(conn, event.floor_id, first, position)
     # the log carries what a rebuild needs (db/replay.py): the rounds' ids and seeds, the schedule slot
-    ctx.log(conn, "event.planned", f"event/{event.id}", {
-        "entries": len(couples), "rounds": planned, "round_ids": ids, "seeds": seeds,
-        "schedule": None if first is None else {"floor_id": event.floor_id, "position": position}})
+    ctx.log(
+        conn,
+        "event.planned",
+        f"event/{event.id}",
+        {
+            "entries": len(couples),
+            "rounds": planned,
+            "round_ids": ids,
+            "seeds": seeds,
+            "schedule": None if first is None else {"floor_id": event.floor_id, "position": position},
+        },
+    )
     if first is not None:
         _draw(ctx, conn, event, lookups.round_row(conn, first), couples)
 
@@ -118,12 +159,21 @@ def _replace_plan(ctx: Context, conn: sqlite3.Connection, event: Event, planned:
     """Put a new plan in place of the old one, keeping each round's seed and the event's place in the schedule."""
     existing = db.rounds_of(conn, event.id)
     seeds = {r["number"]: r["seed"] for r in existing}
-    position = conn.execute("SELECT position FROM schedule WHERE round_id = ?",
-                            (existing[0]["id"],)).fetchone() if existing else None
+    position = (
+        conn.execute("SELECT position FROM schedule WHERE round_id = ?", (existing[0]["id"],)).fetchone()
+        if existing
+        else None
+    )
     db.delete_rounds(conn, event.id)
     competition_seed = comp_db.draw_seed(conn, event.competition_id) or 0
-    _plan(ctx, conn, event, planned, lambda n: seeds.get(n, round_seed(competition_seed, event.id, n)),
-          position[0] if position else None)
+    _plan(
+        ctx,
+        conn,
+        event,
+        planned,
+        lambda n: seeds.get(n, round_seed(competition_seed, event.id, n)),
+        position[0] if position else None,
+    )
 
 
 async def replan(ctx: Context, event_id: int, data: PlanIn) -> EventPlan:

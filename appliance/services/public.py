@@ -35,15 +35,35 @@ def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
                 sent: dict[str, int] = {}
                 for sheet in marks_db.sheets_of(conn, row["id"]):
                     sent[sheet["dance"]] = sent.get(sheet["dance"], 0) + 1
-                rounds.append({"round_id": row["id"], "event_id": event.id, "event": event.name, "round": row["name"],
-                               "kind": row["kind"], "state": row["state"], "judges": judges,
-                               "sent": {d: sent.get(d, 0) for d in event.dances}})
+                rounds.append(
+                    {
+                        "round_id": row["id"],
+                        "event_id": event.id,
+                        "event": event.name,
+                        "round": row["name"],
+                        "kind": row["kind"],
+                        "state": row["state"],
+                        "judges": judges,
+                        "sent": {d: sent.get(d, 0) for d in event.dances},
+                    }
+                )
                 if marks_db.get_result(conn, row["id"]) is not None:
                     r = round_result(conn, row["id"])
-                    results.append({"round_id": r.round_id, "event_id": r.event_id, "event": r.event,
-                                    "round": r.round, "kind": r.kind, "official": r.official,
-                                    "recalled": r.recalled, "tie_at_cut": r.tie_at_cut, "places": r.places,
-                                    "dances": r.dances, "reasons": r.reasons})
+                    results.append(
+                        {
+                            "round_id": r.round_id,
+                            "event_id": r.event_id,
+                            "event": r.event,
+                            "round": r.round,
+                            "kind": r.kind,
+                            "official": r.official,
+                            "recalled": r.recalled,
+                            "tie_at_cut": r.tie_at_cut,
+                            "places": r.places,
+                            "dances": r.dances,
+                            "reasons": r.reasons,
+                        }
+                    )
     return {"seq": seq, "floors": floors, "rounds": rounds, "results": results}
 
 
@@ -61,11 +81,21 @@ def published(rows: list) -> dict:
         if kind in ("round.computed", "round.recomputed"):
             result = payload["result"]
             rounds[round_id] = {
-                "round_id": round_id, "event_id": payload["event_id"], "event": payload.get("event", ""),
-                "round": payload.get("round", ""), "kind": payload["kind"], "official": False, "seq": seq,
-                "recalled": result.get("recalled"), "tie_at_cut": result.get("tie_at_cut", False),
-                "totals": result.get("totals"), "places": result.get("places"), "dances": result.get("dances"),
-                "reasons": result.get("reasons"), "marks": payload.get("marks")}
+                "round_id": round_id,
+                "event_id": payload["event_id"],
+                "event": payload.get("event", ""),
+                "round": payload.get("round", ""),
+                "kind": payload["kind"],
+                "official": False,
+                "seq": seq,
+                "recalled": result.get("recalled"),
+                "tie_at_cut": result.get("tie_at_cut", False),
+                "totals": result.get("totals"),
+                "places": result.get("places"),
+                "dances": result.get("dances"),
+                "reasons": result.get("reasons"),
+                "marks": payload.get("marks"),
+            }
         elif round_id in rounds and kind == "round.decided":
             chosen = next((o for o in _cut_options(rounds[round_id]) if len(o) == payload["recall"]), None)
             rounds[round_id]["recalled"] = chosen
@@ -73,8 +103,9 @@ def published(rows: list) -> dict:
             rounds[round_id]["official"] = True
     events: dict[int, dict] = {}
     for item in sorted(rounds.values(), key=lambda r: r["seq"]):
-        event = events.setdefault(item["event_id"], {"event_id": item["event_id"], "event": item["event"],
-                                                     "rounds": []})
+        event = events.setdefault(
+            item["event_id"], {"event_id": item["event_id"], "event": item["event"], "rounds": []}
+        )
         event["rounds"].append(item)
     return {"events": list(events.values())}
 
@@ -86,7 +117,8 @@ def _cut_options(item: dict) -> list[list[int]]:
 
 
 def published_here(conn: sqlite3.Connection) -> dict:
-    rows = conn.execute("SELECT seq, kind, entity, payload FROM change_log "
-                        "WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY seq",
-                        (json.dumps(PUBLISHED),)).fetchall()
+    rows = conn.execute(
+        "SELECT seq, kind, entity, payload FROM change_log WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY seq",
+        (json.dumps(PUBLISHED),),
+    ).fetchall()
     return published(rows)

@@ -59,8 +59,12 @@ async def create_link(ctx: Context, competition_id: int, data: RegistrationLinkI
             raise Conflict("registration is closed", "competition_id")
         token = secrets.token_urlsafe(16)
         db.insert_link(conn, token, competition_id, data.role, closes_at.isoformat() if closes_at else None)
-        ctx.log(conn, "registration.link_created", f"competition/{competition_id}",
-                {"role": data.role, "closes_at": closes_at})
+        ctx.log(
+            conn,
+            "registration.link_created",
+            f"competition/{competition_id}",
+            {"role": data.role, "closes_at": closes_at},
+        )
         return _link(ctx, lookups.link_row(conn, token))
 
     return await ctx.store.write(tx)
@@ -92,17 +96,30 @@ async def registration_form(ctx: Context, token: str) -> RegistrationForm:
     def read(conn: sqlite3.Connection) -> RegistrationForm:
         link = _open_link(ctx, conn, token)
         competition = lookups.competition(conn, link["competition_id"])
-        events = [PublicEvent(e.id, e.name, e.style, e.dances, e.age_group, e.level)
-                  for e in comp_db.list_events(conn, competition.id)] if link["role"] == "couple" else []
+        events = (
+            [
+                PublicEvent(e.id, e.name, e.style, e.dances, e.age_group, e.level)
+                for e in comp_db.list_events(conn, competition.id)
+            ]
+            if link["role"] == "couple"
+            else []
+        )
         closes = dt.datetime.fromisoformat(link["closes_at"]) if link["closes_at"] else None
-        return RegistrationForm(competition.name, competition.venue, competition.starts_on, link["role"], closes,
-                                events)
+        return RegistrationForm(
+            competition.name, competition.venue, competition.starts_on, link["role"], closes, events
+        )
 
     return await ctx.store.read(read)
 
 
-def _enter(ctx: Context, conn: sqlite3.Connection, competition_id: int, couple: CoupleIn, event_ids: list[int],
-           late: bool = False) -> RegistrationReceipt:
+def _enter(
+    ctx: Context,
+    conn: sqlite3.Connection,
+    competition_id: int,
+    couple: CoupleIn,
+    event_ids: list[int],
+    late: bool = False,
+) -> RegistrationReceipt:
     """Find or create the couple and enter it in each event; an entry that exists already is a Conflict."""
     if len(set(event_ids)) != len(event_ids):
         raise Invalid("an event is listed twice", "events")
@@ -116,12 +133,17 @@ def _enter(ctx: Context, conn: sqlite3.Connection, competition_id: int, couple: 
     entries = []
     for event_id in event_ids:
         if db.entry_exists(conn, event_id, couple_id):
-            raise Conflict(f"{couple.leader} / {couple.follower} are already entered in {events[event_id].name}",
-                           "events")
+            raise Conflict(
+                f"{couple.leader} / {couple.follower} are already entered in {events[event_id].name}", "events"
+            )
         entries.append(lookups.entry(conn, db.insert_entry(conn, event_id, couple_id, late)))
     receipt = RegistrationReceipt(lookups.couple(conn, couple_id), entries)
-    ctx.log(conn, "couple.entered", f"couple/{couple_id}", {"couple": receipt.couple, "events": event_ids,
-                                                            "entry_ids": [e.id for e in entries], "late": late})
+    ctx.log(
+        conn,
+        "couple.entered",
+        f"couple/{couple_id}",
+        {"couple": receipt.couple, "events": event_ids, "entry_ids": [e.id for e in entries], "late": late},
+    )
     return receipt
 
 
@@ -164,8 +186,9 @@ async def add_entry(ctx: Context, event_id: int, couple: CoupleIn) -> Registrati
         if late:
             provisioning.assign_bibs(ctx, conn, competition)
             provisioning.refresh_plan(ctx, conn, event_id)
-            receipt = RegistrationReceipt(lookups.couple(conn, receipt.couple.id),
-                                          [lookups.entry(conn, e.id) for e in receipt.entries])
+            receipt = RegistrationReceipt(
+                lookups.couple(conn, receipt.couple.id), [lookups.entry(conn, e.id) for e in receipt.entries]
+            )
         return receipt
 
     return await ctx.store.write(tx)
@@ -177,7 +200,8 @@ async def update_couple(ctx: Context, couple_id: int, data: CoupleUpdate) -> Cou
         if current is None:
             raise NotFound(f"no couple {couple_id}", "couple_id")
         merged = msgspec.structs.replace(
-            current, **{k: v for k, v in msgspec.structs.asdict(data).items() if v is not None})
+            current, **{k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+        )
         owner = db.couple_identity_owner(conn, current.competition_id, db.identity(merged.leader, merged.follower))
         if owner is not None and owner != couple_id:
             raise Conflict(f"{merged.leader} / {merged.follower} are registered already as couple {owner}", "leader")
@@ -200,8 +224,9 @@ async def scratch_entry(ctx: Context, entry_id: int) -> Entry:
         competition = lookups.competition(conn, entry.couple.competition_id)
         if competition.registration == "closed" and not provisioning.started(conn, entry.event_id):
             provisioning.refresh_plan(ctx, conn, entry.event_id)
-        ctx.log(conn, "entry.scratched", f"entry/{entry_id}", {"event_id": entry.event_id,
-                                                              "couple_id": entry.couple.id})
+        ctx.log(
+            conn, "entry.scratched", f"entry/{entry_id}", {"event_id": entry.event_id, "couple_id": entry.couple.id}
+        )
         return lookups.entry(conn, entry_id)
 
     return await ctx.store.write(tx)
@@ -255,8 +280,13 @@ def _read_rows(reader: csv.DictReader, events_by_name: dict[str, int]) -> tuple[
     return rows, errors, count
 
 
-async def import_entries(ctx: Context, competition_id: int, text: str, skip_invalid: bool = False,
-                         progress: Callable[[int, int], None] | None = None) -> ImportReport:
+async def import_entries(
+    ctx: Context,
+    competition_id: int,
+    text: str,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Import couples and entries from CSV; a file with errors writes nothing unless `skip_invalid`.
 
     Checked outside the write lock and written in bounded steps: see services/entry_import.py.

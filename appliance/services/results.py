@@ -26,8 +26,7 @@ def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
     if not letters or any((d, j) not in sheets for d in event.dances for j in letters):
         return None
     checksums = {d: {j: sheets[(d, j)]["checksum"] for j in letters} for d in event.dances}
-    checksum = hashlib.sha256("".join(checksums[d][j] for d in event.dances for j in letters)
-                              .encode()).hexdigest()[:16]
+    checksum = hashlib.sha256("".join(checksums[d][j] for d in event.dances for j in letters).encode()).hexdigest()[:16]
     marks = {d: {j: json.loads(sheets[(d, j)]["marks"]) for j in letters} for d in event.dances}
     return letters, marks, checksum, checksums
 
@@ -35,16 +34,21 @@ def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
 def _compute(row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str], marks: dict) -> dict:
     if row["kind"] == "recall":
         result = count_recall(letters, event.dances, bibs, row["recall"], marks)
-        return {"totals": {str(b): t for b, t in result.totals.items()},
-                "recalled": list(result.recalled) if result.recalled is not None else None,
-                "tie_at_cut": result.tie_at_cut, "cut_options": [list(o) for o in result.cut_options],
-                "warnings": list(result.warnings)}
+        return {
+            "totals": {str(b): t for b, t in result.totals.items()},
+            "recalled": list(result.recalled) if result.recalled is not None else None,
+            "tie_at_cut": result.tie_at_cut,
+            "cut_options": [list(o) for o in result.cut_options],
+            "warnings": list(result.warnings),
+        }
     by_couple = {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances}
     final = place_final(letters, event.dances, by_couple)
-    return {"places": {c: number(p) for c, p in final.places.items()},
-            "dances": {d: {c: number(p) for c, p in pl.places.items()} for d, pl in final.dances.items()},
-            "decided_by": {c: f"Rule {d.rule}" for c, d in final.decisions.items()},
-            "reasons": reasons(final)}
+    return {
+        "places": {c: number(p) for c, p in final.places.items()},
+        "dances": {d: {c: number(p) for c, p in pl.places.items()} for d, pl in final.dances.items()},
+        "decided_by": {c: f"Rule {d.rule}" for c, d in final.decisions.items()},
+        "reasons": reasons(final),
+    }
 
 
 def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, recompute: bool = False) -> str:
@@ -64,10 +68,22 @@ def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, r
     state = "awaiting_chair" if tie else "computed"
     rounds_db.set_round_state(conn, round_id, state)
     bibs = list(db.round_bibs(conn, round_id))
-    ctx.log(conn, "round.recomputed" if recompute else "round.computed", f"round/{round_id}",
-            {"round_id": round_id, "event_id": event.id, "event": event.name, "round": row["name"],
-             "kind": row["kind"], "state": state, "sheets_checksum": checksum, "result": result,
-             "marks": _sheet_format(row, event, bibs, letters, marks)})
+    ctx.log(
+        conn,
+        "round.recomputed" if recompute else "round.computed",
+        f"round/{round_id}",
+        {
+            "round_id": round_id,
+            "event_id": event.id,
+            "event": event.name,
+            "round": row["name"],
+            "kind": row["kind"],
+            "state": state,
+            "sheets_checksum": checksum,
+            "result": result,
+            "marks": _sheet_format(row, event, bibs, letters, marks),
+        },
+    )
     if row["kind"] == "recall" and not tie:
         _advance(ctx, conn, row, event, result["recalled"])
         return "closed"
@@ -93,16 +109,27 @@ def _advance(ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row, event: Ev
     bibs = db.round_bibs(conn, row["id"])
     couples = sorted(bibs[b] for b in recalled)
     rounds_db.set_round_couples(conn, nxt["id"], couples)
-    heats = draw_heats(couples, event.dances, event.max_per_heat, nxt["seed"], event.redraw_per_dance,
-                       final=nxt["kind"] == "final")
+    heats = draw_heats(
+        couples, event.dances, event.max_per_heat, nxt["seed"], event.redraw_per_dance, final=nxt["kind"] == "final"
+    )
     rounds_db.set_heats(conn, nxt["id"], heats)
     conn.execute("UPDATE rounds SET planned_couples = ?, state = 'drawn' WHERE id = ?", (len(couples), nxt["id"]))
     if conn.execute("SELECT 1 FROM schedule WHERE round_id = ?", (nxt["id"],)).fetchone() is None:
         rounds_db.schedule_round(conn, event.floor_id, nxt["id"])
     rounds_db.set_round_state(conn, row["id"], "closed")
-    ctx.log(conn, "round.advanced", f"round/{nxt['id']}", {
-        "event_id": event.id, "from_round": row["id"], "round_id": nxt["id"], "round": nxt["name"],
-        "recalled": sorted(recalled), "heats": rounds_db.heats_by_bib(conn, nxt["id"])})
+    ctx.log(
+        conn,
+        "round.advanced",
+        f"round/{nxt['id']}",
+        {
+            "event_id": event.id,
+            "from_round": row["id"],
+            "round_id": nxt["id"],
+            "round": nxt["name"],
+            "recalled": sorted(recalled),
+            "heats": rounds_db.heats_by_bib(conn, nxt["id"]),
+        },
+    )
 
 
 async def decide_cut(ctx: Context, round_id: int, recall: int) -> RoundResult:
@@ -129,8 +156,7 @@ async def sign_off(ctx: Context, round_id: int) -> RoundResult:
     def tx(conn: sqlite3.Connection) -> RoundResult:
         row, event, _ = _loaded(conn, round_id)
         if row["kind"] != "final" or row["state"] != "computed":
-            raise Conflict(f"only a computed final can be signed off (the {row['name']} is {row['state']})",
-                           "round_id")
+            raise Conflict(f"only a computed final can be signed off (the {row['name']} is {row['state']})", "round_id")
         db.set_official(conn, round_id)
         rounds_db.set_round_state(conn, round_id, "official")
         ctx.log(conn, "result.official", f"round/{round_id}", {"round_id": round_id, "event_id": event.id})
@@ -158,11 +184,26 @@ def round_result(conn: sqlite3.Connection, round_id: int) -> RoundResult:
     recalled = result.get("recalled")
     if decision is not None:
         recalled = next(o for o in result["cut_options"] if len(o) == decision["recall"])
-    return RoundResult(row["id"], event.id, event.name, row["name"], row["kind"], row["state"],
-                       bool(stored["official"]), stored["sheets_checksum"], result.get("totals"), recalled,
-                       result.get("tie_at_cut", False), result.get("cut_options"), result.get("places"),
-                       result.get("dances"), result.get("decided_by"), result.get("reasons"),
-                       result.get("warnings", []), result.get("sheet_checksums", {}))
+    return RoundResult(
+        row["id"],
+        event.id,
+        event.name,
+        row["name"],
+        row["kind"],
+        row["state"],
+        bool(stored["official"]),
+        stored["sheets_checksum"],
+        result.get("totals"),
+        recalled,
+        result.get("tie_at_cut", False),
+        result.get("cut_options"),
+        result.get("places"),
+        result.get("dances"),
+        result.get("decided_by"),
+        result.get("reasons"),
+        result.get("warnings", []),
+        result.get("sheet_checksums", {}),
+    )
 
 
 async def get_round_result(ctx: Context, round_id: int) -> RoundResult:
@@ -173,8 +214,9 @@ def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
     """Every couple's place: the final's, then each earlier round's non-recalled couples by crosses."""
     event = lookups.event(conn, event_id)
     rounds = rounds_db.rounds_of(conn, event_id)
-    names = {c.bib: c for c in (e.couple for e in reg_db.list_entries(conn, event.competition_id)
-                                if e.event_id == event_id)}
+    names = {
+        c.bib: c for c in (e.couple for e in reg_db.list_entries(conn, event.competition_id) if e.event_id == event_id)
+    }
     placings: list[Placing] = []
     official = False
     for row in reversed(rounds):
@@ -189,8 +231,18 @@ def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
                 c = names[int(bib)]
                 shared = sum(1 for p in result["places"].values() if p == place)
                 low = int(place - (shared - 1) / 2)
-                placings.append(Placing(int(bib), c.leader, c.follower, place, low, low + shared - 1, row["name"],
-                                        reason=result["reasons"][bib]))
+                placings.append(
+                    Placing(
+                        int(bib),
+                        c.leader,
+                        c.follower,
+                        place,
+                        low,
+                        low + shared - 1,
+                        row["name"],
+                        reason=result["reasons"][bib],
+                    )
+                )
             continue
         placings += _out_in(row, result, stored, names, len(placings))
     return EventResults(event.id, event.name, official, placings)
@@ -204,16 +256,18 @@ def _out_in(row, result: dict, stored, names, ahead: int) -> list[Placing]:
         recalled = next(o for o in result["cut_options"] if len(o) == decision["recall"])
     if recalled is None:
         return []
-    out = sorted(((int(b), t) for b, t in result["totals"].items() if int(b) not in recalled),
-                 key=lambda bt: (-bt[1], bt[0]))
+    out = sorted(
+        ((int(b), t) for b, t in result["totals"].items() if int(b) not in recalled), key=lambda bt: (-bt[1], bt[0])
+    )
     placings = []
     position = ahead + 1
     for crosses in sorted({t for _, t in out}, reverse=True):
         group = [b for b, t in out if t == crosses]
         for bib in group:
             c = names[bib]
-            placings.append(Placing(bib, c.leader, c.follower, None, position, position + len(group) - 1,
-                                    row["name"], crosses))
+            placings.append(
+                Placing(bib, c.leader, c.follower, None, position, position + len(group) - 1, row["name"], crosses)
+            )
         position += len(group)
     return placings
 
@@ -227,10 +281,20 @@ def skate_sheet(conn: sqlite3.Connection, round_id: int) -> dict:
 
 def _sheet_format(row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str], marks: dict) -> dict:
     if row["kind"] == "recall":
-        return {"type": "recall", "judges": letters, "dances": event.dances, "couples": bibs,
-                "recall": row["recall"], "marks": marks}
-    return {"type": "final", "judges": letters, "dances": event.dances,
-            "marks": {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances}}
+        return {
+            "type": "recall",
+            "judges": letters,
+            "dances": event.dances,
+            "couples": bibs,
+            "recall": row["recall"],
+            "marks": marks,
+        }
+    return {
+        "type": "final",
+        "judges": letters,
+        "dances": event.dances,
+        "marks": {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances},
+    }
 
 
 async def get_skate_sheet(ctx: Context, round_id: int) -> dict:

@@ -22,8 +22,19 @@ def items(conn: sqlite3.Connection, floor_id: int) -> list[RunningItem]:
         for dance in json.loads(row["dances"]):
             split = heats.get(dance, [])
             for number, bibs in enumerate(split, start=1):
-                result.append(RunningItem(len(result) + 1, row["event_id"], row["event_name"], row["round_id"],
-                                          row["round_name"], dance, number, len(split), bibs))
+                result.append(
+                    RunningItem(
+                        len(result) + 1,
+                        row["event_id"],
+                        row["event_name"],
+                        row["round_id"],
+                        row["round_name"],
+                        dance,
+                        number,
+                        len(split),
+                        bibs,
+                    )
+                )
     return result
 
 
@@ -77,8 +88,10 @@ def _target(move: Move, floor: sqlite3.Row, order: list[RunningItem]) -> tuple[s
     step = 1 if move == "next" else -1
     target = (at if at is not None else 0) + step
     if not 0 <= target < len(order):
-        raise Conflict("this is the last item of the running order" if step > 0 else
-                       "this is the first item of the running order", "floor_id")
+        raise Conflict(
+            "this is the last item of the running order" if step > 0 else "this is the first item of the running order",
+            "floor_id",
+        )
     return "running", target
 
 

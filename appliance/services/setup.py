@@ -57,8 +57,11 @@ def _check_dances(data: EventIn) -> None:
     if allowed is not None:
         wrong = [d for d in data.dances if d not in allowed]
         if wrong:
-            raise Invalid(f"dance {wrong[0]} is not a {data.style} dance (allowed: {' '.join(allowed)}); "
-                          "use style 'other' for custom dances", "dances")
+            raise Invalid(
+                f"dance {wrong[0]} is not a {data.style} dance (allowed: {' '.join(allowed)}); "
+                "use style 'other' for custom dances",
+                "dances",
+            )
 
 
 async def create_event(ctx: Context, competition_id: int, data: EventIn) -> Event:

@@ -16,8 +16,12 @@ from tests.conftest import ROOT
 
 WEB = ROOT / "web"
 PAGES = ["/", "/desk/", "/display/", "/join/", "/judge/", "/register/", "/results/"]
-EXPECTED = {"x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
-            "cross-origin-opener-policy": "same-origin"}
+EXPECTED = {
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+}
 
 
 def directives(csp: str) -> dict[str, list[str]]:
@@ -38,8 +42,19 @@ def assert_defended(response) -> None:
 
 async def test_every_answer_carries_the_security_headers(client):
     answers = [await client.get(path) for path in PAGES]
-    answers += [await client.get(p) for p in ("/desk/desk.js", "/style.css", "/lib/importmap.json", "/api/health",
-                                              "/api/schema", "/api/live/state", "/api/competitions", "/no/such/page")]
+    answers += [
+        await client.get(p)
+        for p in (
+            "/desk/desk.js",
+            "/style.css",
+            "/lib/importmap.json",
+            "/api/health",
+            "/api/schema",
+            "/api/live/state",
+            "/api/competitions",
+            "/no/such/page",
+        )
+    ]
     answers.append(await client.delete("/api/health"))  # 405
     answers.append(await client.get("/api/health", headers={"host": "attacker.example"}))  # 400 from the Host check
     answers.append(await client.post("/api/enrol", content=b"x", headers={"content-type": "text/plain"}))  # 415
@@ -83,17 +98,24 @@ async def link(api):
     return (await api.link(comp["id"]))["token"], event["id"]
 
 
-CROSS_SITE = [{"origin": "http://attacker.example"}, {"origin": "null"},
-              {"origin": "http://testserver.local:8080"}, {"sec-fetch-site": "cross-site"},
-              {"origin": "http://testserver.local", "sec-fetch-site": "cross-site"}]
+CROSS_SITE = [
+    {"origin": "http://attacker.example"},
+    {"origin": "null"},
+    {"origin": "http://testserver.local:8080"},
+    {"sec-fetch-site": "cross-site"},
+    {"origin": "http://testserver.local", "sec-fetch-site": "cross-site"},
+]
 
 
 @pytest.mark.parametrize("headers", CROSS_SITE)
 async def test_a_registration_from_another_site_is_refused_and_writes_nothing(api, client, link, headers):
     token, event = link
     before = await api.head()
-    response = await client.post(f"/api/register/{token}/couple", headers=headers,
-                                 json={"leader": "Anna Adler", "follower": "Ben Berger", "events": [event]})
+    response = await client.post(
+        f"/api/register/{token}/couple",
+        headers=headers,
+        json={"leader": "Anna Adler", "follower": "Ben Berger", "events": [event]},
+    )
     assert response.status_code == 403, response.text
     error = response.json()["error"]
     assert error["code"] == "cross_site" and "another site" in error["message"]
@@ -101,8 +123,17 @@ async def test_a_registration_from_another_site_is_refused_and_writes_nothing(ap
     assert await api.head() == before
 
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
-                                          "multipart/form-data; boundary=x", "application/jsonx", "text/json"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonx",
+        "text/json",
+    ],
+)
 async def test_a_registration_that_is_not_json_gets_415_and_writes_nothing(api, client, link, content_type):
     token, event = link
     before = await api.head()
@@ -117,12 +148,20 @@ async def test_a_registration_that_is_not_json_gets_415_and_writes_nothing(api, 
 
 async def test_the_box_s_own_page_and_a_plain_client_still_register(api, client, link):
     token, event = link
-    same_origin = {"origin": "http://testserver.local", "sec-fetch-site": "same-origin",
-                   "content-type": "application/json; charset=utf-8"}
-    first = await client.post(f"/api/register/{token}/couple", headers=same_origin,
-                              json={"leader": "Anna Adler", "follower": "Ben Berger", "events": [event]})
-    second = await client.post(f"/api/register/{token}/couple",  # no Origin: curl, the Python client
-                               json={"leader": "Cara Cole", "follower": "Dan Dorn", "events": [event]})
+    same_origin = {
+        "origin": "http://testserver.local",
+        "sec-fetch-site": "same-origin",
+        "content-type": "application/json; charset=utf-8",
+    }
+    first = await client.post(
+        f"/api/register/{token}/couple",
+        headers=same_origin,
+        json={"leader": "Anna Adler", "follower": "Ben Berger", "events": [event]},
+    )
+    second = await client.post(
+        f"/api/register/{token}/couple",  # no Origin: curl, the Python client
+        json={"leader": "Cara Cole", "follower": "Dan Dorn", "events": [event]},
+    )
     assert (first.status_code, second.status_code) == (201, 201)
 
 
@@ -132,8 +171,9 @@ async def test_an_enrolment_completed_from_another_site_is_refused_and_the_qr_st
     body = {"enrolment_id": enrolment_id, "device_id": "attacker-0001", "public_key": "A" * 43, "proof": "0" * 64}
     cross = await client.post("/api/enrol", json=body, headers={"origin": "http://attacker.example"})
     fetched = await client.post("/api/enrol", json=body, headers={"sec-fetch-site": "cross-site"})
-    form = await client.post("/api/enrol", content=b"enrolment_id=x",
-                             headers={"content-type": "application/x-www-form-urlencoded"})
+    form = await client.post(
+        "/api/enrol", content=b"enrolment_id=x", headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert (cross.status_code, fetched.status_code, form.status_code) == (403, 403, 415)
     device = await SignedClient.enrol(client, made.url)  # nothing was burned
     assert (await device.get("/api/devices")).status_code == 200
@@ -141,9 +181,12 @@ async def test_an_enrolment_completed_from_another_site_is_refused_and_the_qr_st
 
 async def test_signed_requests_are_judged_by_their_signature_alone(api, scrutineer):
     comp = await api.competition()
-    response = await scrutineer.request("POST", f"/api/competitions/{comp['id']}/entries/import",
-                                        content=b"leader,follower,club,country,events\n",
-                                        headers={"content-type": "text/csv", "origin": "http://elsewhere.example"})
+    response = await scrutineer.request(
+        "POST",
+        f"/api/competitions/{comp['id']}/entries/import",
+        content=b"leader,follower,club,country,events\n",
+        headers={"content-type": "text/csv", "origin": "http://elsewhere.example"},
+    )
     assert response.status_code == 200, response.text
 
 
@@ -153,8 +196,11 @@ async def test_the_cloud_receiver_s_pages_and_api_carry_them_too(tmp_path):
     from appliance.cloud import create_cloud_app
 
     async with AsyncTestClient(create_cloud_app(tmp_path / "cloud", WEB)) as cloud:
-        answers = [await cloud.get("/cloud/web/results/"), await cloud.get("/cloud/boxes"),
-                   await cloud.get("/cloud/boxes/nobody/results")]
+        answers = [
+            await cloud.get("/cloud/web/results/"),
+            await cloud.get("/cloud/boxes"),
+            await cloud.get("/cloud/boxes/nobody/results"),
+        ]
     assert answers[0].status_code == 200
     for answer in answers:
         assert_defended(answer)

@@ -33,7 +33,7 @@ class Clock:
 
 
 @pytest.fixture
-async def computed(api, client, judged):  # noqa: F811
+async def computed(api, client, judged):
     """The final computed, the chair's PIN set; the clock is the test's from here on."""
     comp, tablets, plans = judged
     rnd = plans["Final Only"]["rounds"][0]
@@ -69,14 +69,16 @@ async def assert_locked(api, device, rnd: dict, seconds: int, pin: str = "000000
     assert await api.head() == before
 
 
-async def test_a_new_pin_needs_six_digits(api, client, judged):  # noqa: F811
+async def test_a_new_pin_needs_six_digits(api, client, judged):
     comp, _, _ = judged
     chair = await enrolled(client, "chair", competition_id=comp["id"])
     path = f"/api/competitions/{comp['id']}/chair-pin"
-    for pin, message in (("12345", "the chair's PIN must be 6 to 32 digits, not 5"),
-                         ("2468", "the chair's PIN must be 6 to 32 digits, not 4"),
-                         ("12a456", "the chair's PIN must be digits only (0-9)"),
-                         ("١٢٣٤٥٦", "the chair's PIN must be digits only (0-9)")):
+    for pin, message in (
+        ("12345", "the chair's PIN must be 6 to 32 digits, not 5"),
+        ("2468", "the chair's PIN must be 6 to 32 digits, not 4"),
+        ("12a456", "the chair's PIN must be digits only (0-9)"),
+        ("١٢٣٤٥٦", "the chair's PIN must be digits only (0-9)"),
+    ):
         before = await api.head()
         response = await chair.put(path, {"pin": pin})
         assert response.status_code == 400, response.text

@@ -13,8 +13,19 @@ from appliance.services import enrolment
 from tests.conftest import enrolled
 
 LOOPBACK_ONLY = {"/api/setup/first-enrolment"}
-PUBLIC = {"/api/health", "/api/enrol", "/api/live", "/api/live/state", "/api/public/results", *LOOPBACK_ONLY, "/api/schema", "/api/schema/openapi.json", "/api/register/{token:str}",
-          "/api/register/{token:str}/couple", "/api/register/{token:str}/adjudicator"}
+PUBLIC = {
+    "/api/health",
+    "/api/enrol",
+    "/api/live",
+    "/api/live/state",
+    "/api/public/results",
+    *LOOPBACK_ONLY,
+    "/api/schema",
+    "/api/schema/openapi.json",
+    "/api/register/{token:str}",
+    "/api/register/{token:str}/couple",
+    "/api/register/{token:str}/adjudicator",
+}
 
 
 def ctx_of(client):
@@ -26,9 +37,15 @@ async def test_every_non_public_endpoint_answers_401_without_a_signature(client)
     for route in client.app.routes:
         if not route.path.startswith("/api/") or route.path in PUBLIC or route.path.startswith("/api/schema"):
             continue
-        path = route.path.replace("{competition_id:int}", "1").replace("{event_id:int}", "1").replace(
-            "{floor_id:int}", "1").replace("{couple_id:int}", "1").replace("{entry_id:int}", "1").replace(
-            "{device_id:str}", "device-1234").replace("{round_id:int}", "1")
+        path = (
+            route.path.replace("{competition_id:int}", "1")
+            .replace("{event_id:int}", "1")
+            .replace("{floor_id:int}", "1")
+            .replace("{couple_id:int}", "1")
+            .replace("{entry_id:int}", "1")
+            .replace("{device_id:str}", "device-1234")
+            .replace("{round_id:int}", "1")
+        )
         for method in route.methods - {"HEAD", "OPTIONS"}:
             response = await client.request(method, path, json={})
             assert response.status_code == 401, (method, path, response.text)
@@ -51,8 +68,10 @@ async def test_a_device_enrolled_by_qr_signs_its_requests(api, scrutineer):
 async def test_a_forged_signature_is_refused_and_nothing_is_written(api, scrutineer):
     forger = SignedClient(scrutineer.http, scrutineer.device_id, b"\x00" * 32, "scrutineer")
     before = await api.head()
-    response = await forger.post("/api/competitions/", json={"name": "Fake", "starts_on": "2026-01-01",
-                                                              "ends_on": "2026-01-01", "venue": "Nowhere"})
+    response = await forger.post(
+        "/api/competitions/",
+        json={"name": "Fake", "starts_on": "2026-01-01", "ends_on": "2026-01-01", "venue": "Nowhere"},
+    )
     assert response.status_code == 401 and response.json()["error"]["message"] == "bad signature"
     assert await api.head() == before
 
@@ -60,8 +79,9 @@ async def test_a_forged_signature_is_refused_and_nothing_is_written(api, scrutin
 async def test_a_tampered_body_breaks_the_signature(api, scrutineer):
     body = b'{"role": "couple"}'
     headers = scrutineer.sign("POST", "/api/competitions/1/registration-links", body)
-    response = await scrutineer.http.post("/api/competitions/1/registration-links", content=b'{"role": "adjud"}',
-                                          headers=headers)
+    response = await scrutineer.http.post(
+        "/api/competitions/1/registration-links", content=b'{"role": "adjud"}', headers=headers
+    )
     assert response.status_code == 401
 
 
@@ -69,7 +89,8 @@ async def test_a_replayed_counter_is_refused(api, scrutineer):
     await api.competition()
     body = b'{"role": "couple"}'
     headers = scrutineer.sign("POST", "/api/competitions/1/registration-links", body) | {
-        "Content-Type": "application/json"}
+        "Content-Type": "application/json"
+    }
     first = await scrutineer.http.post("/api/competitions/1/registration-links", content=body, headers=headers)
     assert first.status_code == 201
     before = await api.head()
@@ -80,15 +101,18 @@ async def test_a_replayed_counter_is_refused(api, scrutineer):
 
 async def test_the_same_idempotency_key_returns_the_stored_answer_and_writes_once(api, scrutineer):
     await api.competition()
-    first = await scrutineer.post("/api/competitions/1/registration-links", {"role": "couple"},
-                                  idempotency_key="link-1")
+    first = await scrutineer.post(
+        "/api/competitions/1/registration-links", {"role": "couple"}, idempotency_key="link-1"
+    )
     head = await api.head()
-    again = await scrutineer.post("/api/competitions/1/registration-links", {"role": "couple"},
-                                  idempotency_key="link-1")
+    again = await scrutineer.post(
+        "/api/competitions/1/registration-links", {"role": "couple"}, idempotency_key="link-1"
+    )
     assert again.status_code == 201 and again.json() == first.json()
     assert await api.head() == head
-    other = await scrutineer.post("/api/competitions/1/registration-links", {"role": "adjudicator"},
-                                  idempotency_key="link-1")
+    other = await scrutineer.post(
+        "/api/competitions/1/registration-links", {"role": "adjudicator"}, idempotency_key="link-1"
+    )
     assert other.status_code == 422 and other.json()["error"]["field"] == "Idempotency-Key"
 
 
@@ -107,8 +131,9 @@ async def test_roles_are_enforced(api, client):
     await api.competition()
     display = await enrolled(client, "display", competition_id=1)
     assert (await display.get("/api/competitions/")).status_code == 200
-    response = await display.post("/api/competitions/", json={"name": "X", "starts_on": "2026-01-01",
-                                                               "ends_on": "2026-01-01", "venue": "Y"})
+    response = await display.post(
+        "/api/competitions/", json={"name": "X", "starts_on": "2026-01-01", "ends_on": "2026-01-01", "venue": "Y"}
+    )
     assert response.status_code == 403 and response.json()["error"]["message"] == "a display device may not do this"
     chair = await enrolled(client, "chair", competition_id=1)
     assert (await chair.post("/api/enrolments", json={"role": "display", "competition_id": 1})).status_code == 403
@@ -124,8 +149,10 @@ async def test_an_enrolment_is_used_once_and_a_wrong_proof_does_not_burn_it(clie
     made = await enrolment.create_enrolment(ctx_of(client), EnrolmentIn("scrutineer"))
     enrolment_id = made.url.split("#")[1].split(".")[0]
     _, public = crypto.new_keypair()
-    wrong = await client.post("/api/enrol", json={"enrolment_id": enrolment_id, "device_id": "guesser-0001",
-                                                  "public_key": public, "proof": "0" * 64})
+    wrong = await client.post(
+        "/api/enrol",
+        json={"enrolment_id": enrolment_id, "device_id": "guesser-0001", "public_key": public, "proof": "0" * 64},
+    )
     assert wrong.status_code == 401
     device = await SignedClient.enrol(client, made.url)  # still usable by the holder of the secret
     assert device.role == "scrutineer"
@@ -136,11 +163,11 @@ async def test_an_enrolment_is_used_once_and_a_wrong_proof_does_not_burn_it(clie
 async def test_the_scrutineer_makes_qr_codes_for_each_role(api):
     await api.competition()
     await api.ok("POST", "/api/competitions/1/adjudicators", 201, json={"name": "Ann"})
-    made = await api.ok("POST", "/api/enrolments", 201, json={"role": "adjudicator", "competition_id": 1,
-                                                              "judge": "A"})
+    made = await api.ok("POST", "/api/enrolments", 201, json={"role": "adjudicator", "competition_id": 1, "judge": "A"})
     assert made["url"].startswith("http://127.0.0.1:8000/join#") and made["qr_svg"].startswith("<svg")
-    await api.refused("POST", "/api/enrolments", 422, "judge", json={"role": "adjudicator", "competition_id": 1,
-                                                                     "judge": "Q"})
+    await api.refused(
+        "POST", "/api/enrolments", 422, "judge", json={"role": "adjudicator", "competition_id": 1, "judge": "Q"}
+    )
     await api.refused("POST", "/api/enrolments", 422, "judge", json={"role": "adjudicator"})
     for role in ("chair", "display"):  # only a scrutineer may be enrolled for no competition (the box's owner)
         error = await api.refused("POST", "/api/enrolments", 422, "competition_id", json={"role": role})

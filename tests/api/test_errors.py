@@ -17,8 +17,14 @@ async def test_unknown_paths_and_methods_answer_in_the_error_shape(client):
 
 
 async def test_an_oversized_body_is_refused(api):
-    await api.refused("POST", "/api/competitions/", 413, None, content=b"x" * (3 * 1024 * 1024),
-                      headers={"content-type": "application/json"})
+    await api.refused(
+        "POST",
+        "/api/competitions/",
+        413,
+        None,
+        content=b"x" * (3 * 1024 * 1024),
+        headers={"content-type": "application/json"},
+    )
 
 
 async def test_the_openapi_description_is_json_3_1_and_covers_every_endpoint(client):
@@ -27,9 +33,15 @@ async def test_the_openapi_description_is_json_3_1_and_covers_every_endpoint(cli
     schema = response.json()
     assert schema["openapi"].startswith("3.1")
     paths = set(schema["paths"])
-    assert {"/api/competitions", "/api/competitions/{competition_id}/events", "/api/events/{event_id}/panel",
-            "/api/register/{token}/couple", "/api/competitions/{competition_id}/close-registration",
-            "/api/floors/{floor_id}/next", "/api/competitions/{competition_id}/entries/import"} <= paths
+    assert {
+        "/api/competitions",
+        "/api/competitions/{competition_id}/events",
+        "/api/events/{event_id}/panel",
+        "/api/register/{token}/couple",
+        "/api/competitions/{competition_id}/close-registration",
+        "/api/floors/{floor_id}/next",
+        "/api/competitions/{competition_id}/entries/import",
+    } <= paths
     body = schema["components"]["schemas"]["CompetitionIn"]
     assert body["properties"]["name"]["maxLength"] == 120
     for ui in ("/api/schema/swagger", "/api/schema/redoc", "/api/schema/elements"):
@@ -65,8 +77,14 @@ async def test_json_nested_5000_deep_is_refused_in_plain_words_even_unsigned(api
     response = await client.post("/api/enrol", content=DEEP, headers={"content-type": "application/json"})
     assert response.status_code == 400, response.text
     assert "nested too deeply" in response.json()["error"]["message"]
-    await api.refused("POST", "/api/competitions/", 400, None, content=b'{"name":' + DEEP + b"}",
-                      headers={"content-type": "application/json"})
+    await api.refused(
+        "POST",
+        "/api/competitions/",
+        400,
+        None,
+        content=b'{"name":' + DEEP + b"}",
+        headers={"content-type": "application/json"},
+    )
 
 
 BIG_FIELD = "x" * 131_073
@@ -76,19 +94,30 @@ async def test_a_csv_field_over_the_csv_modules_limit_is_refused_naming_the_row(
     comp = await api.competition()
     await api.event(comp["id"])
     text = f"leader,follower,club,country,events\nAnna,Ben,,,Adult Standard\nCarl,Dora,{BIG_FIELD},,Adult Standard\n"
-    error = await api.refused("POST", f"/api/competitions/{comp['id']}/entries/import", 400, "file",
-                              content=text.encode())
+    error = await api.refused(
+        "POST", f"/api/competitions/{comp['id']}/entries/import", 400, "file", content=text.encode()
+    )
     assert "row 3" in error["message"] and "too long" in error["message"]
     assert error["details"][0]["row"] == 3
     header = f"leader,follower,events,{BIG_FIELD}\n"
-    error = await api.refused("POST", f"/api/competitions/{comp['id']}/entries/import", 400, "file",
-                              content=header.encode())
+    error = await api.refused(
+        "POST", f"/api/competitions/{comp['id']}/entries/import", 400, "file", content=header.encode()
+    )
     assert "row 1" in error["message"]
 
 
 BASE = {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"}
-BAD_NAMES = {"empty": "", "spaces": "   ", "zero-width": "\u200b\u200c\u200d\u2060\ufeff", "nul": "Anna\x00",
-             "cr": "An\rna", "lf": "Anna\n", "tab": "An\tna", "bell": "\x07", "c1": "Anna\x85"}
+BAD_NAMES = {
+    "empty": "",
+    "spaces": "   ",
+    "zero-width": "\u200b\u200c\u200d\u2060\ufeff",
+    "nul": "Anna\x00",
+    "cr": "An\rna",
+    "lf": "Anna\n",
+    "tab": "An\tna",
+    "bell": "\x07",
+    "c1": "Anna\x85",
+}
 
 
 @pytest.mark.parametrize("bad", BAD_NAMES.values(), ids=BAD_NAMES.keys())
@@ -100,8 +129,12 @@ async def test_names_that_are_blank_or_hold_control_characters_are_refused_namin
         ("POST", "/api/competitions/", {**BASE, "venue": bad}, "venue"),
         ("POST", "/api/competitions/", {**BASE, "floors": ["Main", bad]}, "floors[1]"),
         ("POST", f"/api/competitions/{comp['id']}/events", {"name": bad, "style": "latin", "dances": ["C"]}, "name"),
-        ("POST", f"/api/competitions/{comp['id']}/events",
-         {"name": "Latin", "style": "latin", "dances": ["C"], "level": bad}, "level"),
+        (
+            "POST",
+            f"/api/competitions/{comp['id']}/events",
+            {"name": "Latin", "style": "latin", "dances": ["C"], "level": bad},
+            "level",
+        ),
         ("POST", f"/api/competitions/{comp['id']}/adjudicators", {"name": bad}, "name"),
         ("POST", f"/api/events/{comp['id']}/entries", {"leader": bad, "follower": "Ben"}, "leader"),
         ("POST", f"/api/events/{comp['id']}/entries", {"leader": "Anna", "follower": bad}, "follower"),
@@ -114,49 +147,71 @@ async def test_names_that_are_blank_or_hold_control_characters_are_refused_namin
 async def test_control_characters_are_refused_in_a_club_and_in_coded_fields_too(api):
     comp = await api.competition()
     event = await api.event(comp["id"])
-    await api.refused("POST", f"/api/events/{event['id']}/entries", 400, "club",
-                      json={"leader": "Anna", "follower": "Ben", "club": "TSC\r\n"})
-    await api.refused("POST", f"/api/competitions/{comp['id']}/adjudicators", 400, "letter",
-                      json={"name": "Holt", "letter": "A\n"})  # `$` in a pattern lets a final newline through
-    await api.refused("POST", f"/api/competitions/{comp['id']}/events", 400, "dances[0]",
-                      json={"name": "Salsa", "style": "other", "dances": ["Salsa\n"]})
+    await api.refused(
+        "POST",
+        f"/api/events/{event['id']}/entries",
+        400,
+        "club",
+        json={"leader": "Anna", "follower": "Ben", "club": "TSC\r\n"},
+    )
+    await api.refused(
+        "POST", f"/api/competitions/{comp['id']}/adjudicators", 400, "letter", json={"name": "Holt", "letter": "A\n"}
+    )  # `$` in a pattern lets a final newline through
+    await api.refused(
+        "POST",
+        f"/api/competitions/{comp['id']}/events",
+        400,
+        "dances[0]",
+        json={"name": "Salsa", "style": "other", "dances": ["Salsa\n"]},
+    )
 
 
 async def test_names_are_trimmed_and_nfc_normalised(api):
     comp = await api.competition(name="  Cafe\u0301 Cup\u200b ", venue="\ufeffTown Hall ", floors=[" Main floor "])
     assert (comp["name"], comp["venue"], comp["floors"][0]["name"]) == ("Caf\u00e9 Cup", "Town Hall", "Main floor")
     event = await api.event(comp["id"], floor="Main floor\u00a0")
-    entry = await api.ok("POST", f"/api/events/{event['id']}/entries", 201,
-                         json={"leader": " Zo\u0308e ", "follower": "Ben\u2060", "club": "\u200b"})
+    entry = await api.ok(
+        "POST",
+        f"/api/events/{event['id']}/entries",
+        201,
+        json={"leader": " Zo\u0308e ", "follower": "Ben\u2060", "club": "\u200b"},
+    )
     assert (entry["couple"]["leader"], entry["couple"]["follower"], entry["couple"]["club"]) == ("Z\u00f6e", "Ben", "")
 
 
 async def test_a_csv_import_cleans_and_refuses_names_the_same_way(api):
     comp = await api.competition()
     await api.event(comp["id"])
-    text = ("leader,follower,club,country,events\n\u200b,Ben,,,Adult Standard\n"
-            '"Anna\nMaria",Ben,,,Adult Standard\nZo\u0308e,Ben,,,Adult Standard\n')
-    error = await api.refused("POST", f"/api/competitions/{comp['id']}/entries/import", 422, "file",
-                              content=text.encode())
+    text = (
+        "leader,follower,club,country,events\n\u200b,Ben,,,Adult Standard\n"
+        '"Anna\nMaria",Ben,,,Adult Standard\nZo\u0308e,Ben,,,Adult Standard\n'
+    )
+    error = await api.refused(
+        "POST", f"/api/competitions/{comp['id']}/entries/import", 422, "file", content=text.encode()
+    )
     assert [(d["row"], d["field"]) for d in error["details"]] == [(2, "leader"), (4, "leader")]
     assert all("`" not in d["message"] and d["message"].startswith("leader") for d in error["details"])
-    report = await api.ok("POST", f"/api/competitions/{comp['id']}/entries/import?skip_invalid=true",
-                          content=text.encode())
+    report = await api.ok(
+        "POST", f"/api/competitions/{comp['id']}/entries/import?skip_invalid=true", content=text.encode()
+    )
     assert report["imported"] == 1
     entries = await api.ok("GET", f"/api/competitions/{comp['id']}/entries")
     assert [e["couple"]["leader"] for e in entries] == ["Z\u00f6e"]
 
 
-@pytest.mark.parametrize(("body", "field", "words"), [
-    ({**BASE, "first_bib": 99999}, "first_bib", "first_bib must be at most 9000"),
-    ({**BASE, "first_bib": "one"}, "first_bib", "first_bib must be a whole number, not text"),
-    ({**BASE, "name": "x" * 121}, "name", "name must have at most 120 characters"),
-    ({**BASE, "floors": []}, "floors", "floors must not be empty"),
-    ({**BASE, "starts_on": "5th"}, "starts_on", "starts_on must be a date such as 2026-12-05"),
-    ({k: v for k, v in BASE.items() if k != "venue"}, "venue", "venue is required"),
-    ({**BASE, "colour": "red"}, "colour", "colour is not a field this request takes"),
-    ([1, 2], None, "the request body must be an object ({...}), not a list"),
-])
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({**BASE, "first_bib": 99999}, "first_bib", "first_bib must be at most 9000"),
+        ({**BASE, "first_bib": "one"}, "first_bib", "first_bib must be a whole number, not text"),
+        ({**BASE, "name": "x" * 121}, "name", "name must have at most 120 characters"),
+        ({**BASE, "floors": []}, "floors", "floors must not be empty"),
+        ({**BASE, "starts_on": "5th"}, "starts_on", "starts_on must be a date such as 2026-12-05"),
+        ({k: v for k, v in BASE.items() if k != "venue"}, "venue", "venue is required"),
+        ({**BASE, "colour": "red"}, "colour", "colour is not a field this request takes"),
+        ([1, 2], None, "the request body must be an object ({...}), not a list"),
+    ],
+)
 async def test_validation_messages_are_plain_words_not_validator_jargon(api, body, field, words):
     error = await api.refused("POST", "/api/competitions/", 400, field, json=body)
     assert error["message"] == words
@@ -225,8 +280,16 @@ async def test_a_non_ascii_digit_in_x_counter_is_refused_not_a_500(box):
         assert (await desk.get("/api/competitions")).status_code == 200  # the device still works
 
 
-@pytest.mark.parametrize("path", ["/lib/importmap.json/x", "/desk/index.html%00.js", "/desk/%00", "/" + "a" * 300,
-                                  "/lib/importmap.json/../importmap.json/y"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lib/importmap.json/x",
+        "/desk/index.html%00.js",
+        "/desk/%00",
+        "/" + "a" * 300,
+        "/lib/importmap.json/../importmap.json/y",
+    ],
+)
 async def test_static_paths_that_name_no_file_are_404_not_500(box, path):
     async with httpx.AsyncClient(base_url=box.base, timeout=10) as http:
         response = await http.get(path)

@@ -74,13 +74,16 @@ async def test_a_judge_amends_a_sheet_until_the_round_is_computed(api, judged):
     assert result["sheet_checksums"]["R"]["C"] == receipt["checksum"] and set(result["sheet_checksums"]) == {"C", "R"}
 
 
-@pytest.mark.parametrize(("body", "field", "message"), [
-    ({"places": {"1": 1}}, "places", "has no place"),
-    ({"crosses": [1, 2]}, "places", "a final takes"),
-    ({}, "places", "a final takes"),
-    ({"places": {"x": 1}}, "places", None),
-    ({"places": {"1": 0}}, "places", None),
-])
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"places": {"1": 1}}, "places", "has no place"),
+        ({"crosses": [1, 2]}, "places", "a final takes"),
+        ({}, "places", "a final takes"),
+        ({"places": {"x": 1}}, "places", None),
+        ({"places": {"1": 0}}, "places", None),
+    ],
+)
 async def test_a_bad_final_sheet_is_refused_and_nothing_is_written(api, judged, body, field, message):
     _, tablets, plans = judged
     rnd = plans["Final Only"]["rounds"][0]
@@ -108,8 +111,11 @@ async def test_a_recall_sheet_needs_exactly_the_requested_crosses_of_couples_in_
     rnd = plans["Two Rounds"]["rounds"][0]
     bibs = bibs_of(rnd)
     path = f"/api/rounds/{rnd['id']}/sheets/W"
-    for crosses, message in ((bibs[:5], "cross exactly 6 couples, not 5"), ([*bibs[:5], 999], "not dancing"),
-                             ([*bibs[:5], bibs[0]], "crossed twice")):
+    for crosses, message in (
+        (bibs[:5], "cross exactly 6 couples, not 5"),
+        ([*bibs[:5], 999], "not dancing"),
+        ([*bibs[:5], bibs[0]], "crossed twice"),
+    ):
         response = await tablets["B"].post(path, {"crosses": crosses})
         assert response.status_code == 422 and message in response.json()["error"]["message"]
     assert (await tablets["B"].post(path, {"crosses": bibs[:6]})).status_code == 200
@@ -151,7 +157,12 @@ async def test_the_tablet_is_shown_the_dance_on_the_floor(api, judged):
     assert len(tasks) == 1
     task = tasks[0]
     assert (task["event"], task["dance"], task["kind"], task["now"], task["sent"]) == (
-        "Final Only", "C", "final", True, False)
+        "Final Only",
+        "C",
+        "final",
+        True,
+        False,
+    )
     assert task["judge"] == "A" and task["judge_name"] == "Ann" and len(task["bibs"]) == 6
     assert (await tablets["D"].get("/api/judge/tasks")).json() == {"tasks": []}  # not on this panel
 

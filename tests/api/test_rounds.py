@@ -10,8 +10,9 @@ async def registered(api):
     """26 couples in a Standard event on the main floor, 7 in a Latin event on the second floor."""
     comp = await api.competition(first_bib=101)
     standard = await api.event(comp["id"], max_per_heat=12)
-    latin = await api.event(comp["id"], name="Adult Latin", style="latin", dances=["C", "R"], floor="Second floor",
-                            final_size=8)
+    latin = await api.event(
+        comp["id"], name="Adult Latin", style="latin", dances=["C", "R"], floor="Second floor", final_size=8
+    )
     link = await api.link(comp["id"])
     for i in range(26):
         await api.register(link["token"], f"Leader {i}", f"Follower {i}", [standard["id"]])
@@ -31,7 +32,10 @@ async def test_closing_gives_bibs_plans_rounds_and_draws_the_first(api, register
     plans = {p["event"]: p for p in report["events"]}
     rounds = plans["Adult Standard"]["rounds"]
     assert [(r["name"], r["planned_couples"], r["recall"]) for r in rounds] == [
-        ("1st round", 26, 12), ("Semi-final", 12, 6), ("Final", 6, None)]
+        ("1st round", 26, 12),
+        ("Semi-final", 12, 6),
+        ("Final", 6, None),
+    ]
     first = rounds[0]
     assert first["state"] == "drawn" and set(first["heats"]) == {"W", "T", "Q"}
     assert [len(h) for h in first["heats"]["W"]] == [9, 9, 8]
@@ -51,12 +55,23 @@ async def test_after_closing_registration_is_refused(api, registered):
     comp, standard, _, link = registered
     await close(api, comp)
     await api.refused("POST", f"/api/competitions/{comp['id']}/close-registration", 409, "competition_id", json={})
-    await api.refused("POST", f"/api/register/{link['token']}/couple", 410, "token",
-                      json={"leader": "Late", "follower": "Comer", "events": [standard["id"]]})
-    await api.refused("POST", f"/api/competitions/{comp['id']}/events", 409, "competition_id",
-                      json={"name": "New", "style": "latin", "dances": ["C"]})
-    await api.refused("POST", f"/api/competitions/{comp['id']}/registration-links", 409, "competition_id",
-                      json={"role": "couple"})
+    await api.refused(
+        "POST",
+        f"/api/register/{link['token']}/couple",
+        410,
+        "token",
+        json={"leader": "Late", "follower": "Comer", "events": [standard["id"]]},
+    )
+    await api.refused(
+        "POST",
+        f"/api/competitions/{comp['id']}/events",
+        409,
+        "competition_id",
+        json={"name": "New", "style": "latin", "dances": ["C"]},
+    )
+    await api.refused(
+        "POST", f"/api/competitions/{comp['id']}/registration-links", 409, "competition_id", json={"role": "couple"}
+    )
     await api.refused("POST", "/api/competitions/99/close-registration", 404, "competition_id", json={})
     await api.refused("POST", f"/api/competitions/{comp['id']}/close-registration", 400, "seed", json={"seed": -1})
 
@@ -64,13 +79,16 @@ async def test_after_closing_registration_is_refused(api, registered):
 async def test_a_late_entry_gets_the_next_bib_and_joins_the_first_round(api, registered):
     comp, standard, *_ = registered
     await close(api, comp)
-    bibs_before = {e["couple"]["id"]: e["couple"]["bib"] for e in
-                   await api.ok("GET", f"/api/competitions/{comp['id']}/entries")}
-    receipt = await api.ok("POST", f"/api/events/{standard['id']}/entries", 201,
-                           json={"leader": "Late", "follower": "Comer"})
+    bibs_before = {
+        e["couple"]["id"]: e["couple"]["bib"] for e in await api.ok("GET", f"/api/competitions/{comp['id']}/entries")
+    }
+    receipt = await api.ok(
+        "POST", f"/api/events/{standard['id']}/entries", 201, json={"leader": "Late", "follower": "Comer"}
+    )
     assert receipt["couple"]["bib"] == 134 and receipt["entries"][0]["late"] is True
-    bibs_after = {e["couple"]["id"]: e["couple"]["bib"] for e in
-                  await api.ok("GET", f"/api/competitions/{comp['id']}/entries")}
+    bibs_after = {
+        e["couple"]["id"]: e["couple"]["bib"] for e in await api.ok("GET", f"/api/competitions/{comp['id']}/entries")
+    }
     assert {k: bibs_after[k] for k in bibs_before} == bibs_before  # bibs given are never changed
     plan = await api.ok("GET", f"/api/events/{standard['id']}/plan")
     assert plan["entries"] == 27
@@ -80,12 +98,14 @@ async def test_a_late_entry_gets_the_next_bib_and_joins_the_first_round(api, reg
 async def test_a_scratch_before_the_event_starts_redraws_the_first_round(api, registered):
     comp, standard, *_ = registered
     await close(api, comp)
-    entries = [e for e in await api.ok("GET", f"/api/competitions/{comp['id']}/entries")
-               if e["event_id"] == standard["id"]]
+    entries = [
+        e for e in await api.ok("GET", f"/api/competitions/{comp['id']}/entries") if e["event_id"] == standard["id"]
+    ]
     await api.ok("POST", f"/api/entries/{entries[0]['id']}/scratch")
     plan = await api.ok("GET", f"/api/events/{standard['id']}/plan")
     assert plan["entries"] == 25 and entries[0]["couple"]["bib"] not in [
-        b for h in plan["rounds"][0]["heats"]["W"] for b in h]
+        b for h in plan["rounds"][0]["heats"]["W"] for b in h
+    ]
 
 
 async def test_the_chair_changes_the_plan_before_the_event_starts(api, registered):
@@ -99,8 +119,9 @@ async def test_the_chair_changes_the_plan_before_the_event_starts(api, registere
     await api.refused("PUT", "/api/events/99/plan", 404, "event_id", json={"recalls": [6]})
     await api.ok("POST", f"/api/floors/{comp['floors'][0]['id']}/start")
     await api.refused("PUT", f"/api/events/{standard['id']}/plan", 409, "event_id", json={"recalls": [12, 6]})
-    await api.refused("POST", f"/api/events/{standard['id']}/entries", 409, "event_id",
-                      json={"leader": "Too", "follower": "Late"})
+    await api.refused(
+        "POST", f"/api/events/{standard['id']}/entries", 409, "event_id", json={"leader": "Too", "follower": "Late"}
+    )
 
 
 async def test_no_plan_before_registration_closes(api, registered):
@@ -115,7 +136,8 @@ async def test_the_running_order_flattens_rounds_dances_and_heats(api, registere
     main, second = (f["id"] for f in comp["floors"])
     order = await api.ok("GET", f"/api/floors/{main}/running-order")
     assert [(i["dance"], i["heat"], i["heats"]) for i in order] == [
-        (d, h, 3) for d in ("W", "T", "Q") for h in (1, 2, 3)]
+        (d, h, 3) for d in ("W", "T", "Q") for h in (1, 2, 3)
+    ]
     assert [i["position"] for i in order] == list(range(1, 10))
     latin = await api.ok("GET", f"/api/floors/{second}/running-order")
     assert [(i["round"], i["dance"], len(i["bibs"])) for i in latin] == [("Final", "C", 7), ("Final", "R", 7)]

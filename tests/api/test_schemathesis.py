@@ -66,8 +66,11 @@ async def _enrol_devices(box: Server) -> dict[str, SignedClient]:
     async with httpx.AsyncClient(base_url=box.base, timeout=10) as http:
         desk = await SignedClient.enrol(http, box.first_enrolment_url())
         devices = {"scrutineer": desk}
-        for role, seat in (("chair", {"competition_id": 1}), ("adjudicator", {"competition_id": 1, "judge": "A"}),
-                           ("display", {"competition_id": 1})):
+        for role, seat in (
+            ("chair", {"competition_id": 1}),
+            ("adjudicator", {"competition_id": 1, "judge": "A"}),
+            ("display", {"competition_id": 1}),
+        ):
             made = await desk.post("/api/enrolments", json={"role": role, **seat})
             assert made.status_code == 201, made.text
             devices[role] = await SignedClient.enrol(http, made.json()["url"])
@@ -100,16 +103,29 @@ def session(signer):
         yield s
 
 
-def _exercise(operation, mode: GenerationMode, session: requests.Session, signer: Signer, stop_at: float,
-              failures: dict[str, str], answered: dict[str, set[int]]) -> int:
+def _exercise(
+    operation,
+    mode: GenerationMode,
+    session: requests.Session,
+    signer: Signer,
+    stop_at: float,
+    failures: dict[str, str],
+    answered: dict[str, set[int]],
+) -> int:
     """Up to EXAMPLES generated cases of one operation; the first failure of each operation is kept."""
     security = operation.definition.raw.get("security") or [{}]
     roles = tuple(security[0].get(SIGNED, ()))
     ran = []
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case) -> None:
         if time.monotonic() > stop_at or operation.label in failures:
             return
@@ -135,8 +151,11 @@ def test_the_api_conforms_to_its_document_and_never_fails(api_schema, session, s
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 40
     answered: dict[str, set[int]] = collections.defaultdict(set)
-    cases = sum(_exercise(op, mode, session, signer, stop_at, failures, answered)
-                for op in operations for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE))
+    cases = sum(
+        _exercise(op, mode, session, signer, stop_at, failures, answered)
+        for op in operations
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    )
     assert not failures, f"{len(failures)} operations fail:\n" + "\n\n".join(f"{k}: {v}" for k, v in failures.items())
     assert cases > 2 * len(operations), cases  # about 900 on a quiet machine
     succeeded = [label for label, codes in answered.items() if any(200 <= c < 300 for c in codes)]

@@ -39,9 +39,17 @@ async def _competition(api, client, name: str) -> dict:
     plan = await api.ok("GET", f"/api/events/{event['id']}/plan")
     entry = (await api.ok("GET", f"/api/competitions/{cid}/entries"))[0]
     spare = await enrolled(client, "display", competition_id=cid)  # a device of this competition to act on
-    return {"competition_id": cid, "event_id": event["id"], "round_id": plan["rounds"][0]["id"],
-            "floor_id": comp["floors"][0]["id"], "entry_id": entry["id"], "couple_id": entry["couple"]["id"],
-            "device_id": spare.device_id, "dance": "C", "judge": "A"}
+    return {
+        "competition_id": cid,
+        "event_id": event["id"],
+        "round_id": plan["rounds"][0]["id"],
+        "floor_id": comp["floors"][0]["id"],
+        "entry_id": entry["id"],
+        "couple_id": entry["couple"]["id"],
+        "device_id": spare.device_id,
+        "dance": "C",
+        "judge": "A",
+    }
 
 
 @pytest.fixture
@@ -112,8 +120,11 @@ async def test_the_same_devices_act_on_their_own_competition(api, client, two):
         if (method, path) in BOX_ONLY:
             continue
         for role in roles:
-            body = {"role": "display", "competition_id": 2} if path == "/api/enrolments" else (
-                {} if method in ("POST", "PUT", "PATCH") else None)
+            body = (
+                {"role": "display", "competition_id": 2}
+                if path == "/api/enrolments"
+                else ({} if method in ("POST", "PUT", "PATCH") else None)
+            )
             response = await devices[role].request(method, _fill(path, second), body)
             refused = response.status_code == 403 and "enrolled for competition" in response.text
             assert not refused, (role, method, path, response.text)
@@ -163,7 +174,8 @@ async def test_a_scrutineer_of_one_competition_does_not_own_the_box(api, client,
     owner = api.client.device.device_id
     refused = await devices["scrutineer"].post(f"/api/devices/{owner}/revoke")
     assert refused.status_code == 403 and refused.json()["error"]["message"] == (
-        f"this scrutineer device is enrolled for competition 2: device {owner} belongs to the whole box")
+        f"this scrutineer device is enrolled for competition 2: device {owner} belongs to the whole box"
+    )
     await api.ok("POST", f"/api/devices/{owner}/revoke")
     made = await first_scrutineer_enrolment(ctx, dt.timedelta(minutes=2))  # nobody owns the box now
     assert made is not None and made.role == "scrutineer" and made.competition_id is None

@@ -16,50 +16,60 @@ async def test_create_list_and_get_a_competition_with_its_floors(api):
 BASE = {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"}
 
 
-@pytest.mark.parametrize(("body", "status", "field"), [
-    ({k: v for k, v in BASE.items() if k != "venue"}, 400, "venue"),
-    (BASE | {"name": ""}, 400, "name"),
-    (BASE | {"name": "x" * 121}, 400, "name"),
-    (BASE | {"starts_on": "5th of December"}, 400, "starts_on"),
-    (BASE | {"ends_on": "2026-12-01"}, 422, "ends_on"),
-    (BASE | {"first_bib": 0}, 400, "first_bib"),
-    (BASE | {"floors": []}, 400, "floors"),
-    (BASE | {"floors": ["A", "a"]}, 422, "floors"),
-    (BASE | {"colour": "red"}, 400, "colour"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({k: v for k, v in BASE.items() if k != "venue"}, 400, "venue"),
+        (BASE | {"name": ""}, 400, "name"),
+        (BASE | {"name": "x" * 121}, 400, "name"),
+        (BASE | {"starts_on": "5th of December"}, 400, "starts_on"),
+        (BASE | {"ends_on": "2026-12-01"}, 422, "ends_on"),
+        (BASE | {"first_bib": 0}, 400, "first_bib"),
+        (BASE | {"floors": []}, 400, "floors"),
+        (BASE | {"floors": ["A", "a"]}, 422, "floors"),
+        (BASE | {"colour": "red"}, 400, "colour"),
+    ],
+)
 async def test_a_bad_competition_is_refused_naming_the_field(api, body, status, field):
     await api.refused("POST", "/api/competitions/", status, field, json=body)
 
 
 async def test_malformed_json_and_a_missing_competition(api):
-    await api.refused("POST", "/api/competitions/", 400, None, content=b"{nope",
-                      headers={"content-type": "application/json"})
+    await api.refused(
+        "POST", "/api/competitions/", 400, None, content=b"{nope", headers={"content-type": "application/json"}
+    )
     error = await api.refused("GET", "/api/competitions/42", 404, "competition_id")
     assert error["message"] == "no competition 42"
 
 
 async def test_events_carry_their_dances_floor_and_limits(api):
     comp = await api.competition()
-    event = await api.event(comp["id"], floor="Second floor", max_per_heat=14, final_size=7, level="Amateur",
-                            age_group="Youth")
+    event = await api.event(
+        comp["id"], floor="Second floor", max_per_heat=14, final_size=7, level="Amateur", age_group="Youth"
+    )
     assert event["dances"] == ["W", "T", "Q"] and event["floor"] == "Second floor" and event["final_size"] == 7
     custom = await api.event(comp["id"], name="Showcase", style="other", dances=["Salsa", "Bachata"])
     assert custom["floor"] == "Main floor"
     assert [e["name"] for e in await api.ok("GET", f"/api/competitions/{comp['id']}/events")] == [
-        "Adult Standard", "Showcase"]
+        "Adult Standard",
+        "Showcase",
+    ]
     assert (await api.ok("GET", f"/api/events/{event['id']}"))["level"] == "Amateur"
 
 
-@pytest.mark.parametrize(("overrides", "status", "field"), [
-    ({"style": "latin", "dances": ["W"]}, 422, "dances"),
-    ({"dances": ["W", "W"]}, 422, "dances"),
-    ({"dances": []}, 400, "dances"),
-    ({"style": "salsa"}, 400, "style"),
-    ({"final_size": 9}, 400, "final_size"),
-    ({"max_per_heat": 1}, 400, "max_per_heat"),
-    ({"floor": "Ballroom 9"}, 422, "floor"),
-    ({"name": "Adult Standard"}, 409, "name"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "status", "field"),
+    [
+        ({"style": "latin", "dances": ["W"]}, 422, "dances"),
+        ({"dances": ["W", "W"]}, 422, "dances"),
+        ({"dances": []}, 400, "dances"),
+        ({"style": "salsa"}, 400, "style"),
+        ({"final_size": 9}, 400, "final_size"),
+        ({"max_per_heat": 1}, 400, "max_per_heat"),
+        ({"floor": "Ballroom 9"}, 422, "floor"),
+        ({"name": "Adult Standard"}, 409, "name"),
+    ],
+)
 async def test_a_bad_event_is_refused_naming_the_field(api, overrides, status, field):
     comp = await api.competition()
     await api.event(comp["id"])
@@ -68,8 +78,13 @@ async def test_a_bad_event_is_refused_naming_the_field(api, overrides, status, f
 
 
 async def test_events_of_a_missing_competition(api):
-    await api.refused("POST", "/api/competitions/9/events", 404, "competition_id",
-                      json={"name": "X", "style": "latin", "dances": ["C"]})
+    await api.refused(
+        "POST",
+        "/api/competitions/9/events",
+        404,
+        "competition_id",
+        json={"name": "X", "style": "latin", "dances": ["C"]},
+    )
     await api.refused("GET", "/api/competitions/9/events", 404, "competition_id")
     await api.refused("GET", "/api/events/9", 404, "event_id")
 

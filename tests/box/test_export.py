@@ -27,8 +27,9 @@ PASSPHRASE = "the organiser's long passphrase"
 
 def floorcraft(data_dir, *args, check=False, env=None) -> subprocess.CompletedProcess:
     env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": os.environ.get("PATH", ""), **(env or {})}
-    run = subprocess.run([sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=120,
-                         env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=120, env=env
+    )
     if check:
         assert run.returncode == 0, run.stderr
     return run
@@ -52,8 +53,14 @@ def test_an_export_holds_results_log_and_sealed_backup_under_a_signed_manifest(j
     folder = next((tmp_path / "stick").glob("floorcraft-export-*"))
     assert b"exported to" in run.stdout
     names = {p.name for p in folder.iterdir()}
-    assert {"MANIFEST.json", "results.json", "results.csv", "results.html", "change_log.jsonl",
-            "floorcraft-backup.sqlite3.sealed"} <= names
+    assert {
+        "MANIFEST.json",
+        "results.json",
+        "results.csv",
+        "results.html",
+        "change_log.jsonl",
+        "floorcraft-backup.sqlite3.sealed",
+    } <= names
     assert "floorcraft.sqlite3" not in names  # the raw database (every device's key) never leaves the box
     assert not [n for n in names if n.endswith(".partial")]
     manifest = json.loads((folder / "MANIFEST.json").read_text())
@@ -90,8 +97,7 @@ def _resign(judged, folder, change_log: bytes) -> None:
     (folder / "change_log.jsonl").write_bytes(change_log)
     manifest = json.loads((folder / "MANIFEST.json").read_text())
     manifest.pop("signature")
-    manifest["files"]["change_log.jsonl"] = {"sha256": hashlib.sha256(change_log).hexdigest(),
-                                             "bytes": len(change_log)}
+    manifest["files"]["change_log.jsonl"] = {"sha256": hashlib.sha256(change_log).hexdigest(), "bytes": len(change_log)}
     manifest["signature"] = crypto.b64u(box_key(judged).sign(_manifest_bytes(manifest)))
     (folder / "MANIFEST.json").write_bytes(_manifest_bytes(manifest))
 
@@ -132,9 +138,24 @@ def test_every_csv_cell_that_a_spreadsheet_would_run_is_neutralised(judged, tmp_
 
 def test_the_csv_helper_keeps_numbers_and_plain_text():
     assert [csvsafe.cell(v) for v in ("-3", "+1.5", "2e3", -3, 1.5, "Anna", "", None)] == [
-        "-3", "+1.5", "2e3", -3, 1.5, "Anna", "", None]
+        "-3",
+        "+1.5",
+        "2e3",
+        -3,
+        1.5,
+        "Anna",
+        "",
+        None,
+    ]
     assert [csvsafe.cell(v) for v in ("=1+1", "@A1", "\tx", "\rx", "-", "+", "-2+3")] == [
-        "'=1+1", "'@A1", "'\tx", "'\rx", "'-", "'+", "'-2+3"]
+        "'=1+1",
+        "'@A1",
+        "'\tx",
+        "'\rx",
+        "'-",
+        "'+",
+        "'-2+3",
+    ]
 
 
 T12 = r"""
@@ -150,15 +171,25 @@ mount -o remount,size=64m "$STICK"
 """
 
 
-def test_t12_a_stick_that_fails_mid_export_leaves_an_incomplete_manifest_and_the_next_export_succeeds(
-        judged, tmp_path):
+def test_t12_a_stick_that_fails_mid_export_leaves_an_incomplete_manifest_and_the_next_export_succeeds(judged, tmp_path):
     stick = tmp_path / "stick"
     stick.mkdir()
     size = (judged / "floorcraft.sqlite3").stat().st_size // 2  # room for the small files, not the backup
-    env = {"FLOORCRAFT_DATA_DIR": str(judged), "PATH": os.environ.get("PATH", ""), "PY": sys.executable,
-           "STICK": str(stick), "PYTHONPATH": str(ROOT), **sealing(tmp_path)}
-    run = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", T12.replace("{size}", str(size))],
-                         cwd=ROOT, capture_output=True, timeout=180, env=env)
+    env = {
+        "FLOORCRAFT_DATA_DIR": str(judged),
+        "PATH": os.environ.get("PATH", ""),
+        "PY": sys.executable,
+        "STICK": str(stick),
+        "PYTHONPATH": str(ROOT),
+        **sealing(tmp_path),
+    }
+    run = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", T12.replace("{size}", str(size))],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
     out = run.stdout.decode()
     assert "first=1" in out, out + run.stderr.decode()
     assert "the export is INCOMPLETE" in out and "check=1" in out
@@ -201,13 +232,19 @@ def test_t12_an_export_killed_half_way_says_incomplete_and_the_next_export_succe
     data = tmp_path / "data"
     store = Store(data / "floorcraft.sqlite3")
     filler = {"note": "x" * 1000}
-    store.write_sync(lambda conn: [changelog.append(conn, "test.filler", f"filler/{i}", filler, store.clock())
-                                   for i in range(30000)])
+    store.write_sync(
+        lambda conn: [changelog.append(conn, "test.filler", f"filler/{i}", filler, store.clock()) for i in range(30000)]
+    )
     store.close()
     stick = tmp_path / "stick"
     env = {"FLOORCRAFT_DATA_DIR": str(data), "PATH": os.environ.get("PATH", ""), **sealing(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "appliance", "export", str(stick)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "appliance", "export", str(stick)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(stick.glob("floorcraft-export-*/MANIFEST.json")):
         time.sleep(0.001)
@@ -238,13 +275,25 @@ def test_the_udev_started_export_mounts_the_stick_exports_and_unmounts(judged, t
     subprocess.run(["truncate", "-s", "32M", str(image)], check=True)
     subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], check=True)
     wrapper = tmp_path / "floorcraft"
-    wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} -m appliance \"$@\"\n")
+    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} -m appliance "$@"\n')
     wrapper.chmod(0o755)
-    env = {"PATH": os.environ.get("PATH", ""), "FLOORCRAFT_DATA_DIR": str(judged), "PYTHONPATH": str(ROOT),
-           "IMAGE": str(image), "SCRIPT": str(ROOT / "provisioning" / "floorcraft-usb-export"),
-           "USB_EXPORT_BIN": str(wrapper), "USB_EXPORT_MOUNT": str(tmp_path / "usb"),
-           "CHECK": str(tmp_path / "check")}
-    run = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", USB], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=180)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "FLOORCRAFT_DATA_DIR": str(judged),
+        "PYTHONPATH": str(ROOT),
+        "IMAGE": str(image),
+        "SCRIPT": str(ROOT / "provisioning" / "floorcraft-usb-export"),
+        "USB_EXPORT_BIN": str(wrapper),
+        "USB_EXPORT_MOUNT": str(tmp_path / "usb"),
+        "CHECK": str(tmp_path / "check"),
+    }
+    run = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", USB],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "exported to" in run.stdout and "complete, signed and intact" in run.stdout

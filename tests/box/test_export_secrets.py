@@ -37,24 +37,35 @@ MAX_CANDIDATES = 2000  # bounds the attacker's loop (a small box yields a few hu
 
 
 def floorcraft(data_dir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    full = {"FLOORCRAFT_DATA_DIR": str(data_dir), "FLOORCRAFT_MDNS": "false", "PATH": os.environ.get("PATH", ""),
-            **(env or {})}
-    return subprocess.run([sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=120,
-                          env=full)
+    full = {
+        "FLOORCRAFT_DATA_DIR": str(data_dir),
+        "FLOORCRAFT_MDNS": "false",
+        "PATH": os.environ.get("PATH", ""),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=120, env=full
+    )
 
 
 async def _make_box(server: Server) -> dict:
     """Devices of every role, registration links, the chair's PIN; two enrolments left open (urls returned)."""
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk = await SignedClient.enrol(http, server.first_enrolment_url())
-        comp = await desk.post("/api/competitions/", json={"name": "Secret Cup", "starts_on": "2026-12-05",
-                                                           "ends_on": "2026-12-05", "venue": "Hall"})
+        comp = await desk.post(
+            "/api/competitions/",
+            json={"name": "Secret Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"},
+        )
         assert comp.status_code == 201, comp.text
         cid = comp.json()["id"]
         judge = await desk.post(f"/api/competitions/{cid}/adjudicators", json={"name": "Ann Judge", "letter": "A"})
         assert judge.status_code == 201, judge.text
-        seats = [{"role": "chair", "competition_id": cid}, {"role": "adjudicator", "competition_id": cid,
-                 "judge": "A"}, {"role": "display", "competition_id": cid}, {"role": "scrutineer"}]
+        seats = [
+            {"role": "chair", "competition_id": cid},
+            {"role": "adjudicator", "competition_id": cid, "judge": "A"},
+            {"role": "display", "competition_id": cid},
+            {"role": "scrutineer"},
+        ]
         devices = {}
         for seat in seats:
             made = await desk.post("/api/enrolments", json=seat)  # its stored answer holds the secret
@@ -101,8 +112,15 @@ def _live_secrets(data_dir: Path) -> dict[str, bytes]:
 def _forms(secret: bytes) -> set[bytes]:
     """The secret as it could appear in a file: raw, hex, base64 and base64url (padded or not)."""
     b64, b64u = base64.b64encode(secret), base64.urlsafe_b64encode(secret)
-    return {secret, secret.hex().encode(), secret.hex().upper().encode(), b64, b64.rstrip(b"="), b64u,
-            b64u.rstrip(b"=")}
+    return {
+        secret,
+        secret.hex().encode(),
+        secret.hex().upper().encode(),
+        b64,
+        b64.rstrip(b"="),
+        b64u,
+        b64u.rstrip(b"="),
+    }
 
 
 def _exported_blobs(folder: Path) -> list[tuple[str, bytes]]:
@@ -119,8 +137,9 @@ def _exported_blobs(folder: Path) -> list[tuple[str, bytes]]:
                     for row in conn.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - names from the file
                         for value in row:
                             if isinstance(value, (str, bytes)):
-                                blobs.append((f"{path.name}:{table}", value.encode() if isinstance(value, str)
-                                              else value))
+                                blobs.append(
+                                    (f"{path.name}:{table}", value.encode() if isinstance(value, str) else value)
+                                )
             finally:
                 conn.close()
     return blobs
@@ -151,8 +170,11 @@ async def _attack(base: str, stick: Path, live: dict[str, bytes], open_urls: lis
     candidates = sorted(_candidates(blobs))
     assert 0 < len(candidates) < MAX_CANDIDATES
     log = [json.loads(line) for line in (stick / "change_log.jsonl").read_text().splitlines()]
-    enrolled = {row["entity"].split("/", 1)[1]: json.loads(row["payload"])["role"] for row in log
-                if row["kind"] == "device.enrolled"}
+    enrolled = {
+        row["entity"].split("/", 1)[1]: json.loads(row["payload"])["role"]
+        for row in log
+        if row["kind"] == "device.enrolled"
+    }
     assert sorted(enrolled.values()) == ["adjudicator", "chair", "display", "scrutineer", "scrutineer"]
     async with httpx.AsyncClient(base_url=base, timeout=10) as http:
         for device_id, role in enrolled.items():
@@ -176,9 +198,15 @@ async def _attack_enrolment(http, candidates, live, open_urls) -> None:
     for guess in candidates:
         device_id = secrets.token_urlsafe(12)
         _, public = crypto.new_keypair()
-        answer = await http.post("/api/enrol", json={"enrolment_id": target, "device_id": device_id,
-                                                     "public_key": public,
-                                                     "proof": crypto.enrol_proof(guess, target, device_id, public)})
+        answer = await http.post(
+            "/api/enrol",
+            json={
+                "enrolment_id": target,
+                "device_id": device_id,
+                "public_key": public,
+                "proof": crypto.enrol_proof(guess, target, device_id, public),
+            },
+        )
         statuses.append(answer.status_code)
         if answer.status_code == 429:  # rate-limited: the box refuses the rest anyway
             break
@@ -201,13 +229,20 @@ def box(tmp_path_factory):
 def test_the_export_holds_no_secret_and_the_stick_alone_cannot_sign_or_enrol(box, tmp_path):
     server, data, made = box
     (tmp_path / "passphrase").write_text(PASSPHRASE + "\n")
-    run = floorcraft(data, "export", str(tmp_path / "stick"),
-                     env={"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "passphrase")})
+    run = floorcraft(
+        data, "export", str(tmp_path / "stick"), env={"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "passphrase")}
+    )
     assert run.returncode == 0, run.stderr  # a read-only command: works while the server runs
     stick = next((tmp_path / "stick").glob("floorcraft-export-*"))
     names = {p.name for p in stick.iterdir()}
-    assert names == {"MANIFEST.json", "results.json", "results.csv", "results.html", "change_log.jsonl",
-                     "floorcraft-backup.sqlite3.sealed"} | ({"checkpoints.jsonl"} & names)
+    assert names == {
+        "MANIFEST.json",
+        "results.json",
+        "results.csv",
+        "results.html",
+        "change_log.jsonl",
+        "floorcraft-backup.sqlite3.sealed",
+    } | ({"checkpoints.jsonl"} & names)
     live = _live_secrets(data)
     assert sum(name.startswith("key of device") for name in live) == 5
     assert any(name.startswith("registration token") for name in live) and any("PIN" in name for name in live)
@@ -223,8 +258,9 @@ def test_the_export_holds_no_secret_and_the_stick_alone_cannot_sign_or_enrol(box
 def test_a_sealed_backup_restores_with_its_passphrase_only(box, tmp_path):
     server, data, _ = box
     (tmp_path / "passphrase").write_text(PASSPHRASE)
-    run = floorcraft(data, "export", str(tmp_path / "stick"),
-                     env={"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "passphrase")})
+    run = floorcraft(
+        data, "export", str(tmp_path / "stick"), env={"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "passphrase")}
+    )
     assert run.returncode == 0, run.stderr
     sealed = next((tmp_path / "stick").glob("floorcraft-export-*/floorcraft-backup.sqlite3.sealed"))
     head = httpx.get(f"{server.base}/api/health").json()["change_log_head"]
@@ -254,15 +290,23 @@ def test_a_sealed_backup_asks_for_its_passphrase_in_a_terminal(box, tmp_path):
 
     _, data, _ = box
     (tmp_path / "passphrase").write_text(PASSPHRASE)
-    floorcraft(data, "export", str(tmp_path / "stick"),
-               env={"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "passphrase")})
+    floorcraft(
+        data, "export", str(tmp_path / "stick"), env={"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "passphrase")}
+    )
     sealed = next((tmp_path / "stick").glob("floorcraft-export-*/floorcraft-backup.sqlite3.sealed"))
     outcomes = []
     for typed in ("the wrong one, typed", PASSPHRASE):
         primary, secondary = pty.openpty()
         env = {"FLOORCRAFT_DATA_DIR": str(tmp_path / "elsewhere"), "PATH": os.environ.get("PATH", "")}
-        proc = subprocess.Popen([sys.executable, "-m", "appliance", "restore", str(sealed)], cwd=ROOT, env=env,
-                                stdin=secondary, stdout=secondary, stderr=secondary, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "appliance", "restore", str(sealed)],
+            cwd=ROOT,
+            env=env,
+            stdin=secondary,
+            stdout=secondary,
+            stderr=secondary,
+            start_new_session=True,
+        )
         os.close(secondary)
         output = _read_until(primary, b"Passphrase of")
         os.write(primary, typed.encode() + b"\n")
@@ -297,6 +341,7 @@ def test_without_a_passphrase_the_stick_gets_no_backup_and_the_manifest_says_so(
     assert manifest["backup"].startswith("none: FLOORCRAFT_BACKUP_PASSPHRASE_FILE is not set")
     assert not [p for p in stick.iterdir() if "sqlite3" in p.name]
     (tmp_path / "short").write_text("short")
-    run = floorcraft(data, "export", str(tmp_path / "stick2"),
-                     env={"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "short")})
+    run = floorcraft(
+        data, "export", str(tmp_path / "stick2"), env={"FLOORCRAFT_BACKUP_PASSPHRASE_FILE": str(tmp_path / "short")}
+    )
     assert run.returncode == 2 and b"at least 10 characters" in run.stderr and not (tmp_path / "stick2").exists()

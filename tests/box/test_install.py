@@ -17,7 +17,7 @@ def install(*args: str) -> subprocess.CompletedProcess:
 def fake_root(tmp_path, codename: str = "bookworm"):
     root = tmp_path / "root"
     (root / "etc").mkdir(parents=True)
-    (root / "etc" / "os-release").write_text(f'ID=debian\nVERSION_CODENAME={codename}\n')
+    (root / "etc" / "os-release").write_text(f"ID=debian\nVERSION_CODENAME={codename}\n")
     return root
 
 
@@ -30,8 +30,15 @@ def test_a_dry_run_prints_every_step_and_changes_nothing(tmp_path):
     before = snapshot(root)
     run = install("--dry-run", "--root", str(root), "--access-point", "FloorcraftAP", "--passphrase", "longenough")
     assert run.returncode == 0, run.stderr
-    for step in ("checking the operating system", "creating the users", "installing the application",
-                 "installing the systemd units", "setting the hostname", "access point", "dry run: nothing"):
+    for step in (
+        "checking the operating system",
+        "creating the users",
+        "installing the application",
+        "installing the systemd units",
+        "setting the hostname",
+        "access point",
+        "dry run: nothing",
+    ):
         assert step in run.stdout
     assert "would run: install -m 0644" in run.stdout
     assert snapshot(root) == before
@@ -43,13 +50,26 @@ def test_a_dry_run_prints_every_step_and_changes_nothing(tmp_path):
 
 def test_installing_into_a_temporary_root_twice_gives_the_same_box(tmp_path):
     root = fake_root(tmp_path)
-    args = ("--root", str(root), "--skip-venv", "--hostname", "floorcraft-hall", "--access-point", "FloorcraftAP",
-            "--passphrase", "longenough")
+    args = (
+        "--root",
+        str(root),
+        "--skip-venv",
+        "--hostname",
+        "floorcraft-hall",
+        "--access-point",
+        "FloorcraftAP",
+        "--passphrase",
+        "longenough",
+    )
     run = install(*args)
     assert run.returncode == 0, run.stdout + run.stderr
     units = root / "etc" / "systemd" / "system"
-    assert {p.name for p in units.iterdir()} >= {"floorcraft.service", "floorcraft-kiosk.service",
-                                                  "floorcraft-backup.timer", "floorcraft-export@.service"}
+    assert {p.name for p in units.iterdir()} >= {
+        "floorcraft.service",
+        "floorcraft-kiosk.service",
+        "floorcraft-backup.timer",
+        "floorcraft-export@.service",
+    }
     assert (root / "etc" / "udev" / "rules.d" / "99-floorcraft-usb.rules").exists()
     assert (root / "opt" / "floorcraft" / "appliance" / "app.py").exists()
     script = root / "opt" / "floorcraft" / "bin" / "floorcraft-usb-export"
@@ -59,13 +79,16 @@ def test_installing_into_a_temporary_root_twice_gives_the_same_box(tmp_path):
     ap = root / "etc" / "NetworkManager" / "system-connections" / "floorcraft-ap.nmconnection"
     assert "ssid=FloorcraftAP" in ap.read_text() and stat.S_IMODE(ap.stat().st_mode) == 0o600
     assert (root / "etc" / "hostname").read_text().strip() == "floorcraft-hall"
-    first = {p: (root / p).read_bytes() for p in ("etc/passwd", "etc/group", "etc/hosts",
-                                                  "etc/floorcraft/floorcraft.env")}
+    first = {
+        p: (root / p).read_bytes() for p in ("etc/passwd", "etc/group", "etc/hosts", "etc/floorcraft/floorcraft.env")
+    }
     again = install(*args)
     assert again.returncode == 0, again.stderr
     assert {p: (root / p).read_bytes() for p in first} == first  # idempotent
     assert [line.split(":")[0] for line in (root / "etc" / "passwd").read_text().splitlines()] == [
-        "floorcraft", "floorcraft-kiosk"]
+        "floorcraft",
+        "floorcraft-kiosk",
+    ]
 
 
 def test_the_wrong_system_or_options_are_refused(tmp_path):

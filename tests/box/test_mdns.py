@@ -59,12 +59,22 @@ echo "AFTER $("$PY" -c "$BROWSE" 10.77.0.2 10.77.0.1 3)"
 
 
 def test_t13_mdns_is_found_in_a_private_namespace_and_follows_a_new_interface(tmp_path):
-    env = {"PATH": os.environ.get("PATH", ""), "PY": sys.executable, "DATA": str(tmp_path), "BROWSE": BROWSE,
-           "PORT": "8137", "PYTHONPATH": str(ROOT), "FLOORCRAFT_DATA_DIR": str(tmp_path),
-           "FLOORCRAFT_PORT": "8137", "FLOORCRAFT_MDNS": "true", "FLOORCRAFT_MDNS_INTERFACES": "all",
-           "FLOORCRAFT_MDNS_NAME": "Hall Box"}
-    run = subprocess.run(["unshare", "-n", "sh", "-c", NAMESPACE], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=120)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PY": sys.executable,
+        "DATA": str(tmp_path),
+        "BROWSE": BROWSE,
+        "PORT": "8137",
+        "PYTHONPATH": str(ROOT),
+        "FLOORCRAFT_DATA_DIR": str(tmp_path),
+        "FLOORCRAFT_PORT": "8137",
+        "FLOORCRAFT_MDNS": "true",
+        "FLOORCRAFT_MDNS_INTERFACES": "all",
+        "FLOORCRAFT_MDNS_NAME": "Hall Box",
+    }
+    run = subprocess.run(
+        ["unshare", "-n", "sh", "-c", NAMESPACE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     lines = {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in run.stdout.splitlines() if " " in line}
     assert "FIRST" in lines, run.stdout + run.stderr + (tmp_path / "server.log").read_text()
     first = json.loads(lines["FIRST"])

@@ -52,9 +52,15 @@ class FaultProxy:
                     await self.reply(writer, 429, b'{"error":{"message":"slow down"}}', {"Retry-After": "1"})
                     continue
                 async with httpx.AsyncClient(timeout=10) as http:
-                    answer = await http.post(self.upstream + "/cloud/batches", content=body, headers={
-                        "Content-Type": "application/json", "X-Box-Signature": headers["x-box-signature"],
-                        "Idempotency-Key": headers.get("idempotency-key", "")})
+                    answer = await http.post(
+                        self.upstream + "/cloud/batches",
+                        content=body,
+                        headers={
+                            "Content-Type": "application/json",
+                            "X-Box-Signature": headers["x-box-signature"],
+                            "Idempotency-Key": headers.get("idempotency-key", ""),
+                        },
+                    )
                 if fault == "commit_then_500":
                     await self.reply(writer, 500, b'{"error":{"message":"lost after commit"}}')
                 elif fault == "hold":
@@ -71,8 +77,11 @@ class FaultProxy:
     @staticmethod
     async def reply(writer, status: int, body: bytes, extra: dict | None = None) -> None:
         head = "".join(f"{k}: {v}\r\n" for k, v in (extra or {}).items())
-        writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                     f"{head}\r\n".encode() + body)
+        writer.write(
+            f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            f"{head}\r\n".encode()
+            + body
+        )
         await writer.drain()
 
 
@@ -106,14 +115,29 @@ async def test_t15_the_cloud_ends_with_exactly_the_boxs_log_despite_faults(tmp_p
     box_dir.mkdir()
     cloud_dir.mkdir()
     cloud_port = free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "FLOORCRAFT_DATA_DIR": str(cloud_dir),
-           "FLOORCRAFT_PORT": str(cloud_port), "FLOORCRAFT_MDNS": "false"}
-    cloud = subprocess.Popen([sys.executable, "-m", "appliance", "cloud"], cwd=ROOT, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "FLOORCRAFT_DATA_DIR": str(cloud_dir),
+        "FLOORCRAFT_PORT": str(cloud_port),
+        "FLOORCRAFT_MDNS": "false",
+    }
+    cloud = subprocess.Popen(
+        [sys.executable, "-m", "appliance", "cloud"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     proxy = FaultProxy(f"http://127.0.0.1:{cloud_port}", {2: "commit_then_500", 3: "timeout", 4: "429", 6: "hold"})
     proxy_port = await proxy.start()
-    box = Server(box_dir, env={"FLOORCRAFT_CLOUD_URL": f"http://127.0.0.1:{proxy_port}",
-                               "FLOORCRAFT_CLOUD_BATCH": "15", "FLOORCRAFT_CLOUD_TIMEOUT": "1"})
+    box = Server(
+        box_dir,
+        env={
+            "FLOORCRAFT_CLOUD_URL": f"http://127.0.0.1:{proxy_port}",
+            "FLOORCRAFT_CLOUD_BATCH": "15",
+            "FLOORCRAFT_CLOUD_TIMEOUT": "1",
+        },
+    )
     try:
         for _ in range(100):
             try:
@@ -163,8 +187,9 @@ async def test_the_cloud_refuses_unsigned_or_altered_batches(tmp_path):
     from appliance.cloud import create_cloud_app
 
     async with AsyncTestClient(create_cloud_app(tmp_path)) as client:
-        response = await client.post("/cloud/batches", content=b'{"box":"x","rows":[]}',
-                                     headers={"X-Box-Signature": "nope"})
+        response = await client.post(
+            "/cloud/batches", content=b'{"box":"x","rows":[]}', headers={"X-Box-Signature": "nope"}
+        )
         assert response.status_code == 401
         assert (await client.get("/cloud/boxes")).json() == []
         assert (await client.get("/cloud/boxes/nobody/results")).status_code == 404
@@ -179,8 +204,13 @@ async def test_the_cloud_serves_a_judged_competitions_published_results(tmp_path
     from appliance.sync import Syncer
 
     box_dir = tmp_path / "box"
-    run = subprocess.run([sys.executable, "-m", "appliance", "demo", "--simulate"], cwd=ROOT, capture_output=True,
-                         timeout=120, env={"FLOORCRAFT_DATA_DIR": str(box_dir), "PATH": os.environ["PATH"]})
+    run = subprocess.run(
+        [sys.executable, "-m", "appliance", "demo", "--simulate"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        env={"FLOORCRAFT_DATA_DIR": str(box_dir), "PATH": os.environ["PATH"]},
+    )
     assert run.returncode == 0, run.stderr
     async with AsyncTestClient(create_cloud_app(tmp_path / "cloud")) as cloud:
         store = Store(box_dir / "floorcraft.sqlite3")
@@ -207,8 +237,13 @@ async def test_box_and_cloud_serve_the_same_published_results_and_pages(tmp_path
     from appliance.sync import Syncer
 
     box_dir = tmp_path / "box"
-    run = subprocess.run([sys.executable, "-m", "appliance", "demo", "--simulate"], cwd=ROOT, capture_output=True,
-                         timeout=120, env={"FLOORCRAFT_DATA_DIR": str(box_dir), "PATH": os.environ["PATH"]})
+    run = subprocess.run(
+        [sys.executable, "-m", "appliance", "demo", "--simulate"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        env={"FLOORCRAFT_DATA_DIR": str(box_dir), "PATH": os.environ["PATH"]},
+    )
     assert run.returncode == 0, run.stderr
     settings = Settings(data_dir=str(box_dir), mdns=False, allowed_hosts=("testserver.local",))
     async with AsyncTestClient(create_app(settings)) as box, AsyncTestClient(create_cloud_app(tmp_path / "c")) as cloud:

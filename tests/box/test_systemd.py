@@ -48,8 +48,13 @@ def test_t11_ready_then_watchdog_pings_that_stop_while_the_database_is_blocked(t
         sock.close()
 
 
-UNITS = ["floorcraft.service", "floorcraft-kiosk.service", "floorcraft-backup.service", "floorcraft-backup.timer",
-         "floorcraft-export@.service"]
+UNITS = [
+    "floorcraft.service",
+    "floorcraft-kiosk.service",
+    "floorcraft-backup.service",
+    "floorcraft-backup.timer",
+    "floorcraft-export@.service",
+]
 
 
 def _units_with_test_paths(tmp_path):
@@ -72,13 +77,24 @@ def test_t14_units_pass_systemd_analyze_verify_and_security(tmp_path):
     assert shutil.which("systemd-analyze"), "systemd-analyze is needed (Debian package systemd)"
     units = _units_with_test_paths(tmp_path)
     env = {**os.environ, "SYSTEMD_LOG_LEVEL": "warning"}
-    verify = subprocess.run(["systemd-analyze", "verify", *(str(units / n) for n in UNITS)],
-                            capture_output=True, text=True, timeout=60, env=env)
-    problems = [line for line in (verify.stdout + verify.stderr).splitlines()
-                if str(units) in line or "floorcraft" in line]
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", *(str(units / n) for n in UNITS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    problems = [
+        line for line in (verify.stdout + verify.stderr).splitlines() if str(units) in line or "floorcraft" in line
+    ]
     assert verify.returncode == 0 and not problems, verify.stdout + verify.stderr
-    security = subprocess.run(["systemd-analyze", "security", "--offline=yes", str(units / "floorcraft.service")],
-                              capture_output=True, text=True, timeout=60, env=env)
+    security = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", str(units / "floorcraft.service")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     score = re.search(r"Overall exposure level for \S+: ([0-9.]+)", security.stdout)
     assert score, security.stdout + security.stderr
     assert float(score.group(1)) <= 3.0, security.stdout  # "OK" or better: recorded in docs/box.md

@@ -8,8 +8,12 @@ import pytest
 
 from tests.server import Server
 
-TABS = (("setup", "New competition"), ("registration", "Registration links"), ("results", "Adult Standard Open"),
-        ("devices", "Enrol a device"))
+TABS = (
+    ("setup", "New competition"),
+    ("registration", "Registration links"),
+    ("results", "Adult Standard Open"),
+    ("devices", "Enrol a device"),
+)
 PAGES = ("/", "/results/", "/register/#not-a-real-token", "/display/")
 
 
@@ -27,7 +31,8 @@ async def _watched(browser):
     await context.expose_function("__cspViolation", lambda text: seen["violations"].append(text))
     await context.add_init_script(
         "document.addEventListener('securitypolicyviolation', (e) => "
-        "window.__cspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`))")
+        "window.__cspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`))"
+    )
 
     def on_page(page):
         page.on("console", lambda m: seen["violations"].append(m.text) if "Content Security Policy" in m.text else None)
@@ -80,8 +85,9 @@ async def test_the_policy_is_enforced_an_injected_inline_script_is_refused(box, 
     await page.goto(box.base + "/results/")
     await page.evaluate("""() => { const s = document.createElement('script');
         s.textContent = 'window.__inline = true'; document.head.append(s); }""")
-    await page.evaluate("() => { document.body.setAttribute('onclick', 'window.__handler = true'); "
-                        "document.body.click(); }")
+    await page.evaluate(
+        "() => { document.body.setAttribute('onclick', 'window.__handler = true'); document.body.click(); }"
+    )
     assert await page.evaluate("() => [window.__inline, window.__handler]") == [None, None]
     await context.close()
     assert any("script-src" in v for v in seen["violations"]), seen

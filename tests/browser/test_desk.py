@@ -47,7 +47,11 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
     await page.goto(empty_box.first_enrolment_url())
     await page.wait_for_url("**/desk/")
     await page.get_by_role("button", name="Create competition").wait_for()  # no competition yet: the setup tab
-    await fill(page, "Create competition", {"name": "Club Night", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"})
+    await fill(
+        page,
+        "Create competition",
+        {"name": "Club Night", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"},
+    )
     await page.get_by_role("button", name="Create competition").click()
     await page.get_by_role("button", name="Add event").wait_for()
     await fill(page, "Add event", {"name": "Novice Waltz", "style": "standard", "dances": "W", "final_size": "6"})
@@ -67,8 +71,10 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
     token = link.split("#")[1]
     async with httpx.AsyncClient(base_url=empty_box.base, timeout=10) as http:
         for i in range(5):
-            response = await http.post(f"/api/register/{token}/couple", json={
-                "leader": f"Leader {i}", "follower": f"Follower {i}", "events": [1]})
+            response = await http.post(
+                f"/api/register/{token}/couple",
+                json={"leader": f"Leader {i}", "follower": f"Follower {i}", "events": [1]},
+            )
             assert response.status_code == 201
         await page.locator("#tab-registration").click()
         await page.get_by_text("Entries (5)").wait_for()
@@ -92,13 +98,15 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
         task = (await judges["A"].get("/api/judge/tasks")).json()["tasks"][0]
         for i, letter in enumerate("AB"):
             order = task["bibs"][i:] + task["bibs"][:i]
-            response = await judges[letter].post(f"/api/rounds/{task['round_id']}/sheets/W", {
-                "places": {str(b): n + 1 for n, b in enumerate(order)}})
+            response = await judges[letter].post(
+                f"/api/rounds/{task['round_id']}/sheets/W", {"places": {str(b): n + 1 for n, b in enumerate(order)}}
+            )
             assert response.status_code == 200
         await page.locator("#tab-devices").click()
         await page.get_by_text("W: AB / C").wait_for()
-        response = await judges["C"].post(f"/api/rounds/{task['round_id']}/sheets/W", {
-            "places": {str(b): n + 1 for n, b in enumerate(task["bibs"])}})
+        response = await judges["C"].post(
+            f"/api/rounds/{task['round_id']}/sheets/W", {"places": {str(b): n + 1 for n, b in enumerate(task["bibs"])}}
+        )
         assert response.status_code == 200
 
     chair = await browser.new_context(viewport=DESK)
@@ -124,8 +132,9 @@ async def test_the_desk_enters_and_edits_a_couple(empty_box: Server, browser):
     page = await context.new_page()
     await page.goto(empty_box.first_enrolment_url())
     await page.wait_for_url("**/desk/")
-    await fill(page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05",
-                                            "venue": "Hall"})
+    await fill(
+        page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"}
+    )
     await page.get_by_role("button", name="Create competition").click()
     await fill(page, "Add event", {"name": "Jive", "style": "latin", "dances": "J"})
     await page.get_by_role("button", name="Add event").click()
@@ -147,8 +156,11 @@ async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and
     await page.wait_for_url("**/desk/")
     await page.get_by_role("button", name="Create competition").wait_for()
     async with httpx.AsyncClient(base_url=empty_box.base, timeout=10) as http:
-        await fill(page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05",
-                                                "venue": "Hall"})
+        await fill(
+            page,
+            "Create competition",
+            {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"},
+        )
         await page.get_by_role("button", name="Create competition").click()
         await page.locator("#tab-devices").click()
         await fill(page, "Show QR", {"role": "scrutineer", "judge": ""})
@@ -159,8 +171,9 @@ async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and
         chair = await SignedClient.enrol(http, await qr_url(page))
         for name in ("Ann", "Bob", "Cid"):
             await helper.post("/api/competitions/1/adjudicators", {"name": name})
-        event = (await helper.post("/api/competitions/1/events", {"name": "Rumba", "style": "latin",
-                                                                   "dances": ["R"]})).json()
+        event = (
+            await helper.post("/api/competitions/1/events", {"name": "Rumba", "style": "latin", "dances": ["R"]})
+        ).json()
         await helper.put(f"/api/events/{event['id']}/panel", {"letters": ["A", "B", "C"]})
         for i in range(4):
             await helper.post(f"/api/events/{event['id']}/entries", {"leader": f"L{i}", "follower": f"F{i}"})
@@ -183,8 +196,11 @@ async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and
             await page.locator("#error").wait_for(state="hidden")
         await page.get_by_text("Final: computed").wait_for()
         assert (await chair.put("/api/competitions/1/chair-pin", {"pin": "246813"})).status_code == 204
-        await fill(page, "Correct with the chair's PIN", {"dance": "R", "judge": "A",
-                                                          "marks": " ".join(map(str, reversed(bibs))), "pin": "246813"})
+        await fill(
+            page,
+            "Correct with the chair's PIN",
+            {"dance": "R", "judge": "A", "marks": " ".join(map(str, reversed(bibs))), "pin": "246813"},
+        )
         await page.get_by_role("button", name="Correct with the chair's PIN").click()
         await page.get_by_text("Final: computed").wait_for()
 
@@ -194,8 +210,10 @@ async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and
         assert (await helper.get("/api/competitions/")).status_code == 403
     await context.close()
     conn = sqlite3.connect(empty_box.data_dir / "floorcraft.sqlite3")
-    versions = conn.execute("SELECT a.letter, s.version, s.keyed FROM sheets s JOIN adjudicators a "
-                            "ON a.id = s.adjudicator_id ORDER BY a.letter").fetchall()
+    versions = conn.execute(
+        "SELECT a.letter, s.version, s.keyed FROM sheets s JOIN adjudicators a "
+        "ON a.id = s.adjudicator_id ORDER BY a.letter"
+    ).fetchall()
     kinds = [r[0] for r in conn.execute("SELECT kind FROM change_log WHERE kind LIKE 'sheet.%' ORDER BY seq")]
     conn.close()
     assert versions == [("A", 2, 1), ("B", 1, 1), ("C", 1, 1)]
@@ -209,8 +227,9 @@ async def test_a_form_is_disabled_while_it_saves_and_the_view_keeps_what_is_bein
     page = await context.new_page()
     await page.goto(empty_box.first_enrolment_url())
     await page.wait_for_url("**/desk/")
-    await fill(page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05",
-                                            "venue": "Hall"})
+    await fill(
+        page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"}
+    )
     await page.get_by_role("button", name="Create competition").click()
     await fill(page, "Add event", {"name": "Jive", "style": "latin", "dances": "J"})
     await page.get_by_role("button", name="Add event").click()

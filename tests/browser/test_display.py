@@ -27,8 +27,9 @@ async def test_the_display_shows_setup_then_the_floor_and_a_final_within_a_secon
         desk = await SignedClient.enrol(http, server.first_enrolment_url())
         judges = {}
         for letter in "ABCDEFG":
-            made = (await desk.post("/api/enrolments", {"role": "adjudicator", "competition_id": 1,
-                                                        "judge": letter})).json()
+            made = (
+                await desk.post("/api/enrolments", {"role": "adjudicator", "competition_id": 1, "judge": letter})
+            ).json()
             judges[letter] = await SignedClient.enrol(http, made["url"])
         await page.reload()
         await page.locator("#board").wait_for()
@@ -43,7 +44,7 @@ async def test_the_display_shows_setup_then_the_floor_and_a_final_within_a_secon
         bibs = task["bibs"]
         for i, (letter, tablet) in enumerate(sorted(judges.items())):
             for dance in ("C", "R", "J"):
-                order = bibs[i % 6:] + bibs[:i % 6]
+                order = bibs[i % 6 :] + bibs[: i % 6]
                 places = {str(b): n + 1 for n, b in enumerate(order)}
                 response = await tablet.post(f"/api/rounds/{task['round_id']}/sheets/{dance}", {"places": places})
                 assert response.status_code == 200

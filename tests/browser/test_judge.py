@@ -38,8 +38,10 @@ async def _judge_page(browser, desk: SignedClient, judge: str = "A"):
 def sheets(server: Server) -> list[tuple]:
     conn = sqlite3.connect(server.data_dir / "floorcraft.sqlite3")
     try:
-        return conn.execute("SELECT s.dance, a.letter, s.version FROM sheets s "
-                            "JOIN adjudicators a ON a.id = s.adjudicator_id ORDER BY s.id").fetchall()
+        return conn.execute(
+            "SELECT s.dance, a.letter, s.version FROM sheets s "
+            "JOIN adjudicators a ON a.id = s.adjudicator_id ORDER BY s.id"
+        ).fetchall()
     finally:
         conn.close()
 

@@ -13,10 +13,13 @@ async def test_a_couple_registers_through_the_link(tmp_path, browser):
     try:
         async with httpx.AsyncClient(base_url=box.base, timeout=10) as http:
             desk = await SignedClient.enrol(http, box.first_enrolment_url())
-            await desk.post("/api/competitions/", {"name": "Spring Cup", "starts_on": "2026-12-05",
-                                                   "ends_on": "2026-12-05", "venue": "Hall"})
-            await desk.post("/api/competitions/1/events", {"name": "Adult Latin", "style": "latin",
-                                                           "dances": ["C", "R", "J"]})
+            await desk.post(
+                "/api/competitions/",
+                {"name": "Spring Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"},
+            )
+            await desk.post(
+                "/api/competitions/1/events", {"name": "Adult Latin", "style": "latin", "dances": ["C", "R", "J"]}
+            )
             link = (await desk.post("/api/competitions/1/registration-links", {"role": "couple"})).json()
             context = await browser.new_context(viewport={"width": 375, "height": 740})
             page = await context.new_page()

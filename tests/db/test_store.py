@@ -72,7 +72,7 @@ def test_a_damaged_page_fails_the_integrity_check(tmp_path):
     conn.close()
     data = bytearray(path.read_bytes())
     start = (root - 1) * page
-    data[start:start + 12] = b"\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"  # a b-tree page header gone bad
+    data[start : start + 12] = b"\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"  # a b-tree page header gone bad
     path.write_bytes(bytes(data))
     with pytest.raises(StoreError):
         Store(path)
@@ -105,8 +105,13 @@ def test_payloads_are_canonical_json():
 
 
 def _verify_cli(data_dir) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "appliance", "verify"], capture_output=True, cwd=ROOT, timeout=60,
-                          env={"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "appliance", "verify"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        env={"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_floorcraft_verify_names_the_first_broken_row(tmp_path):
@@ -130,8 +135,12 @@ async def test_writes_that_queue_up_commit_together_and_a_failing_one_undoes_no_
         changelog.append(conn, "test.bad", "thing/bad", {}, store.clock())
         raise ValueError("refused")
 
-    outcomes = await asyncio.gather(*(store.write(good(i)) for i in range(5)), store.write(bad),
-                                    *(store.write(good(i)) for i in range(5, 10)), return_exceptions=True)
+    outcomes = await asyncio.gather(
+        *(store.write(good(i)) for i in range(5)),
+        store.write(bad),
+        *(store.write(good(i)) for i in range(5, 10)),
+        return_exceptions=True,
+    )
     assert isinstance(outcomes[5], ValueError)
     assert sorted(o for o in outcomes if isinstance(o, int)) == list(range(1, 11))
     rows = store.read_sync(lambda conn: changelog.rows_after(conn, 0))

@@ -25,8 +25,13 @@ async def _setup(api, couples: int = 26) -> dict:
 
 
 def skate(sheet: dict) -> dict:
-    run = subprocess.run([sys.executable, "-m", "appliance", "skate", "--json", "-"], input=json.dumps(sheet).encode(),
-                         capture_output=True, cwd=ROOT, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "appliance", "skate", "--json", "-"],
+        input=json.dumps(sheet).encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -68,8 +73,10 @@ async def test_a_three_round_event_judged_to_its_official_result(api, client, sc
     assert result["places"] == by_skate["result"] and result["dances"] == by_skate["dances"]
     assert result["decided_by"] == by_skate["decided_by"]
     semi = plan["rounds"][1]
-    assert skate(await api.ok("GET", f"/api/rounds/{semi['id']}/marks"))["totals"] == (
-        await api.ok("GET", f"/api/rounds/{semi['id']}/result"))["totals"]
+    assert (
+        skate(await api.ok("GET", f"/api/rounds/{semi['id']}/marks"))["totals"]
+        == (await api.ok("GET", f"/api/rounds/{semi['id']}/result"))["totals"]
+    )
 
     standings = await api.ok("GET", f"/api/events/{event['id']}/results")
     assert standings["official"] is True and len(standings["placings"]) == 26

@@ -52,8 +52,9 @@ class Pings:
 @pytest.fixture
 def box(tmp_path):
     pings = Pings(str(tmp_path / "notify.sock"))
-    server = Server(tmp_path, demo=True, env={"NOTIFY_SOCKET": str(tmp_path / "notify.sock"),
-                                              "WATCHDOG_USEC": str(WATCHDOG_USEC)}).start()
+    server = Server(
+        tmp_path, demo=True, env={"NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": str(WATCHDOG_USEC)}
+    ).start()
     yield server, pings
     server.kill()
     pings.close()
@@ -73,13 +74,21 @@ async def _ready(server: Server, http: httpx.AsyncClient) -> tuple[SignedClient,
     assert (await desk.post("/api/floors/1/start")).status_code == 200
     task = (await judge.get("/api/judge/tasks")).json()["tasks"][0]
     path = f"/api/rounds/{task['round_id']}/sheets/{task['dance']}"
-    body = ({"places": {str(b): i + 1 for i, b in enumerate(task["bibs"])}} if task["kind"] == "final"
-            else {"crosses": task["bibs"][: task["recall"]]})
-    comp = (await desk.post("/api/competitions/", {"name": "Import Cup", "starts_on": "2026-12-05",
-                                                    "ends_on": "2026-12-05", "venue": "Hall"})).json()
+    body = (
+        {"places": {str(b): i + 1 for i, b in enumerate(task["bibs"])}}
+        if task["kind"] == "final"
+        else {"crosses": task["bibs"][: task["recall"]]}
+    )
+    comp = (
+        await desk.post(
+            "/api/competitions/",
+            {"name": "Import Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"},
+        )
+    ).json()
     for name, style, dances in (("Import Standard", "standard", ["W", "T"]), ("Import Latin", "latin", ["C", "S"])):
-        response = await desk.post(f"/api/competitions/{comp['id']}/events",
-                                   {"name": name, "style": style, "dances": dances})
+        response = await desk.post(
+            f"/api/competitions/{comp['id']}/events", {"name": name, "style": style, "dances": dances}
+        )
         assert response.status_code == 201, response.text
     return desk, judge, comp["id"], path, body
 
@@ -95,8 +104,14 @@ async def test_a_judges_sheet_answers_and_the_watchdog_pings_during_a_20000_row_
         before = await _head(http)
         started = time.monotonic()
         importing = asyncio.ensure_future(
-            desk.request("POST", f"/api/competitions/{competition_id}/entries/import", None, content=_csv(ROWS),
-                         headers={"content-type": "text/csv"}))
+            desk.request(
+                "POST",
+                f"/api/competitions/{competition_id}/entries/import",
+                None,
+                content=_csv(ROWS),
+                headers={"content-type": "text/csv"},
+            )
+        )
         # the import is in flight once its first rows are written (bounded: 10 s, then send the sheet anyway)
         deadline = time.monotonic() + 10
         while await _head(http) == before and not importing.done() and time.monotonic() < deadline:
@@ -123,8 +138,13 @@ async def test_a_judges_sheet_answers_and_the_watchdog_pings_during_a_20000_row_
     assert max(gaps) < WATCHDOG_USEC / 1e6, f"the watchdog went silent during the import: gaps {gaps} s"
     server.kill()
     conn = sqlite3.connect(server.data_dir / "floorcraft.sqlite3")
-    assert conn.execute("SELECT count(*) FROM entries WHERE event_id IN "
-                        "(SELECT id FROM events WHERE competition_id = ?)", (competition_id,)).fetchone()[0] == 2 * ROWS
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM entries WHERE event_id IN (SELECT id FROM events WHERE competition_id = ?)",
+            (competition_id,),
+        ).fetchone()[0]
+        == 2 * ROWS
+    )
     assert conn.execute("SELECT count(*) FROM change_log WHERE kind = 'couple.entered'").fetchone()[0] >= ROWS
     conn.close()
 
@@ -135,8 +155,13 @@ async def test_a_bad_row_at_the_end_of_a_large_file_writes_nothing(box):
         desk, _, competition_id, _, _ = await _ready(server, http)
         before = await _head(http)
         bad = _csv(5_000) + b"Leader 0,Follower 0,Club,GER,Import Standard\nLast,One,Club,GER,No Such Event\n"
-        response = await desk.request("POST", f"/api/competitions/{competition_id}/entries/import", None,
-                                      content=bad, headers={"content-type": "text/csv"})
+        response = await desk.request(
+            "POST",
+            f"/api/competitions/{competition_id}/entries/import",
+            None,
+            content=bad,
+            headers={"content-type": "text/csv"},
+        )
         assert response.status_code == 422, response.text
         rows = {d["row"]: d["message"] for d in response.json()["error"]["details"]}
         assert set(rows) == {5_002, 5_003} and "already entered" in rows[5_002] and "unknown event" in rows[5_003]
@@ -153,8 +178,14 @@ async def test_closing_registration_waits_for_a_running_import(box):
         second = await SignedClient.enrol(http, made["url"])  # a device sends one request at a time
         before = await _head(http)
         importing = asyncio.ensure_future(
-            desk.request("POST", f"/api/competitions/{competition_id}/entries/import", None, content=_csv(ROWS),
-                         headers={"content-type": "text/csv"}))
+            desk.request(
+                "POST",
+                f"/api/competitions/{competition_id}/entries/import",
+                None,
+                content=_csv(ROWS),
+                headers={"content-type": "text/csv"},
+            )
+        )
         deadline = time.monotonic() + 10
         while await _head(http) == before and not importing.done() and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
@@ -194,8 +225,11 @@ async def test_a_couple_registered_while_the_import_runs_is_entered_once(tmp_pat
     late = await registration.add_entry(ctx, 1, CoupleIn(f"Leader {rows - 1}", f"Follower {rows - 1}"))
     report = await importing
     assert (report.imported, report.errors) == (rows, [])
-    entries = store.read_sync(lambda conn: conn.execute(
-        "SELECT event_id, count(*) FROM entries WHERE couple_id = ? GROUP BY event_id", (late.couple.id,)).fetchall())
+    entries = store.read_sync(
+        lambda conn: conn.execute(
+            "SELECT event_id, count(*) FROM entries WHERE couple_id = ? GROUP BY event_id", (late.couple.id,)
+        ).fetchall()
+    )
     assert [tuple(e) for e in entries] == [(1, 1), (2, 1)]  # entered once in each event, not twice
     store.close()
     conn = sqlite3.connect(f"file:{tmp_path / 'floorcraft.sqlite3'}?mode=ro", uri=True)

@@ -29,7 +29,10 @@ def test_published_case_through_the_library(case):
 def test_published_case_through_the_cli_json(case):
     run = subprocess.run(
         [sys.executable, "-m", "appliance", "skate", "--json", "-"],
-        input=json.dumps(case["input"]).encode(), capture_output=True, cwd=ROOT, timeout=60,
+        input=json.dumps(case["input"]).encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert run.returncode == 0, run.stderr.decode()
     output = json.loads(run.stdout)

@@ -8,8 +8,22 @@ from pathlib import Path
 import appliance.model
 import appliance.scoring
 
-ALLOWED = {"__future__", "collections", "dataclasses", "fractions", "functools", "itertools", "math", "operator",
-           "typing", "msgspec", "appliance.scoring", "appliance.model", "enum", "re"}
+ALLOWED = {
+    "__future__",
+    "collections",
+    "dataclasses",
+    "fractions",
+    "functools",
+    "itertools",
+    "math",
+    "operator",
+    "typing",
+    "msgspec",
+    "appliance.scoring",
+    "appliance.model",
+    "enum",
+    "re",
+}
 
 
 def _imports(package) -> dict[str, set[str]]:

@@ -31,8 +31,9 @@ def as_float(places: dict) -> dict:
     return {c: float(p) for c, p in places.items()}
 
 
-@pytest.mark.parametrize(("judges", "majority"), [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (6, 4), (7, 4), (9, 5),
-                                                  (25, 13), (45, 23)])
+@pytest.mark.parametrize(
+    ("judges", "majority"), [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (6, 4), (7, 4), (9, 5), (25, 13), (45, 23)]
+)
 def test_majority_is_more_than_half_for_odd_and_even_panels(judges, majority):
     assert majority_of(judges) == majority
 
@@ -61,9 +62,14 @@ def test_rule_7a_equal_majority_is_broken_by_the_lower_sum():
 
 def test_rule_7b_compares_only_the_tied_couples_in_the_next_column():
     # 3 is 1st (Rule 5). 1 and 2 tie in the 1-2 column (3 marks, sum 5); in 1-3, 5 marks against 4.
-    placing = place_dance({
-        "1": [1, 2, 2, 3, 4], "2": [2, 1, 3, 2, 3], "3": [3, 3, 1, 1, 1], "4": [4, 4, 4, 4, 2],
-    })
+    placing = place_dance(
+        {
+            "1": [1, 2, 2, 3, 4],
+            "2": [2, 1, 3, 2, 3],
+            "3": [3, 3, 1, 1, 1],
+            "4": [4, 4, 4, 4, 2],
+        }
+    )
     assert placing.places == {"3": 1, "2": 2, "1": 3, "4": 4}
     decision = placing.decisions["2"]
     assert (decision.rule, decision.column, decision.measure, decision.mine, decision.theirs) == (7, 3, "count", 5, 4)
@@ -83,10 +89,15 @@ def test_rule_8_adds_the_next_column_when_nobody_has_a_majority():
 
 def test_the_column_never_jumps_to_the_place_number():
     """TSO/Dawson Example C shape: 2nd and 3rd from the 1-2 column, 4th then sought in the 1-3 column."""
-    placing = place_dance({
-        "1": [1, 1, 1, 2, 2], "2": [2, 2, 3, 1, 1], "3": [3, 3, 2, 3, 5], "4": [4, 5, 4, 4, 3],
-        "5": [5, 4, 5, 5, 4],
-    })
+    placing = place_dance(
+        {
+            "1": [1, 1, 1, 2, 2],
+            "2": [2, 2, 3, 1, 1],
+            "3": [3, 3, 2, 3, 5],
+            "4": [4, 5, 4, 4, 3],
+            "5": [5, 4, 5, 5, 4],
+        }
+    )
     assert placing.places == {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 
 
@@ -100,9 +111,15 @@ def test_rule_9_adds_dance_places_and_lowest_total_wins():
 def test_rule_10_examines_the_remaining_couples_afresh_for_each_place():
     """Three couples on 17 for 3rd-5th: 4 wins 3rd; for 4th, 3 beats 2 on '4th or better' though 2 was runner-up
     for 3rd."""
-    dances, marks = single_judge_final({
-        "1": [5, 2, 2, 3, 2], "2": [4, 4, 3, 1, 5], "3": [2, 3, 4, 4, 4], "4": [3, 5, 1, 5, 3], "5": [1, 1, 5, 2, 1],
-    })
+    dances, marks = single_judge_final(
+        {
+            "1": [5, 2, 2, 3, 2],
+            "2": [4, 4, 3, 1, 5],
+            "3": [2, 3, 4, 4, 4],
+            "4": [3, 5, 1, 5, 3],
+            "5": [1, 1, 5, 2, 1],
+        }
+    )
     result = place_final(["A"], dances, marks)
     assert as_float(result.places) == {"5": 1, "1": 2, "4": 3, "3": 4, "2": 5}
     assert [(s.place, s.winners) for s in result.rule10] == [(3, ("4",)), (4, ("3",))]
@@ -138,11 +155,18 @@ def test_rule_11_with_three_couples_places_its_winner_then_returns_to_rule_10():
     )
     result = place_final(list("ABCDE"), DANCES5, marks)
     assert as_float(result.places) == {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
-    expected_dances = {"1": [2, 1, 1, 3, 2], "2": [4, 3, 4, 1, 6], "3": [3, 5, 4, 5, 1], "4": [1, 4, 4, 4, 5],
-                       "5": [5, 6, 2, 2, 4], "6": [6, 2, 6, 6, 3]}
+    expected_dances = {
+        "1": [2, 1, 1, 3, 2],
+        "2": [4, 3, 4, 1, 6],
+        "3": [3, 5, 4, 5, 1],
+        "4": [1, 4, 4, 4, 5],
+        "5": [5, 6, 2, 2, 4],
+        "6": [6, 2, 6, 6, 3],
+    }
     for i, dance in enumerate(DANCES5):
         assert {c: float(p) for c, p in result.dances[dance].places.items()} == {
-            c: places[i] for c, places in expected_dances.items()}
+            c: places[i] for c, places in expected_dances.items()
+        }
     assert [s.winners for s in result.rule11] == [("2",)]
     assert result.rule11[0].majority == 13
     # Rule 11 alone would put 4 (12 marks of 3rd or better) above 3 (10); back in Rule 10, 3 takes 3rd.
@@ -179,31 +203,48 @@ def test_a_ten_dance_is_one_final_over_ten_dances():
 
 
 def test_rule_1_recalls_the_couples_with_most_crosses_over_all_dances():
-    result = count_recall(["A", "B", "C"], ["W", "T"], [10, 11, 12, 13, 14], 3, {
-        "W": {"A": [10, 11, 12], "B": [10, 12, 13], "C": [11, 12, 14]},
-        "T": {"A": [10, 11, 12], "B": [10, 12, 14], "C": [10, 12, 13]},
-    })
+    result = count_recall(
+        ["A", "B", "C"],
+        ["W", "T"],
+        [10, 11, 12, 13, 14],
+        3,
+        {
+            "W": {"A": [10, 11, 12], "B": [10, 12, 13], "C": [11, 12, 14]},
+            "T": {"A": [10, 11, 12], "B": [10, 12, 14], "C": [10, 12, 13]},
+        },
+    )
     assert result.totals == {10: 5, 11: 3, 12: 6, 13: 2, 14: 2}
     assert result.recalled == (10, 11, 12) and not result.tie_at_cut and result.warnings == ()
 
 
 def test_rule_1_reports_a_tie_at_the_cut_with_the_chairs_two_choices():
-    result = count_recall(["A", "B", "C"], ["W", "T"], [10, 11, 12, 13, 14], 4, {
-        "W": {"A": [10, 11, 12], "B": [10, 12, 13], "C": [11, 12, 14]},
-        "T": {"A": [10, 11, 12], "B": [10, 12, 14], "C": [10, 12, 13]},
-    })
+    result = count_recall(
+        ["A", "B", "C"],
+        ["W", "T"],
+        [10, 11, 12, 13, 14],
+        4,
+        {
+            "W": {"A": [10, 11, 12], "B": [10, 12, 13], "C": [11, 12, 14]},
+            "T": {"A": [10, 11, 12], "B": [10, 12, 14], "C": [10, 12, 13]},
+        },
+    )
     assert result.tie_at_cut and result.recalled is None
     assert result.cut_options == ((10, 11, 12), (10, 11, 12, 13, 14))
     assert len(result.warnings) == 6 and "judge A crossed 3 couples in dance W, not 4" in result.warnings
 
 
-@pytest.mark.parametrize(("marks", "message"), [
-    ({"W": {"1": [1, 1], "2": [2, 2], "3": [2, 3]}}, "judge A placed couple 3 and couple 2 both 2 in dance W"),
-    ({"W": {"1": [1, 1], "2": [2, 2], "3": [4, 3]}}, "judge A gave couple 3 place 4 in dance W"),
-    ({"W": {"1": [1, 1], "2": [2, 2], "3": [3]}}, "couple 3 has 1 marks in dance W, expected 2"),
-    ({"W": {"1": [1, 1], "2": [2, 2], "3": [3, 3]}, "T": {"1": [1, 1], "2": [2, 2]}},
-     "couple 3 has no marks in dance T"),
-])
+@pytest.mark.parametrize(
+    ("marks", "message"),
+    [
+        ({"W": {"1": [1, 1], "2": [2, 2], "3": [2, 3]}}, "judge A placed couple 3 and couple 2 both 2 in dance W"),
+        ({"W": {"1": [1, 1], "2": [2, 2], "3": [4, 3]}}, "judge A gave couple 3 place 4 in dance W"),
+        ({"W": {"1": [1, 1], "2": [2, 2], "3": [3]}}, "couple 3 has 1 marks in dance W, expected 2"),
+        (
+            {"W": {"1": [1, 1], "2": [2, 2], "3": [3, 3]}, "T": {"1": [1, 1], "2": [2, 2]}},
+            "couple 3 has no marks in dance T",
+        ),
+    ],
+)
 def test_rules_2_to_4_refuse_marks_that_are_not_a_full_ranking(marks, message):
     with pytest.raises(MarksError, match=message):
         place_final(["A", "B"], list(marks), marks)
