@@ -14,6 +14,16 @@ def panel(conn: sqlite3.Connection, event_id: int) -> list[sqlite3.Row]:
     ).fetchall()
 
 
+def round_panel(conn: sqlite3.Connection, round_id: int) -> list[sqlite3.Row]:
+    """The adjudicators (id, letter, name) who judge (or judged) the round, by letter."""
+    return conn.execute(
+        """SELECT a.id, a.letter, a.name FROM rounds r JOIN panels p ON p.event_id = r.event_id
+           JOIN adjudicators a ON a.id = p.adjudicator_id
+           WHERE r.id = ? ORDER BY length(a.letter), a.letter""",
+        (round_id,),
+    ).fetchall()
+
+
 def round_bibs(conn: sqlite3.Connection, round_id: int) -> dict[int, int]:
     """bib -> couple id of the couples dancing the round."""
     rows = conn.execute(
