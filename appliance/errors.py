@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -79,6 +80,14 @@ def error_body(status: int, code: str, message: str, field: str | None = None, d
     if details is not None:
         body["details"] = details
     return {"error": body}
+
+
+async def send_error(send, status: int, code: str, message: str, field: str | None = None, headers: tuple = ()) -> None:
+    """The one error shape from plain ASGI code (middleware, the live stream), before any app answered."""
+    body = json.dumps(error_body(status, code, message, field)).encode()
+    start = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _app_error(_: Request, exc: AppError) -> Response:

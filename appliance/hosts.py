@@ -9,10 +9,10 @@ extra names in FLOORCRAFT_ALLOWED_HOSTS; anything else gets 400 in the one error
 from __future__ import annotations
 
 import ipaddress
-import json
 import socket
 from urllib.parse import urlsplit
 
+from appliance.errors import send_error
 from appliance.settings import Settings
 
 
@@ -50,20 +50,7 @@ class HostCheck:
         if scope["type"] in ("http", "websocket"):
             host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
             if not is_allowed(host_of(host), self.names):
-                body = json.dumps(
-                    {
-                        "error": {
-                            "status": 400,
-                            "code": "bad_host",
-                            "field": "Host",
-                            "message": f"this box does not answer to the name {host!r}",
-                        }
-                    }
-                ).encode()
-                await send(
-                    {"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json")]}
-                )
-                await send({"type": "http.response.body", "body": body})
+                await send_error(send, 400, "bad_host", f"this box does not answer to the name {host!r}", "Host")
                 return
         await self.app(scope, receive, send)
 

@@ -27,6 +27,7 @@ from typing import Any, cast
 from appliance.connections import WARNINGS
 from appliance.db import changelog
 from appliance.db.store import Store
+from appliance.errors import send_error
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 30  # seconds a viewer refused for the cap waits before trying the stream again
@@ -250,9 +251,7 @@ def _last_event_id(scope: Mapping[str, Any], query: dict[str, str]) -> int | Non
 
 
 async def _refuse(send: Send, message: str) -> None:
-    body = json.dumps({"error": {"status": 400, "code": "invalid", "message": message, "field": "floor"}}).encode()
-    await send({"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json")]})
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, 400, "invalid", message, "floor")
 
 
 async def _too_many(hub: Hub, send: Send) -> None:
@@ -260,30 +259,13 @@ async def _too_many(hub: Hub, send: Send) -> None:
     WARNINGS.warn(
         "viewers", "live viewers' cap of %d reached: new viewers get 503 and poll /api/live/state", hub.max_viewers
     )
-    body = json.dumps(
-        {
-            "error": {
-                "status": 503,
-                "code": "too_many_viewers",
-                "field": None,
-                "message": f"the live stream is full ({hub.max_viewers} viewers): poll /api/live/state "
-                f"and try again in {RETRY_AFTER} s",
-            }
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"retry-after", str(RETRY_AFTER).encode()),
-                (b"connection", b"close"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
+    await send_error(
+        send,
+        503,
+        "too_many_viewers",
+        f"the live stream is full ({hub.max_viewers} viewers): poll /api/live/state and try again in {RETRY_AFTER} s",
+        headers=((b"retry-after", str(RETRY_AFTER).encode()), (b"connection", b"close")),
     )
-    await send({"type": "http.response.body", "body": body})
 
 
 async def stream(

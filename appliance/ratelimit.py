@@ -12,10 +12,11 @@ every other newcomer. A client already limited stays limited whatever other addr
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import time
 from collections import OrderedDict
+
+from appliance.errors import send_error
 
 GROUPS = (
     ("/api/enrol", "enrol"),
@@ -119,26 +120,7 @@ class RateLimit:
             client = (scope.get("client") or ("?", 0))[0]
             wait = self.take(client, group)
             if wait > 0:
-                body = json.dumps(
-                    {
-                        "error": {
-                            "status": 429,
-                            "code": "rate_limited",
-                            "field": None,
-                            "message": "too many requests: wait a moment",
-                        }
-                    }
-                ).encode()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 429,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"retry-after", str(max(1, round(wait))).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
+                retry = ((b"retry-after", str(max(1, round(wait))).encode()),)
+                await send_error(send, 429, "rate_limited", "too many requests: wait a moment", headers=retry)
                 return
         await self.app(scope, receive, send)
