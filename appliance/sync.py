@@ -28,6 +28,18 @@ log = logging.getLogger(__name__)
 BASE, CAP, IDLE = 0.5, 60.0, 1.0
 
 
+class FederationStatus(msgspec.Struct, frozen=True):
+    """The federation upload's cursor in the same log (appliance/federation/upload.py), and its mode."""
+
+    endpoint: str
+    mode: str
+    acked_seq: int
+    pending: int
+    last_error: str | None
+    last_attempt: str | None
+    last_success: str | None
+
+
 class SyncStatus(msgspec.Struct, frozen=True):
     endpoint: str
     acked_seq: int
@@ -36,6 +48,7 @@ class SyncStatus(msgspec.Struct, frozen=True):
     last_error: str | None
     last_attempt: str | None
     last_success: str | None
+    federation: FederationStatus | None = None  # None: no FLOORCRAFT_FEDERATION_URL
 
 
 def status(conn, endpoint: str) -> SyncStatus:
@@ -56,11 +69,33 @@ def status(conn, endpoint: str) -> SyncStatus:
 async def sync_status(store: Store, settings: Settings) -> SyncStatus:
     """What the desk shows: the last acknowledged seq, how many rows wait, the last error."""
     endpoint = endpoint_of(settings) if settings.cloud_url else ""
-    return await store.read(lambda conn: status(conn, endpoint))
+
+    def read(conn) -> SyncStatus:
+        cloud = status(conn, endpoint)
+        if not settings.federation_url:
+            return cloud
+        fed = status(conn, federation_endpoint(settings))
+        upload = FederationStatus(
+            fed.endpoint,
+            settings.federation_mode,
+            fed.acked_seq,
+            fed.pending,
+            fed.last_error,
+            fed.last_attempt,
+            fed.last_success,
+        )
+        return msgspec.structs.replace(cloud, federation=upload)
+
+    return await store.read(read)
 
 
 def endpoint_of(settings: Settings) -> str:
     return settings.cloud_url.rstrip("/") + "/cloud/batches"
+
+
+def federation_endpoint(settings: Settings) -> str:
+    """The ESV results endpoint; each event is POSTed to <this>/<turnierId>. Also the upload's key in sync_state."""
+    return settings.federation_url.rstrip("/") + "/api/v1/ergebnis"
 
 
 def batch_body(rows: list, box: str) -> bytes:
@@ -75,21 +110,59 @@ def _retry_after(response: httpx.Response) -> float | None:
     return min(float(text), CAP) if text.replace(".", "", 1).isdigit() else None
 
 
-class Syncer:
-    def __init__(self, store: Store, settings: Settings):
-        self.store, self.settings = store, settings
-        self.endpoint = endpoint_of(settings)
-        self.key = box_key(Path(settings.data_dir))
-        self.box = public_key_text(self.key)
+class Outbox:
+    """One consumer of the change log with its own cursor in `sync_state` (the cloud sync, the federation upload):
+    `step` sends what is due and says how long to wait; failures back off with full jitter (at most a minute), a
+    429 or 503 waits as long as its Retry-After says, a request that gets no answer in `timeout` is retried, and
+    nothing of it ever holds the writer: the network is awaited outside any transaction."""
+
+    def __init__(self, store: Store, endpoint: str, timeout: float):
+        self.store, self.endpoint, self.timeout = store, endpoint, timeout
         self.attempt = 0
 
     async def _record(self, acked: int | None, error: str | None) -> None:
         await self.store.write(lambda conn: db.record(conn, self.endpoint, acked, error, self.store.clock()))
 
+    async def acked(self) -> int:
+        row = await self.store.read(lambda conn: db.state(conn, self.endpoint))
+        return row["acked_seq"] if row else 0
+
+    async def succeeded(self, acked: int) -> float:
+        await self._record(acked, None)
+        self.attempt = 0
+        return 0.0
+
+    async def failed(self, error: str, response: httpx.Response | None = None) -> float:
+        """Record the error; how long to wait: the answer's Retry-After (429, 503), else a jittered backoff."""
+        await self._record(None, error)
+        self.attempt += 1
+        wait = _retry_after(response) if response is not None and response.status_code in (429, 503) else None
+        return wait if wait is not None else random.uniform(0, min(CAP, BASE * 2**self.attempt))  # noqa: S311 - jitter  # nosec B311
+
+    async def step(self, http: httpx.AsyncClient) -> float:
+        raise NotImplementedError
+
+    async def run(self) -> None:
+        async with httpx.AsyncClient(timeout=self.timeout) as http:
+            while True:
+                try:
+                    delay = await self.step(http)
+                except Exception:  # never let an upload take the box down
+                    log.exception("%s: step failed", type(self).__name__)
+                    delay = CAP
+                await asyncio.sleep(delay)
+
+
+class Syncer(Outbox):
+    def __init__(self, store: Store, settings: Settings):
+        super().__init__(store, endpoint_of(settings), settings.cloud_timeout)
+        self.settings = settings
+        self.key = box_key(Path(settings.data_dir))
+        self.box = public_key_text(self.key)
+
     async def step(self, http: httpx.AsyncClient) -> float:
         """Send one batch if there is one; returns how long to wait before the next step."""
-        row = await self.store.read(lambda conn: db.state(conn, self.endpoint))
-        acked = row["acked_seq"] if row else 0
+        acked = await self.acked()
         rows = await self.store.read(lambda conn: changelog.rows_after(conn, acked, self.settings.cloud_batch))
         if not rows:
             return IDLE
@@ -99,33 +172,15 @@ class Syncer:
             "Idempotency-Key": f"{rows[0][0]}-{rows[-1][0]}-{rows[-1][6]}",
             "X-Box-Signature": crypto.b64u(self.key.sign(body)),
         }
-        wait = None
         try:
             response = await http.post(self.endpoint, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-        else:
-            if response.status_code == 200:
-                await self._record(int(response.json()["acked_seq"]), None)
-                self.attempt = 0
-                return 0.0
-            detail = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
-            expected = (detail.get("error") or {}).get("expected_seq") if isinstance(detail, dict) else None
-            if response.status_code == 409 and isinstance(expected, int):
-                await self._record(expected - 1, None)  # a gap: start again where the receiver is
-                return 0.0
-            wait = _retry_after(response) if response.status_code in (429, 503) else None
-            error = f"HTTP {response.status_code}: {response.text[:200]}"
-        await self._record(None, error)
-        self.attempt += 1
-        return wait if wait is not None else random.uniform(0, min(CAP, BASE * 2**self.attempt))  # noqa: S311 - jitter  # nosec B311
-
-    async def run(self) -> None:
-        async with httpx.AsyncClient(timeout=self.settings.cloud_timeout) as http:
-            while True:
-                try:
-                    delay = await self.step(http)
-                except Exception:  # never let the sync take the box down
-                    log.exception("cloud sync step failed")
-                    delay = CAP
-                await asyncio.sleep(delay)
+            return await self.failed(f"{type(exc).__name__}: {exc}")
+        if response.status_code == 200:
+            return await self.succeeded(int(response.json()["acked_seq"]))
+        detail = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        expected = (detail.get("error") or {}).get("expected_seq") if isinstance(detail, dict) else None
+        if response.status_code == 409 and isinstance(expected, int):
+            await self._record(expected - 1, None)  # a gap: start again where the receiver is
+            return 0.0
+        return await self.failed(f"HTTP {response.status_code}: {response.text[:200]}", response)
