@@ -1,0 +1,106 @@
+"""What `floorcraft serve` does before its web server runs: a calm log, the port bound first, the box introduced.
+
+The port is bound (and listening) before the database is opened, before any QR code is made and before mDNS
+announces anything: a port in use is one line naming FLOORCRAFT_PORT and exit status 2, with nothing announced
+or written. uvicorn then serves on that very socket. The log is calm at `info`: no line per request (uvicorn's
+access log only at `debug`) and no line per request of our own HTTP client (the simulated judges).
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import socket
+import sys
+
+import qrcode
+
+from appliance import __version__
+from appliance.model.devices import Enrolment
+from appliance.settings import Settings
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+CLIENT_LOGGERS = ("httpx", "httpcore")  # our own client (simulated judges, cloud sync): one line per request
+BACKLOG = 2048  # uvicorn's default
+
+
+class PortError(RuntimeError):
+    """The web server cannot listen where the settings say (in use, not allowed, not this machine's address)."""
+
+
+def configure_logging(settings: Settings) -> None:
+    """One format for every logger (uvicorn's too, see uvicorn_logging), our HTTP client's requests not logged."""
+    logging.basicConfig(level=settings.log_level.upper(), format=FORMAT)
+    for name in CLIENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def uvicorn_logging(settings: Settings) -> dict:
+    """uvicorn.Config's logging options: its records go to our handler; the access log only at debug."""
+    return {"log_config": None, "log_level": settings.log_level, "access_log": settings.log_level == "debug"}
+
+
+def bind(settings: Settings) -> socket.socket:
+    """The listening socket on FLOORCRAFT_HOST:FLOORCRAFT_PORT, or PortError saying in plain words why not."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart right after a stop may bind at once
+        sock.bind((settings.host, settings.port))
+        sock.listen(BACKLOG)
+    except OSError as exc:
+        sock.close()
+        raise PortError(_why(settings, exc)) from None
+    return sock
+
+
+def _why(settings: Settings, exc: OSError) -> str:
+    where = f"{settings.host}:{settings.port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {settings.port} is already in use on {settings.host} (another server?): stop it, "
+            "or set FLOORCRAFT_PORT to a free port"
+        )
+    if exc.errno == errno.EACCES:
+        return f"not allowed to listen on {where} (ports below 1024 need privileges): set FLOORCRAFT_PORT"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"{settings.host} is not an address of this machine: set FLOORCRAFT_HOST (or FLOORCRAFT_PORT)"
+    return f"cannot listen on {where}: {exc.strerror or exc} (FLOORCRAFT_HOST, FLOORCRAFT_PORT)"
+
+
+def print_enrolment(made: Enrolment, title: str) -> None:
+    """The QR code in the terminal, with its URL and expiry (the secret is in the URL fragment)."""
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(made.url)
+    print(
+        f"\n{title} ({made.role}{' ' + made.judge if made.judge else ''}, "
+        f"valid until {made.expires_at:%H:%M:%S} box time):",
+        flush=True,
+    )
+    qr.print_ascii(out=sys.stdout, invert=True)
+    print(f"{made.url}\n", flush=True)
+
+
+NEW_SCRUTINEER = (
+    "This box has its scrutineer. Another scrutineer's QR code: the desk's Devices page on an enrolled "
+    "scrutineer's tablet, or on the box with the server stopped (systemctl stop floorcraft): "
+    "floorcraft enrol --role scrutineer"
+)
+
+
+def introduce(settings: Settings, first: Enrolment | None) -> None:
+    """The terminal (and the journal): where the pages are, and how the scrutineer's device gets in."""
+    base = settings.base_url
+    print(f"Floorcraft {__version__} on {base}  (database {settings.database_path})", flush=True)
+    for page, who in (
+        ("/desk/", "the desk (scrutineer, chair)"),
+        ("/display/", "the hall display"),
+        ("/results/", "the results (phones)"),
+        ("/", "what this box is, how to join"),
+    ):
+        print(f"  {who:<32} {base}{page}", flush=True)
+    if first is not None:
+        print_enrolment(first, "Nobody owns this box yet. Scan to enrol the scrutineer's device")
+        print("(The box's own screen, /display/ opened on the box, shows one too.)\n", flush=True)
+    else:
+        print(f"\n{NEW_SCRUTINEER}\n", flush=True)
