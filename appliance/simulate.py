@@ -7,7 +7,10 @@ each couple has a strength, and every judge ranks the couples by strength plus t
 from __future__ import annotations
 
 import asyncio
+import base64
 import random
+import struct
+import zlib
 
 import httpx
 import msgspec
@@ -32,6 +35,24 @@ async def _ok(response: httpx.Response, *expected: int) -> dict:
             f"{response.request.method} {response.request.url.path}: {response.status_code} {response.text}"
         )
     return response.json() if response.content else {}
+
+
+def signature_png(seed: int, width: int = 240, height: int = 80) -> bytes:
+    """A simulated judge's signature: a 1-bit greyscale PNG with a zigzag stroke (0 ink, 1 paper)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\xff" * ((width + 7) // 8))
+        for x in range(10, width - 10):
+            if abs((x * (3 + seed % 4) // 4) % height - y) <= 1:
+                row[x // 8] &= ~(0x80 >> (x % 8)) & 0xFF
+        rows.append(b"\x00" + bytes(row))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    image = chunk(b"IDAT", zlib.compress(b"".join(rows)))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + image + chunk(b"IEND", b"")
 
 
 class Simulation:
@@ -81,12 +102,18 @@ class Simulation:
 
         async def one(judge: SignedClient) -> None:
             tasks = await _ok(await judge.get("/api/judge/tasks"))
+            sent = False
             for task in tasks["tasks"]:
                 if task["sent"] or (task["now"] and task["heat"] != len(task["heats"])):
                     continue  # a dance is marked once its last heat has been on the floor
                 path = f"/api/rounds/{task['round_id']}/sheets/{task['dance']}"
                 await _ok(await judge.post(path, self.marks(task)))
                 self.summary.sheets += 1
+                sent = True
+            if sent:  # every dance of a round sent: the judge signs it, as the tablet asks
+                for rnd in (await _ok(await judge.get("/api/judge/tasks")))["sign"]:
+                    png = base64.b64encode(signature_png(rnd["round_id"])).decode()
+                    await _ok(await judge.post(f"/api/rounds/{rnd['round_id']}/signature", {"png": png}))
 
         await asyncio.gather(*(one(j) for j in self.judges.values()))
 

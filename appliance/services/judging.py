@@ -10,7 +10,7 @@ from appliance.db import devices as dev_db
 from appliance.db import marks as db
 from appliance.db import rounds as rounds_db
 from appliance.model.marks import DanceProgress, DeviceSeen, Fleet, Heat, JudgeTask, JudgeTasks, RoundProgress
-from appliance.services import Context, lookups, running_order
+from appliance.services import Context, lookups, running_order, signatures
 
 ACTIVE = ("drawn", "running", "computed", "awaiting_chair")
 
@@ -25,7 +25,7 @@ def _task(
     now: bool,
 ) -> JudgeTask | None:
     event = lookups.event(conn, round_row["event_id"])
-    seat = next((p for p in db.panel(conn, event.id) if p["id"] == principal.adjudicator_id), None)
+    seat = next((p for p in db.round_panel(conn, round_row["id"]) if p["id"] == principal.adjudicator_id), None)
     if seat is None or dance not in event.dances:
         return None
     heats = rounds_db.heats_by_bib(conn, round_row["id"]).get(dance, [])
@@ -77,7 +77,7 @@ def judge_tasks_tx(conn: sqlite3.Connection, principal: auth.Principal) -> Judge
             task = _task(conn, principal, floor, round_row, item.dance, item.heat, False)
             if task is not None and not task.sent:
                 tasks.append(task)
-    return JudgeTasks(tasks)
+    return JudgeTasks(tasks, signatures.to_sign(conn, principal))
 
 
 async def judge_tasks(ctx: Context, principal: auth.Principal) -> JudgeTasks:
@@ -88,10 +88,10 @@ def _progress(conn: sqlite3.Connection, competition_id: int) -> Fleet:
     lookups.competition(conn, competition_id)
     rounds: list[RoundProgress] = []
     for event in comp_db.list_events(conn, competition_id):
-        letters = [p["letter"] for p in db.panel(conn, event.id)]
         for row in rounds_db.rounds_of(conn, event.id):
             if row["state"] not in ACTIVE:
                 continue
+            letters = [p["letter"] for p in db.round_panel(conn, row["id"])]
             sent = {(s["dance"], s["letter"]) for s in db.sheets_of(conn, row["id"])}
             dances = [
                 DanceProgress(d, [j for j in letters if (d, j) in sent], [j for j in letters if (d, j) not in sent])

@@ -1,5 +1,6 @@
 // The judge's tablet: what is on the floor for this judge, marking, and a queue that never loses a sheet.
 import { device, randomId, signed } from "../lib/device.js";
+import { base64, canvasToPng, signaturePad } from "./signature.js";
 
 const QUEUE = "floorcraft.queue";
 const $ = (id) => document.getElementById(id);
@@ -8,6 +9,7 @@ let tasks = [];
 let current = null;      // the task shown
 let chosen = [];         // recall: crossed bibs; final: bibs in the order they were placed
 const sentChecksums = {};  // round/dance -> checksum, once acknowledged
+let toSign = [];           // rounds whose every dance this judge has sent, not signed yet (the box says which)
 
 const queue = () => JSON.parse(localStorage.getItem(QUEUE) || "[]");
 const setQueue = (q) => { localStorage.setItem(QUEUE, JSON.stringify(q)); showPending(); };
@@ -21,7 +23,31 @@ function showPending() {
 
 function message(id, text) { $(id).textContent = text; $(id).hidden = !text; }
 
+const signTask = (r) => `sign/${r.round_id}`;
+
+function renderSign() {
+  const round = toSign.find((r) => !queue().some((item) => item.task === signTask(r)));
+  $("sign").hidden = !round;
+  if (round) $("sign-text").textContent = `${round.event} · ${round.round}: every dance is sent. Please sign the round.`;
+  return round;
+}
+
+const pad = signaturePad($("pad"), (inked) => { $("sign-send").disabled = !inked; });
+$("clear").onclick = () => pad.clear();
+$("sign-send").onclick = async () => {
+  const round = renderSign();
+  if (!round) return;
+  $("sign-send").disabled = true;
+  const png = base64(await canvasToPng($("pad")));
+  setQueue([...queue(), { key: randomId(16), task: signTask(round), path: `/api/rounds/${round.round_id}/signature`,
+                          body: { png }, label: `Your signature of the ${round.round}` }]);
+  pad.clear();
+  render();
+  flush();
+};
+
 function render() {
+  renderSign();
   $("tasks").replaceChildren(...tasks.map((t) => {
     const b = document.createElement("button");
     b.type = "button";
@@ -138,7 +164,10 @@ async function flush() {
         return;  // offline: the same sheet goes again, with the same idempotency key, when the box answers
       }
       const answer = await response.json().catch(() => ({}));
-      if (response.ok) {
+      if (response.ok && item.task.startsWith("sign/")) {
+        toSign = toSign.filter((r) => signTask(r) !== item.task);
+        message("receipt", `${item.label} was received.`);
+      } else if (response.ok) {
         sentChecksums[item.task] = answer.checksum;
         const logged = answer.seq ? ` · log #${answer.seq} ${String(answer.hash).slice(0, 12)}` : "";
         message("receipt", `${item.label} sent. Checksum ${answer.checksum}${logged}`);
@@ -163,7 +192,9 @@ async function refresh() {
       message("error", answer.error ? answer.error.message : `error ${response.status}`);
       return;
     }
-    tasks = (await response.json()).tasks;
+    const answer = await response.json();
+    tasks = answer.tasks;
+    toSign = answer.sign || [];
     // Follow the floor: show the dance on the floor now, unless the judge is in the middle of marking another.
     const keep = current && tasks.find((t) => keyOf(t) === keyOf(current));
     const onFloor = tasks.find((t) => t.now && !t.sent && !queued(t));
