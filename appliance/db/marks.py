@@ -15,13 +15,52 @@ def panel(conn: sqlite3.Connection, event_id: int) -> list[sqlite3.Row]:
 
 
 def round_panel(conn: sqlite3.Connection, round_id: int) -> list[sqlite3.Row]:
-    """The adjudicators (id, letter, name) who judge (or judged) the round, by letter."""
+    """The adjudicators (id, letter, name) who judge (or judged) the round, by letter: the round's own panel,
+    frozen when it was drawn; the event's panel (the default) for a round not drawn yet."""
+    own = conn.execute(
+        """SELECT a.id, a.letter, a.name FROM round_panels rp JOIN adjudicators a ON a.id = rp.adjudicator_id
+           WHERE rp.round_id = ? ORDER BY length(a.letter), a.letter""",
+        (round_id,),
+    ).fetchall()
+    if own:
+        return own
     return conn.execute(
         """SELECT a.id, a.letter, a.name FROM rounds r JOIN panels p ON p.event_id = r.event_id
            JOIN adjudicators a ON a.id = p.adjudicator_id
            WHERE r.id = ? ORDER BY length(a.letter), a.letter""",
         (round_id,),
     ).fetchall()
+
+
+def set_round_panel(conn: sqlite3.Connection, round_id: int, adjudicator_ids: list[int]) -> None:
+    conn.execute("DELETE FROM round_panels WHERE round_id = ?", (round_id,))
+    conn.executemany(
+        "INSERT INTO round_panels (round_id, adjudicator_id) VALUES (?, ?)", [(round_id, a) for a in adjudicator_ids]
+    )
+
+
+def freeze_round_panel(conn: sqlite3.Connection, round_id: int) -> None:
+    """A round being drawn or started keeps the event's panel as its own, unless it has its own already."""
+    if conn.execute("SELECT 1 FROM round_panels WHERE round_id = ?", (round_id,)).fetchone() is None:
+        conn.execute(
+            """INSERT INTO round_panels (round_id, adjudicator_id)
+               SELECT r.id, p.adjudicator_id FROM rounds r JOIN panels p ON p.event_id = r.event_id WHERE r.id = ?""",
+            (round_id,),
+        )
+
+
+def follow_event_panel(conn: sqlite3.Connection, event_id: int) -> list[int]:
+    """After the event's panel changed: every round of the event not started yet takes it; their ids."""
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM rounds WHERE event_id = ? AND state IN ('planned', 'drawn') ORDER BY number", (event_id,)
+        )
+    ]
+    for round_id in ids:
+        conn.execute("DELETE FROM round_panels WHERE round_id = ?", (round_id,))
+        freeze_round_panel(conn, round_id)
+    return ids
 
 
 def round_bibs(conn: sqlite3.Connection, round_id: int) -> dict[int, int]:

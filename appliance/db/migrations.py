@@ -240,6 +240,28 @@ def m009_entries_by_couple(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS entries_by_couple ON entries (couple_id)")
 
 
+@migrations()
+def m010_round_panels(db: sqlite_utils.Database) -> None:
+    """Each round keeps the panel that judged it (issue #10 point 1): the event's panel is copied at the draw."""
+    db.execute("""CREATE TABLE round_panels (
+        round_id INTEGER NOT NULL REFERENCES rounds(id),
+        adjudicator_id INTEGER NOT NULL REFERENCES adjudicators(id),
+        PRIMARY KEY (round_id, adjudicator_id)
+    )""")
+
+
+@migrations()
+def m011_round_signatures(db: sqlite_utils.Database) -> None:
+    """Each judge signs each round on the tablet (issue #11 point 1): a 1-bit PNG of at most 400x200."""
+    db.execute("""CREATE TABLE signatures (
+        round_id INTEGER NOT NULL REFERENCES rounds(id),
+        adjudicator_id INTEGER NOT NULL REFERENCES adjudicators(id),
+        png BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        PRIMARY KEY (round_id, adjudicator_id)
+    )""")
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the pending migrations; returns their names (none the second time)."""
     db = sqlite_utils.Database(conn)

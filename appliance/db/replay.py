@@ -13,6 +13,7 @@ either. Devices are rebuilt without those columns (who was enrolled, with which 
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
+from appliance.db import signatures as sig_db
 from appliance.db.migrations import migrate
 
 # table -> (key columns, columns not rebuilt)
@@ -30,6 +32,7 @@ REBUILT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "events": (("id",), ()),
     "adjudicators": (("id",), ()),
     "panels": (("event_id", "adjudicator_id"), ()),
+    "round_panels": (("round_id", "adjudicator_id"), ()),
     "couples": (("id",), ()),
     "entries": (("id",), ()),
     "rounds": (("id",), ()),
@@ -38,6 +41,7 @@ REBUILT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "schedule": (("floor_id", "position"), ()),
     "sheets": (("id",), ()),
     "results": (("round_id",), ()),
+    "signatures": (("round_id", "adjudicator_id"), ()),
     "devices": (("id",), ("key", "counter", "enrolled_at", "last_seen")),
 }
 NOT_REBUILT = {
@@ -113,6 +117,12 @@ def _competition_of_event(conn: sqlite3.Connection, event_id: int) -> int:
 def _panel(conn: sqlite3.Connection, event_id: int, p: dict) -> None:
     ids = comp_db.adjudicator_ids(conn, _competition_of_event(conn, event_id), p["letters"])
     comp_db.set_panel(conn, event_id, [ids[letter] for letter in p["letters"]])
+    marks_db.follow_event_panel(conn, event_id)
+
+
+def _round_panel(conn: sqlite3.Connection, round_id: int, p: dict) -> None:
+    ids = comp_db.adjudicator_ids(conn, _competition_of_event(conn, p["event_id"]), p["letters"])
+    marks_db.set_round_panel(conn, round_id, [ids[letter] for letter in p["letters"]])
 
 
 def _couple_row(conn: sqlite3.Connection, c: dict) -> None:
@@ -147,8 +157,13 @@ def _couple_updated(conn: sqlite3.Connection, _: int, p: dict) -> None:
     _couple_row(conn, p)
 
 
-def _scratched(conn: sqlite3.Connection, entry_id: int, _: dict) -> None:
+def _scratched(conn: sqlite3.Connection, entry_id: int, p: dict) -> None:
     reg_db.set_entry_status(conn, entry_id, "scratched")
+    kept = p.get("draw")  # a scratch after the draw that kept the other couples' heats
+    if kept is not None:
+        rounds_db.set_round_couples(conn, kept["round_id"], kept["couples"])
+        rounds_db.set_heats(conn, kept["round_id"], _heats_by_id(conn, kept["round_id"], kept["heats"]))
+        conn.execute("UPDATE rounds SET planned_couples = ? WHERE id = ?", (len(kept["couples"]), kept["round_id"]))
 
 
 def _bibs(conn: sqlite3.Connection, _: int, p: dict) -> None:
@@ -191,6 +206,7 @@ def _drawn(conn: sqlite3.Connection, round_id: int, p: dict) -> None:
     rounds_db.set_round_couples(conn, round_id, p["couples"])
     rounds_db.set_heats(conn, round_id, _heats_by_id(conn, round_id, p["heats"]))
     rounds_db.set_round_state(conn, round_id, "drawn")
+    marks_db.freeze_round_panel(conn, round_id)
 
 
 def _advanced(conn: sqlite3.Connection, round_id: int, p: dict) -> None:
@@ -199,6 +215,7 @@ def _advanced(conn: sqlite3.Connection, round_id: int, p: dict) -> None:
     rounds_db.set_round_couples(conn, round_id, couples)
     rounds_db.set_heats(conn, round_id, _heats_by_id(conn, round_id, p["heats"]))
     conn.execute("UPDATE rounds SET planned_couples = ?, state = 'drawn' WHERE id = ?", (len(couples), round_id))
+    marks_db.freeze_round_panel(conn, round_id)
     if conn.execute("SELECT 1 FROM schedule WHERE round_id = ?", (round_id,)).fetchone() is None:
         floor = conn.execute("SELECT floor_id FROM events WHERE id = ?", (p["event_id"],)).fetchone()[0]
         rounds_db.schedule_round(conn, floor, round_id)
@@ -239,6 +256,11 @@ def _decided(conn: sqlite3.Connection, round_id: int, p: dict) -> None:
     marks_db.set_decision(conn, round_id, json.dumps({"recall": p["recall"]}))
 
 
+def _signed(conn: sqlite3.Connection, round_id: int, p: dict) -> None:
+    ids = comp_db.adjudicator_ids(conn, _competition_of_event(conn, p["event_id"]), [p["judge"]])
+    sig_db.save_signature(conn, round_id, ids[p["judge"]], base64.b64decode(p["png"]), p["sha256"])
+
+
 def _official(conn: sqlite3.Connection, round_id: int, _: dict) -> None:
     marks_db.set_official(conn, round_id)
     rounds_db.set_round_state(conn, round_id, "official")
@@ -250,6 +272,7 @@ def _floor(conn: sqlite3.Connection, floor_id: int, p: dict) -> None:
     round_row = rounds_db.get_round(conn, item["round_id"])
     if p["state"] == "running" and round_row is not None and round_row["state"] == "drawn":
         rounds_db.set_round_state(conn, item["round_id"], "running")
+        marks_db.freeze_round_panel(conn, item["round_id"])
 
 
 def _enrolled(conn: sqlite3.Connection, device_id: str, p: dict) -> None:
@@ -271,6 +294,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "event.created": _event,
     "adjudicator.added": _adjudicator,
     "panel.set": _panel,
+    "round.panel_set": _round_panel,
     "couple.entered": _couple_entered,
     "couple.updated": _couple_updated,
     "entry.scratched": _scratched,
@@ -286,6 +310,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "round.recomputed": _computed,
     "round.decided": _decided,
     "result.official": _official,
+    "round.signed": _signed,
     "floor.start": _floor,
     "floor.next": _floor,
     "floor.previous": _floor,

@@ -95,7 +95,7 @@ async def test_a_late_entry_gets_the_next_bib_and_joins_the_first_round(api, reg
     assert 134 in [b for h in plan["rounds"][0]["heats"]["W"] for b in h]
 
 
-async def test_a_scratch_before_the_event_starts_redraws_the_first_round(api, registered):
+async def test_a_scratch_before_the_event_starts_takes_the_couple_out_of_the_first_round(api, registered):
     comp, standard, *_ = registered
     await close(api, comp)
     entries = [
