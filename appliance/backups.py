@@ -48,6 +48,9 @@ def check_file(path: Path) -> None:
             conn.execute("SELECT count(*) FROM change_log").fetchone()
         except sqlite3.DatabaseError:
             raise StoreError(f"{path} is not a Floorcraft database (no change log)") from None
+        alien = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchone()
+        if alien is not None:  # ours has none: a trigger would run its SQL on the box's next write
+            raise StoreError(f"{path} is not a Floorcraft database (it holds a {alien[0]} {alien[1]!r})")
     finally:
         conn.close()
 

@@ -16,7 +16,11 @@ connection, the judges' too. So:
   body is still arriving only when nothing else can go. New connections are always taken, so a judge's
   tablet gets in even when the audience holds every slot;
 - a request must finish its headers within FLOORCRAFT_HEADER_TIMEOUT seconds of its first byte (or of the
-  connection's opening) and its body within FLOORCRAFT_BODY_TIMEOUT; idle keep-alive ends after KEEP_ALIVE.
+  connection's opening) and its body within FLOORCRAFT_BODY_TIMEOUT; idle keep-alive ends after KEEP_ALIVE;
+- a request's line and headers may take MAX_HEADER_BYTES at most (httptools buffers them with no limit of its
+  own: ten connections of 20 MB headers took 230 MB): past it the answer is 431 and the connection is closed;
+- a request httptools cannot parse gets the one error shape with the security headers (uvicorn's own answer
+  is text/plain without them).
 
 `GuardedProtocol` is a small subclass of uvicorn's HttpToolsProtocol (passed as `http=` to uvicorn.Config);
 `guarded_protocol(limits)` binds it to one shared Registry. Every limit that is hit is logged as a warning,
@@ -29,11 +33,13 @@ import asyncio
 import logging
 import resource
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from appliance.browser import security_headers
 from appliance.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,6 +49,7 @@ OFFICIALS_MIN = 64
 VIEWERS_DEFAULT_MAX = 4000  # what a Raspberry Pi serves well (bench/load.py); FLOORCRAFT_LIVE_MAX_VIEWERS raises it
 KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 LOG_EVERY = 30.0  # seconds between two warnings of one kind
+MAX_HEADER_BYTES = 64 * 1024  # a request's line and headers (a signed request needs under 1 KiB)
 
 
 class Limits(msgspec.Struct, frozen=True):
@@ -148,11 +155,14 @@ class GuardedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with header and body timeouts, in a Registry that sheds idle connections."""
 
     registry: Registry  # set by guarded_protocol()
+    extra_headers: tuple[tuple[bytes, bytes], ...] = ()  # the security headers, on the answers sent from here
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self.official = False  # has carried a signed request
         self.signed = False  # the current request is signed
+        self.in_headers = True  # the next bytes are a request's line and headers
+        self.header_bytes = 0  # bytes of them received so far
         self.deadline: asyncio.TimerHandle | None = None
         self._arm(self.registry.limits.header_timeout, "sent no complete request headers")
         self.registry.add(self)
@@ -174,12 +184,47 @@ class GuardedProtocol(HttpToolsProtocol):
             return 3 if self.signed else 1
         return 0
 
+    def shutdown(self) -> None:
+        """Graceful stop: an unsigned request whose body is still arriving (a slowloris) is closed now; uvicorn
+        would wait for it until the stop timeout, then cancel it with a traceback in the log for each one."""
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and cycle.more_body and not self.signed:
+            self.transport.close()
+            return
+        super().shutdown()
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
         if self.deadline is None:
             self._arm(self.registry.limits.header_timeout, "did not finish its request headers")
 
+    def data_received(self, data: bytes) -> None:
+        if self.in_headers:
+            self.header_bytes += len(data)
+        super().data_received(data)
+        if self.in_headers and self.header_bytes > MAX_HEADER_BYTES and not self.transport.is_closing():
+            WARNINGS.warn("headers", "a request's headers passed %d bytes: answered 431", MAX_HEADER_BYTES)
+            self._refuse(431, "too_large", f"the request's headers are over {MAX_HEADER_BYTES // 1024} KiB")
+
+    def send_400_response(self, msg: str) -> None:
+        """httptools could not parse the request: the one error shape, with the security headers."""
+        self._refuse(400, "bad_request", "the request is not valid HTTP/1.1")
+
+    def _refuse(self, status: int, code: str, message: str) -> None:
+        body = msgspec.json.encode({"error": {"status": status, "code": code, "message": message, "field": None}})
+        reason = {400: b"Bad Request", 431: b"Request Header Fields Too Large"}[status]
+        head = [
+            b"HTTP/1.1 %d %s" % (status, reason),
+            b"content-type: application/json",
+            b"content-length: %d" % len(body),
+            b"connection: close",
+            *(name + b": " + value for name, value in self.extra_headers),
+        ]
+        self.transport.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        self.transport.close()
+
     def on_headers_complete(self) -> None:
+        self.in_headers, self.header_bytes = False, 0
         self.signed = any(name == b"x-device" for name, _ in self.headers)
         self.official = self.official or self.signed
         self._disarm()
@@ -188,6 +233,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         self._disarm()
+        self.in_headers, self.header_bytes = True, 0
         super().on_message_complete()
 
     def _unsupported_upgrade_warning(self) -> None:
@@ -215,9 +261,9 @@ class GuardedProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
-def guarded_protocol(limits: Limits) -> type[GuardedProtocol]:
+def guarded_protocol(limits: Limits, headers: Iterable[tuple[bytes, bytes]] = ()) -> type[GuardedProtocol]:
     """A GuardedProtocol class bound to a new Registry with these limits (one per server)."""
-    return type("GuardedProtocol", (GuardedProtocol,), {"registry": Registry(limits)})
+    return type("GuardedProtocol", (GuardedProtocol,), {"registry": Registry(limits), "extra_headers": tuple(headers)})
 
 
 def guarded(settings: Settings) -> type[GuardedProtocol]:
@@ -232,4 +278,4 @@ def guarded(settings: Settings) -> type[GuardedProtocol]:
         limits.max_connections,
         limits.max_viewers,
     )
-    return guarded_protocol(limits)
+    return guarded_protocol(limits, security_headers(settings.web_path))

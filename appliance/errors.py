@@ -124,6 +124,7 @@ _PATTERNS = {  # what a pattern means, in words (msgspec would show the regex)
     "^[0-9a-f]{64}$": "must be 64 hexadecimal digits",
     "^[A-Za-z0-9_-]{43}$": "must be a 32-byte key in base64url (43 characters)",
     "^[A-Za-z0-9_-]{8,64}$": "must be 8 to 64 letters, digits, _ or -",
+    "^(https?://[^ /?#]+(/[^ ]*)?)?$": "must be an http:// or https:// URL (or empty)",
 }
 
 
@@ -157,6 +158,7 @@ _RULES: list[tuple[re.Pattern, object]] = [
     ),
     (re.compile(r"^Invalid RFC3339 encoded time$"), lambda m: "must be a time such as 18:00:00"),
     (re.compile(r"^Integer value out of range$"), lambda m: "is too large a number"),
+    (re.compile(r"^Number out of range$"), lambda m: "is too large a number"),
 ]
 
 
@@ -185,10 +187,22 @@ def plain_validation(text: str, key: str | None = None) -> tuple[str, str | None
     return (f"the request body {words}" if words.startswith(("must ", "is ", "may ")) else words), None
 
 
+def _missing(detail: dict) -> tuple[str, str | None] | None:
+    """Litestar says a missing input as its key's repr ("'data'"): the body (or that parameter) is required."""
+    key = detail.get("key")
+    if not key or str(detail.get("message", "")) != repr(key):
+        return None
+    if key == "data":
+        return "the request body is empty: this request takes a JSON object", None
+    return f"{key} is required", key
+
+
 def _validation_error(_: Request, exc: ValidationException) -> Response:
     """Litestar/msgspec validation, in plain words naming the field (`$.events[0]` -> events[0])."""
     details = [d for d in exc.extra if isinstance(d, dict)] if isinstance(exc.extra, list) else []
-    found = [plain_validation(str(d.get("message", "")), d.get("key")) for d in details if d.get("message")]
+    found = [
+        _missing(d) or plain_validation(str(d.get("message", "")), d.get("key")) for d in details if d.get("message")
+    ]
     if not found:
         found = [plain_validation(str(exc.detail))]
     text = "; ".join(message for message, _ in found)
@@ -207,7 +221,26 @@ def _too_deep(_: Request, exc: RecursionError) -> Response:
     )
 
 
+_UNREADABLE = [  # msgspec's decode errors (Litestar answers them 400), in plain words
+    (re.compile(r"^JSON is malformed: (.*)$", re.DOTALL), lambda m: f"the request body is not valid JSON ({m[1]})"),
+    (re.compile(r"^Input data was truncated$"), lambda m: "the request body is not valid JSON: it ends too early"),
+    (re.compile(r"^Number out of range"), lambda m: "the request body holds a number too large to read"),
+    (re.compile(r"^Invalid UTF-8"), lambda m: "the request body is not UTF-8 text"),
+]
+
+
+def _unreadable(detail: str) -> str | None:
+    rule = next(((pattern, make) for pattern, make in _UNREADABLE if pattern.match(detail)), None)
+    return rule[1](rule[0].match(detail)) if rule else None
+
+
 def _http_error(_: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 400:
+        unreadable = _unreadable(str(exc.detail))
+        if unreadable is None and " - at `$" in str(exc.detail):
+            unreadable = plain_validation(str(exc.detail))[0]
+        if unreadable is not None:
+            return Response(error_body(400, "invalid", unreadable), status_code=400)
     code = {
         401: "unauthorized",
         403: "forbidden",

@@ -48,7 +48,11 @@ class HostCheck:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] in ("http", "websocket"):
-            host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+            hosts = [v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"]
+            if len(hosts) > 1:  # RFC 9112: 400; else one part could check the first and another use the last
+                await send_error(send, 400, "bad_host", "the request has more than one Host header", "Host")
+                return
+            host = hosts[0] if hosts else ""
             if not is_allowed(host_of(host), self.names):
                 await send_error(send, 400, "bad_host", f"this box does not answer to the name {host!r}", "Host")
                 return

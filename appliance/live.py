@@ -221,6 +221,9 @@ class Hub:
         for viewer in list(self.viewers):
             viewer.closed.set()
 
+    async def head(self) -> int:
+        return (await self.store.read(changelog.head))[0]
+
     async def backlog(self, after: int, floor: int | None) -> list[tuple[int, bytes]]:
         rows = await self.store.read(lambda conn: changelog.rows_after(conn, after, limit=100_000))
         frames = []
@@ -243,11 +246,38 @@ def _number(text: str, digits: int) -> int | None:
 
 
 def _last_event_id(scope: Mapping[str, Any], query: dict[str, str]) -> int | None:
-    """The seq to resume after; a malformed Last-Event-ID is ignored (the viewer gets the whole state)."""
+    """The seq to resume after; a malformed Last-Event-ID is ignored (the viewer gets the whole state), and so
+    is one beyond the log's head (stream() checks: it would get nothing until the log caught up)."""
     for name, value in scope.get("headers", []):
         if name == b"last-event-id":
             return _number(value.decode("latin-1"), 18)
     return _number(query.get("last_event_id", ""), 18)
+
+
+STREAM_HEADERS = [
+    (b"content-type", b"text/event-stream"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+]
+
+
+async def _not_a_viewer(scope: Mapping[str, Any], send: Send) -> bool:
+    """HEAD: the stream's headers, no viewer; a method other than GET: 405 (it opened a stream). True: answered."""
+    method = scope.get("method", "GET")
+    if method == "HEAD":
+        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
+        await send({"type": "http.response.body", "body": b""})
+        return True
+    if method != "GET":
+        await send_error(
+            send,
+            405,
+            "method_not_allowed",
+            f"the live stream takes GET, not {method}",
+            headers=((b"allow", b"GET, HEAD"),),
+        )
+        return True
+    return False
 
 
 async def _refuse(send: Send, message: str) -> None:
@@ -276,6 +306,8 @@ async def stream(
     state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]],
 ) -> None:
     """The SSE endpoint as a plain ASGI app: register, replay what was missed, then follow live."""
+    if await _not_a_viewer(scope, send):
+        return
     query = _query(scope)
     floor_text = query.get("floor", "")
     floor = _number(floor_text, 10)
@@ -289,18 +321,10 @@ async def stream(
     hub.viewers.add(viewer)
     gone = asyncio.ensure_future(_disconnected(receive, viewer))
     try:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"text/event-stream"),
-                    (b"cache-control", b"no-cache"),
-                    (b"x-accel-buffering", b"no"),
-                ],
-            }
-        )
+        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
         after = _last_event_id(scope, query)
+        if after is not None and after > await hub.head():
+            after = None  # a seq this log never reached (restored from a backup, another box): the whole state
         if after is None:
             last, state = await state_frame(viewer.floor)
             frames = [(last, state)]

@@ -31,6 +31,8 @@ from litestar.openapi.spec import (
 )
 from litestar.routes import HTTPRoute
 
+from appliance.errors import send_error
+
 SIGNED = "signedRequest"
 
 
@@ -119,3 +121,18 @@ def document(app: Litestar) -> None:
                 handler.security = [{SIGNED: list(handler.opt["roles"])}]
             if "body" in handler.opt:
                 handler.operation_class = _body_operation(handler.opt["body"])
+
+
+class SchemaNotFound:
+    """ASGI middleware: a path under the document's that names no document is 404 in the one error shape
+    (Litestar's own answer to `/api/schema/x` is an HTML page)."""
+
+    def __init__(self, app: Any, base: str = "/api/schema", served: tuple[str, ...] = ("/", "/openapi.json")):
+        self.app, self.base, self.served = app, base, served
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith(self.base + "/") and path[len(self.base) :] not in self.served:
+            await send_error(send, 404, "not_found", f"no document at {path[:200]}; the API is at {self.base}")
+            return
+        await self.app(scope, receive, send)

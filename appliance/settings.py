@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 
 import msgspec
 
+from appliance.errors import plain_validation
+
 PREFIX = "FLOORCRAFT_"
+URL = "^(https?://[^ /?#]+(/[^ ]*)?)?$"  # an http(s) URL, or empty
 DEFAULT_WEB = Path(__file__).resolve().parent.parent / "web"
 
 
@@ -29,15 +33,15 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     data_dir: str = "./data"
     host: str = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8000
-    public_url: str = ""
+    public_url: Annotated[str, msgspec.Meta(pattern=URL)] = ""
     mdns: bool = True
     mdns_interfaces: tuple[str, ...] = ("127.0.0.1",)
     mdns_name: str = "Floorcraft"
-    log_level: str = "info"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"  # else logging.basicConfig raised
     stop_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=60)] = 5.0
     allowed_hosts: tuple[str, ...] = ()
     web_dir: str = ""
-    cloud_url: str = ""
+    cloud_url: Annotated[str, msgspec.Meta(pattern=URL)] = ""
     cloud_batch: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 500
     cloud_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=120)] = 10.0
     max_connections: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: the open-file limit minus a reserve
@@ -46,6 +50,11 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     body_timeout: Annotated[float, msgspec.Meta(ge=0.5, le=600)] = 60.0
     backup_passphrase_file: str = ""  # the organiser's passphrase: a backup leaves the box only sealed with it
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For/-Proto uvicorn believes
+    federation_url: str = ""  # the federation's results endpoint (DTV ESV): uploads while it answers; empty: none
+    federation_token_file: str = ""  # line 1 user:password (HTTP Basic), line 2 the program's certification token
+    federation_mode: Literal["live", "final"] = "live"  # live: after every computed round; final: the final only
+    federation_events: tuple[str, ...] = ()  # EVENT=TURNIER pairs: the federation's id of each event to upload
+    federation_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=120)] = 10.0
 
     @property
     def database_path(self) -> Path:
@@ -87,6 +96,15 @@ def _check_networks(entries) -> None:
             ) from None
 
 
+def _check_pairs(entries) -> None:
+    for entry in entries:
+        if not re.fullmatch(r"[1-9][0-9]{0,15}=[A-Za-z0-9_-]{1,40}", entry):
+            raise SettingsError(
+                f"bad value for {PREFIX}FEDERATION_EVENTS: {entry!r} is not EVENT=TURNIER "
+                "(the box's event id, =, the federation's id of that event; e.g. 3=54321)"
+            )
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Parse the FLOORCRAFT_* variables of `environ` (default: os.environ) into Settings."""
     environ = os.environ if environ is None else environ
@@ -98,11 +116,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if name not in FIELDS:
             known = ", ".join(PREFIX + f.upper() for f in FIELDS)
             raise SettingsError(f"unknown setting {key} (known: {known})")
-        listed = name in ("mdns_interfaces", "allowed_hosts", "trusted_proxies")
+        listed = name in ("mdns_interfaces", "allowed_hosts", "trusted_proxies", "federation_events")
         raw[name] = [part.strip() for part in value.split(",") if part.strip()] if listed else value
     _check_networks(raw.get("trusted_proxies", []))
+    _check_pairs(raw.get("federation_events", []))
     try:
         return msgspec.convert(raw, Settings, strict=False)
     except msgspec.ValidationError as exc:
         field = str(exc).rsplit("$.", 1)[-1].rstrip("`") if "$." in str(exc) else ""
-        raise SettingsError(f"bad value for {PREFIX}{field.upper()}: {exc}") from None
+        words, named = plain_validation(str(exc))  # "port must be at most 65535", not "Expected `int` <= 65535"
+        words = words[len(named) + 1 :] if named and words.startswith(f"{named} ") else words
+        hint = get_type_hints(Settings).get(field)
+        if get_origin(hint) is Literal:
+            words += f" ({', '.join(get_args(hint))})"
+        raise SettingsError(f"bad value for {PREFIX}{field.upper()}: {words}") from None

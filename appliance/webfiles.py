@@ -22,3 +22,18 @@ class PageFiles(BaseLocalFileSystem):
             raise
         except (OSError, ValueError) as exc:  # not a directory, name too long, loop, NUL...
             raise FileNotFoundError(path) from exc
+
+
+class HeadAsGet:
+    """ASGI middleware: HEAD is answered as GET on every route that has GET (RFC 9110: a server MUST support
+    HEAD wherever it supports GET; the API answered 405). The app sees GET; uvicorn, whose own scope still says
+    HEAD, sends the headers only. Not the live stream: a HEAD there would hold a viewer's place until it left.
+    """
+
+    def __init__(self, app: Any, exempt: tuple[str, ...] = ("/api/live",)):
+        self.app, self.exempt = app, exempt
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD" and scope.get("path") not in self.exempt:
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)

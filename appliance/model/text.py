@@ -4,10 +4,12 @@
     Club = Annotated[str, Meta(max_length=80, extra=OPTIONAL_NAME)]                    # may be left empty
 
 A Struct that inherits `Input` gets, in its `__post_init__`, every such field trimmed (whitespace and
-zero-width characters at both ends) and NFC-normalised; a required name that is empty, whitespace-only or
-zero-width-only is refused, and so is a control character (NUL, CR, LF, tab, any other Cc) in *any* text
-field of the Struct. A refusal is a ValueError worded "field: plain words", which msgspec turns into a
-ValidationError; `appliance.errors.plain_validation` names the field from it. Pure: stdlib and msgspec.
+zero-width characters at both ends) and NFC-normalised; a required name that shows nothing (empty, spaces,
+zero-width or other format characters, lone combining marks, Hangul fillers, the blank Braille pattern) is
+refused (an optional one becomes ""), and so is a text-direction override in a name and a control character
+(NUL, CR, LF, tab, any other Cc) in *any* text field of the Struct. A refusal is a ValueError worded
+"field: plain words", which msgspec turns into a ValidationError; `appliance.errors.plain_validation` names the
+field from it. Pure: stdlib and msgspec.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ import msgspec
 import msgspec.inspect as mi
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+# letters and symbols that render as nothing: the Hangul fillers and the blank Braille pattern
+BLANK_LOOKING = "\u115f\u1160\u3164\uffa0\u2800"
+INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cc"}  # format, combining marks, separators
+# bidirectional embeddings, overrides and isolates: "\u202eevil" shows as "live" on the hall screen
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 NAME = {"name": "required"}  # the Meta(extra=...) of a name that must be given
 OPTIONAL_NAME = {"name": "optional"}  # ... and of one that may be left empty
 
@@ -53,12 +60,24 @@ def refuse_control_characters(value: str, field: str) -> str:
     return value
 
 
+def blank(value: str) -> bool:
+    """True if nothing of `value` would show: only spaces, zero-width or format characters, marks, fillers."""
+    return all(ch.isspace() or ch in BLANK_LOOKING or unicodedata.category(ch) in INVISIBLE_CATEGORIES for ch in value)
+
+
 def clean(value: str, field: str, required: bool = True) -> str:
     """The trimmed, NFC-normalised name; ValueError("field: plain words") if it cannot be one."""
     refuse_control_characters(value, field)
+    bidi = _BIDI.search(value)
+    if bidi is not None:
+        raise ValueError(
+            f"{field}: must not contain invisible text-direction controls (found U+{ord(bidi.group()):04X})"
+        )
     cleaned = unicodedata.normalize("NFC", trim(value))
-    if required and not cleaned:
-        raise ValueError(f"{field}: must not be blank (only spaces or invisible characters)")
+    if blank(cleaned):
+        if required:
+            raise ValueError(f"{field}: must not be blank (only spaces or invisible characters)")
+        return ""
     return cleaned
 
 

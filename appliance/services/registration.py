@@ -213,8 +213,10 @@ async def update_couple(ctx: Context, couple_id: int, data: CoupleUpdate) -> Cou
     return await ctx.store.write(tx)
 
 
-async def scratch_entry(ctx: Context, entry_id: int) -> Entry:
-    """A couple withdraws from an event: out of the draw if the event's first round has not started."""
+async def scratch_entry(ctx: Context, entry_id: int, redraw: bool = False) -> Entry:
+    """A couple withdraws from an event. After the draw, before the event starts, it leaves its heat and every
+    other couple keeps its heat; with `redraw` (or when the plan no longer fits the couples left) the plan is
+    made again and the first round drawn again from its stored seed."""
 
     def tx(conn: sqlite3.Connection) -> Entry:
         entry = lookups.entry(conn, entry_id)
@@ -222,11 +224,17 @@ async def scratch_entry(ctx: Context, entry_id: int) -> Entry:
             raise Conflict(f"entry {entry_id} is scratched already", "entry_id")
         db.set_entry_status(conn, entry_id, "scratched")
         competition = lookups.competition(conn, entry.couple.competition_id)
+        payload: dict = {"event_id": entry.event_id, "couple_id": entry.couple.id}
         if competition.registration == "closed" and not provisioning.started(conn, entry.event_id):
-            provisioning.refresh_plan(ctx, conn, entry.event_id)
-        ctx.log(
-            conn, "entry.scratched", f"entry/{entry_id}", {"event_id": entry.event_id, "couple_id": entry.couple.id}
-        )
+            kept = None
+            if not redraw and provisioning.plan_still_fits(conn, entry.event_id):
+                kept = provisioning.remove_from_draw(conn, entry.event_id, entry.couple.id)
+            payload |= {"redraw": kept is None, "draw": kept}
+            ctx.log(conn, "entry.scratched", f"entry/{entry_id}", payload)
+            if kept is None:
+                provisioning.refresh_plan(ctx, conn, entry.event_id)
+            return lookups.entry(conn, entry_id)
+        ctx.log(conn, "entry.scratched", f"entry/{entry_id}", payload)
         return lookups.entry(conn, entry_id)
 
     return await ctx.store.write(tx)
@@ -242,7 +250,7 @@ class _Row(msgspec.Struct, frozen=True):
 
 
 def _parse_csv(text: str, events_by_name: dict[str, int]) -> tuple[list[_Row], list[ImportRowError], int]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # any line ending: \r\n, \n, or Mac Excel's bare \r
     try:
         return _read_rows(reader, events_by_name)
     except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (131,072 characters)
@@ -252,16 +260,27 @@ def _parse_csv(text: str, events_by_name: dict[str, int]) -> tuple[list[_Row], l
         raise AppError(message, "file", [{"row": row, "field": "file", "message": message}]) from None
 
 
-def _read_rows(reader: csv.DictReader, events_by_name: dict[str, int]) -> tuple[list[_Row], list[ImportRowError], int]:
+def _header(reader: csv.DictReader) -> list[str]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("leader", "follower", "events") if c not in header]
     if missing:
         raise Invalid(f"the CSV header lacks the column {missing[0]!r} (expected: {', '.join(CSV_COLUMNS)})", "file")
-    reader.fieldnames = header
+    twice = next((c for c in header if c and header.count(c) > 1), None)
+    if twice is not None:  # else the last of them silently won
+        raise Invalid(f"the CSV header has the column {twice!r} twice", "file")
+    return header
+
+
+def _read_rows(reader: csv.DictReader, events_by_name: dict[str, int]) -> tuple[list[_Row], list[ImportRowError], int]:
+    reader.fieldnames = _header(reader)
     rows, errors, count = [], [], 0
     for record in reader:
         count += 1
         line = reader.line_num
+        if None in record:  # DictReader's place for fields past the header's: they were silently dropped
+            extra = len(record[None])
+            errors.append(ImportRowError(line, "row", f"the row has {extra} more fields than the header"))
+            continue
         values = {k: (record.get(k) or "").strip() for k in CSV_COLUMNS}
         try:
             couple = msgspec.convert({k: values[k] for k in ("leader", "follower", "club", "country")}, CoupleIn)
@@ -276,7 +295,11 @@ def _read_rows(reader: csv.DictReader, events_by_name: dict[str, int]) -> tuple[
             message = f"unknown event {unknown[0]!r}" if unknown else "no event given"
             errors.append(ImportRowError(line, "events", message))
             continue
-        rows.append(_Row(line, couple, [events_by_name[n.casefold()] for n in names]))
+        ids = [events_by_name[n.casefold()] for n in names]
+        if len(set(ids)) < len(ids):
+            errors.append(ImportRowError(line, "events", "an event is listed twice"))
+            continue
+        rows.append(_Row(line, couple, ids))
     return rows, errors, count
 
 

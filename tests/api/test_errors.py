@@ -87,6 +87,30 @@ async def test_json_nested_5000_deep_is_refused_in_plain_words_even_unsigned(api
     )
 
 
+UNREADABLE = {  # body -> the plain words that must start the message
+    "empty": (b"", "the request body is empty"),
+    "spaces": (b"  ", "the request body is not valid JSON"),
+    "truncated": (b'{"enrolment_id":', "the request body is not valid JSON"),
+    "nan": (b'{"enrolment_id":NaN}', "the request body is not valid JSON"),
+    "1e309": (b'{"enrolment_id":1e309}', "the request body holds a number too large"),
+    "bare-1e309": (b"1e309", "the request body holds a number too large"),
+    "not-utf8": (b'{"enrolment_id":"\xff"}', "the request body is not UTF-8 text"),
+}
+
+
+@pytest.mark.parametrize(("body", "words"), UNREADABLE.values(), ids=UNREADABLE.keys())
+async def test_an_unreadable_json_body_is_refused_in_plain_words(api, client, body, words):
+    """Not msgspec's "'data'", "Input data was truncated" or "Number out of range - at `$[...]`"."""
+    response = await client.post("/api/enrol", content=body, headers={"content-type": "application/json"})
+    error = response.json()["error"]
+    assert (response.status_code, error["code"]) == (400, "invalid"), response.text
+    assert error["message"].startswith(words) and "`" not in error["message"], error
+    error = await api.refused(
+        "POST", "/api/competitions/", 400, None, content=body, headers={"content-type": "application/json"}
+    )
+    assert error["code"] == "invalid" and error["message"].startswith(words), error
+
+
 BIG_FIELD = "x" * 131_073
 
 
@@ -117,6 +141,10 @@ BAD_NAMES = {
     "tab": "An\tna",
     "bell": "\x07",
     "c1": "Anna\x85",
+    "blank-looking": "\u2800\u3164\u115f\uffa0",  # Braille blank, Hangul fillers: letters that show nothing
+    "format-only": "\u180e\u00ad\u034f\u200e",  # Mongolian separator, soft hyphen, grapheme joiner, LRM
+    "bidi-override": "\u202eevil",  # shows as "live" on the hall screen
+    "bidi-isolate": "Anna\u2066",
 }
 
 
@@ -298,6 +326,7 @@ async def test_static_paths_that_name_no_file_are_404_not_500(box, path):
 
 
 LAST_EVENT_IDS = [b"abc", b"-1", b"9" * 30, "\u00b2".encode("latin-1"), "\u0661\u0662".encode(), b"1.5", b""]
+LAST_EVENT_IDS += [b"999999999"]  # well formed but beyond the head (a log restored from a backup): got no state
 
 
 @pytest.mark.parametrize("value", LAST_EVENT_IDS, ids=range(len(LAST_EVENT_IDS)))
@@ -319,3 +348,37 @@ async def test_a_malformed_floor_on_the_live_stream_is_400(box):
         for floor in ("\u00b2", "0", "1099511627776", "x"):
             response = await http.get("/api/live", params={"floor": floor})
             assert response.status_code == 400 and response.json()["error"]["field"] == "floor", floor
+
+
+HEAD_PATHS = ["/", "/desk/", "/api/health", "/api/live/state", "/api/public/results", "/api/schema"]
+
+
+async def test_head_is_answered_like_get_without_a_body(box):
+    """RFC 9110: a server MUST support HEAD wherever it supports GET; the API and "/" answered 405."""
+    async with httpx.AsyncClient(base_url=box.base, timeout=10) as http:
+        for path in HEAD_PATHS:
+            got, head = await http.get(path), await http.head(path)
+            assert (head.status_code, head.content) == (got.status_code, b""), path
+            assert head.headers["content-type"] == got.headers["content-type"], path
+            assert "frame-ancestors 'none'" in head.headers["content-security-policy"], path
+        live = await http.head("/api/live")  # the stream's headers, and the answer ends: no viewer is held
+        assert (live.status_code, live.headers["content-type"], live.content) == (200, "text/event-stream", b"")
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+async def test_the_live_stream_takes_get_only(box, method):
+    """Any method opened a stream (a POST's body was never read)."""
+    async with httpx.AsyncClient(base_url=box.base, timeout=10) as http:
+        response = await http.request(method, "/api/live", content=b"{}")
+        assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD", response.text
+        assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_a_path_under_the_document_that_names_none_is_404_in_the_error_shape(client):
+    """Litestar answered /api/schema/x with an HTML page of its own."""
+    for path in ("/api/schema/x", "/api/schema/swagger", "/api/schema/openapi.yaml", "/api/schema/%2e%2e"):
+        response = await client.get(path)
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found", path
+        assert "content-security-policy" in response.headers
+    for path in ("/api/schema", "/api/schema/", "/api/schema/openapi.json"):
+        assert (await client.get(path)).json()["openapi"].startswith("3.1"), path

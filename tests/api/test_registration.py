@@ -174,6 +174,35 @@ async def test_a_csv_file_with_errors_writes_nothing_and_reports_every_row(api, 
     assert (report["imported"], report["skipped"], len(report["errors"])) == (2, 3, 3)
 
 
+async def test_a_csv_with_mac_line_endings_imports_every_row(api, setup_):
+    """Excel for Mac's "CSV (Macintosh)" ends lines with a bare CR: it was refused as one unreadable row."""
+    comp, _, _, _ = setup_
+    report = await api.ok(
+        "POST", f"/api/competitions/{comp['id']}/entries/import", content=CSV.replace("\n", "\r").encode()
+    )
+    assert report == {"rows": 2, "imported": 2, "skipped": 0, "errors": []}
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        ("leader,leader,follower,events\nAnna,Ben,Clara,Adult Standard\n", "file", "'leader' twice"),
+        (CSV.splitlines()[0] + "\nAnna,Ben,,,Adult Standard,Eva,Felix\n", "row", "2 more fields than the header"),
+        (CSV.splitlines()[0] + "\nAnna,Ben,,,Adult Standard;adult standard\n", "events", "an event is listed twice"),
+    ],
+    ids=["column-twice", "fields-past-the-header", "event-twice"],
+)
+async def test_a_csv_that_would_be_misread_is_refused_naming_why(api, setup_, text, field, words):
+    """A column named twice (the last won: Clara became the leader), fields past the header (dropped) and an
+    event listed twice in a row (answered "already entered") were taken or misreported."""
+    comp, _, _, _ = setup_
+    error = await api.refused(
+        "POST", f"/api/competitions/{comp['id']}/entries/import", 422, "file", content=text.encode()
+    )
+    found = error["details"][0] if error.get("details") else {"field": "file", "message": error["message"]}
+    assert found["field"] == field and words in found["message"], error
+
+
 async def test_a_csv_without_the_needed_columns_or_not_utf8_is_refused(api, setup_):
     comp, _, _, _ = setup_
     await api.refused(

@@ -49,6 +49,7 @@ def sealing(tmp_path) -> dict:
 
 
 def test_an_export_holds_results_log_and_sealed_backup_under_a_signed_manifest(judged, tmp_path):
+    (tmp_path / "stick").mkdir()  # the stick's mount point (export refuses a folder that does not exist)
     run = floorcraft(judged, "export", str(tmp_path / "stick"), check=True, env=sealing(tmp_path))
     folder = next((tmp_path / "stick").glob("floorcraft-export-*"))
     assert b"exported to" in run.stdout
@@ -128,6 +129,7 @@ def test_every_csv_cell_that_a_spreadsheet_would_run_is_neutralised(judged, tmp_
             asyncio.run(registration.update_couple(ctx, couple_id, CoupleUpdate(leader=name, follower=name)))
     finally:
         store.close()
+    (tmp_path / "stick").mkdir()
     floorcraft(data, "export", str(tmp_path / "stick"), check=True)
     table = next((tmp_path / "stick").glob("floorcraft-export-*/results.csv")).read_text()
     cells = [cell for row in csv.reader(io.StringIO(table)) for cell in row]
@@ -222,6 +224,32 @@ def test_restore_refuses_a_corrupt_file_and_restores_a_good_backup(judged, tmp_p
     assert floorcraft(data, "verify").returncode == 0
 
 
+def test_restore_refuses_a_database_with_a_trigger_or_a_view(judged, tmp_path):
+    """A crafted "backup" with a trigger passed every check; the trigger would then run its SQL on the box's next
+    write (here: enrol the attacker's own scrutineer device)."""
+    import sqlite3
+
+    data = tmp_path / "data"
+    shutil.copytree(judged, data)
+    floorcraft(data, "backup", check=True)
+    good = next((data / "backups").glob("floorcraft-*.sqlite3"))
+    before = (data / "floorcraft.sqlite3").read_bytes()
+    for sql in (
+        "CREATE TRIGGER t AFTER INSERT ON change_log BEGIN INSERT INTO devices (id, role, key, counter, revoked, "
+        "enrolled_at) VALUES ('evil', 'scrutineer', x'00', 0, 0, ''); END",
+        "CREATE VIEW v AS SELECT 1",
+    ):
+        crafted = tmp_path / "crafted.sqlite3"
+        shutil.copy(good, crafted)
+        with sqlite3.connect(crafted) as conn:
+            conn.execute(sql)
+        conn.close()
+        run = floorcraft(data, "restore", str(crafted))
+        assert run.returncode == 2 and b"is not a Floorcraft database" in run.stderr, run.stderr
+        assert (data / "floorcraft.sqlite3").read_bytes() == before
+        crafted.unlink()
+
+
 def test_t12_an_export_killed_half_way_says_incomplete_and_the_next_export_succeeds(tmp_path):
     import signal
     import time
@@ -237,6 +265,7 @@ def test_t12_an_export_killed_half_way_says_incomplete_and_the_next_export_succe
     )
     store.close()
     stick = tmp_path / "stick"
+    stick.mkdir()
     env = {"FLOORCRAFT_DATA_DIR": str(data), "PATH": os.environ.get("PATH", ""), **sealing(tmp_path)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "appliance", "export", str(stick)],
