@@ -8,7 +8,7 @@ import math
 import re
 import sys
 
-from appliance import commands
+from appliance import __version__, commands
 from appliance.settings import SettingsError, load_settings
 
 MAX_ID = 2**53  # as the API's ids: no number too large for SQLite reaches the database
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="DanceSport competition scoring appliance. "
         "Settings come from FLOORCRAFT_* environment variables (see README).",
     )
+    parser.add_argument("--version", action="version", version=f"floorcraft {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the appliance (web server, mDNS)")
     serve.add_argument("--demo", action="store_true", help="load the demo competition first if the database is empty")
@@ -118,7 +119,51 @@ def build_parser() -> argparse.ArgumentParser:
     rest.set_defaults(func=commands.restore)
     cloud = sub.add_parser("cloud", help="run the cloud receiver of change-log batches (read-only results)")
     cloud.set_defaults(func=commands.cloud)
+    _federation(sub)
+    _print(sub)
     return parser
+
+
+def _document(text: str) -> str:
+    from appliance.printing import DOCS, unknown_document
+
+    if text not in DOCS:
+        raise argparse.ArgumentTypeError(unknown_document(text))
+    return text
+
+
+def _print(sub) -> None:
+    """`floorcraft print DOC --event ID OUT.pdf`: a printed document (appliance/printing/), read-only."""
+    from appliance.printing import DOCS
+    from appliance.printing import cli as printing_cli
+
+    doc = sub.add_parser("print", help="write a printed document of one event as an A4 PDF (read-only)")
+    doc.add_argument("doc", type=_document, metavar="DOC", help=f"one of {', '.join(DOCS)}")
+    doc.add_argument("--event", type=_whole(1, MAX_ID), required=True, help="the event's id")
+    doc.add_argument("out", metavar="OUT.pdf", help="the PDF file to write")
+    doc.set_defaults(func=printing_cli.print_document)
+
+
+def _federation(sub) -> None:
+    """`floorcraft federation esv|wdsf ...`: the results files a federation takes (appliance/federation/)."""
+    from appliance.federation import cli as federation_cli
+
+    federation = sub.add_parser("federation", help="write the results file a federation takes (ESV, WDSF)")
+    formats = federation.add_subparsers(dest="format", required=True)
+    wdsf = formats.add_parser("wdsf", help="the WDSF API results batch of one event (PUT result/{competitionId})")
+    wdsf.add_argument("--event", type=_whole(1, MAX_ID), required=True, help="the event's id")
+    wdsf.add_argument(
+        "--ids",
+        required=True,
+        help="JSON file of the WDSF's ids: competitionId, officials (judge letter -> id), participants (bib -> id)",
+    )
+    wdsf.add_argument("out", help="the JSON file to write")
+    wdsf.set_defaults(func=federation_cli.wdsf)
+    esv = formats.add_parser("esv", help="the DTV ESV results document of one event (level 2), and its checksum")
+    esv.add_argument("--event", type=_whole(1, MAX_ID), required=True, help="the event's id")
+    esv.add_argument("out", help="the JSON file to write (compact UTF-8: the checksum is over its bytes)")
+    esv.add_argument("--sheets", metavar="DIR", help="also write the digital judges' sheets, one file per round")
+    esv.set_defaults(func=federation_cli.esv)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ from litestar.types import Receive, Scope, Send
 from appliance import __version__, checkpoints
 from appliance.api.devices import DeviceController
 from appliance.api.marks import MarksController
+from appliance.api.printing import PrintController
 from appliance.api.registration import RegistrationController
 from appliance.api.rounds import RoundsController
 from appliance.api.setup import CompetitionController, EventController
@@ -34,14 +35,14 @@ from appliance.discovery import Advertiser
 from appliance.errors import EXCEPTION_HANDLERS, Forbidden
 from appliance.hosts import HostCheck
 from appliance.live import Hub, stream
-from appliance.openapi import document
+from appliance.openapi import SchemaNotFound, document
 from appliance.ratelimit import RateLimit
 from appliance.services import Context
 from appliance.services.enrolment import first_scrutineer_enrolment
 from appliance.services.public import public_state, published_here
 from appliance.settings import Settings, load_settings
 from appliance.watchdog import notify, watch
-from appliance.webfiles import PageFiles
+from appliance.webfiles import HeadAsGet, PageFiles
 
 FIRST_SCREEN_ENROLMENT = dt.timedelta(minutes=2)
 log = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             RoundsController,
             DeviceController,
             MarksController,
+            PrintController,
             create_static_files_router(
                 path="/", directories=[settings.web_path], html_mode=True, name="web", file_system=PageFiles()
             ),
@@ -175,5 +177,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         middleware=[lambda app: HostCheck(app, settings), RateLimit],
     )
     document(app)  # the OpenAPI document: the one error shape and every status each route answers
-    app.asgi_handler = SecurityHeaders(app.asgi_handler, settings.web_path)  # every answer, 404 and 405 too
+    handler = HeadAsGet(SchemaNotFound(app.asgi_handler))  # HEAD as GET; /api/schema/x: the error shape
+    app.asgi_handler = SecurityHeaders(handler, settings.web_path)  # every answer, 404 and 405 too
     return app

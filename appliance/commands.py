@@ -11,16 +11,14 @@ import signal
 import sys
 from pathlib import Path
 
-import qrcode
-
-from appliance import calculator
+from appliance import calculator, startup
 from appliance.client import SignedClient
 from appliance.datalock import exclusive
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store, StoreError, check_integrity, connect
 from appliance.errors import AppError
 from appliance.hosts import forwarded
-from appliance.model.devices import Enrolment, EnrolmentIn
+from appliance.model.devices import EnrolmentIn
 from appliance.scoring import MarksError
 from appliance.services import Context, enrolment, registration
 from appliance.settings import Settings
@@ -138,45 +136,23 @@ def serve(args: argparse.Namespace) -> int:
     from appliance.redact import install as redact_logs
 
     settings = args.settings
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    startup.configure_logging(settings)
+    try:  # first: a port in use stops here, before the database, a QR code or mDNS
+        listener = startup.bind(settings)
+    except startup.PortError as exc:
+        return _fail(str(exc))
     try:
         store = _open(args)
     except StoreError as exc:
+        listener.close()
         return _fail(str(exc))
     ctx = Context(store, settings)
     if args.demo and not store.read_sync(db_competitions.list_competitions):
         asyncio.run(load_demo(ctx))
     first = asyncio.run(enrolment.first_scrutineer_enrolment(ctx, FIRST_ENROLMENT))
-    if first is not None:
-        print_enrolment(first, "Nobody owns this box yet. Scan to enrol the scrutineer's device")
     protocol = guarded(settings)  # raises the open-file limit first: create_app's viewers' cap depends on it
     app = create_app(settings, store)
-    if settings.cloud_url:
-        syncers: list[asyncio.Task] = []
-
-        async def start_sync() -> None:
-            from appliance.sync import Syncer
-
-            syncers.append(asyncio.get_running_loop().create_task(Syncer(store, settings).run()))
-
-        async def stop_sync() -> None:
-            for task in syncers:
-                task.cancel()
-
-        app.on_startup.append(start_sync)
-        app.on_shutdown.insert(0, stop_sync)
-    if args.simulate:
-        tasks: list[asyncio.Task] = []
-
-        async def start_simulation() -> None:
-            tasks.append(asyncio.get_running_loop().create_task(simulate_against(settings, store, args.simulate)))
-
-        async def stop_simulation() -> None:
-            for task in tasks:
-                task.cancel()
-
-        app.on_startup.append(start_simulation)
-        app.on_shutdown.insert(0, stop_simulation)
+    _background(app, settings, store, args.simulate)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -186,17 +162,42 @@ def serve(args: argparse.Namespace) -> int:
         ws="none",
         timeout_keep_alive=KEEP_ALIVE,
         timeout_graceful_shutdown=settings.stop_timeout,
-        log_level=settings.log_level,
         lifespan="on",
+        **startup.uvicorn_logging(settings),
         **forwarded(settings),
     )
     redact_logs()  # after uvicorn.Config set its loggers up: no token or enrolment secret in any log line
-    print(f"Floorcraft on {settings.base_url}  (database {settings.database_path})", flush=True)
+    startup.introduce(settings, first)
     # uvicorn stops gracefully on SIGTERM, puts back the handler it found and raises the signal again: with this
     # handler found, a complete graceful stop exits 0 (and a SIGTERM before uvicorn listens exits 0 at once)
     signal.signal(signal.SIGTERM, _stopped)
-    _graceful(uvicorn.Server, app.state["hub"])(config).run()
+    _graceful(uvicorn.Server, app.state["hub"])(config).run(sockets=[listener])
     return 0
+
+
+def _background(app, settings: Settings, store: Store, simulate: float) -> None:
+    """The server's background tasks, started and stopped with it: cloud sync, federation upload, simulated judges."""
+    tasks: list[asyncio.Task] = []
+
+    async def start() -> None:
+        loop = asyncio.get_running_loop()
+        if settings.cloud_url:
+            from appliance.sync import Syncer
+
+            tasks.append(loop.create_task(Syncer(store, settings).run()))
+        if settings.federation_url:  # the ESV results upload, from the same outbox (the change log)
+            from appliance.federation.upload import Uploader
+
+            tasks.append(loop.create_task(Uploader(store, settings).run()))
+        if simulate:
+            tasks.append(loop.create_task(simulate_against(settings, store, simulate)))
+
+    async def stop() -> None:
+        for task in tasks:
+            task.cancel()
+
+    app.on_startup.append(start)
+    app.on_shutdown.insert(0, stop)
 
 
 def _stopped(signum: int, frame) -> None:
@@ -217,19 +218,6 @@ def _graceful(base: type, hub) -> type:
 FIRST_ENROLMENT = dt.timedelta(minutes=15)
 
 
-def print_enrolment(made: Enrolment, title: str) -> None:
-    """The QR code in the terminal, with its URL and expiry (the secret is in the URL fragment)."""
-    qr = qrcode.QRCode(border=1)
-    qr.add_data(made.url)
-    print(
-        f"\n{title} ({made.role}{' ' + made.judge if made.judge else ''}, "
-        f"valid until {made.expires_at:%H:%M:%S} box time):",
-        flush=True,
-    )
-    qr.print_ascii(out=sys.stdout, invert=True)
-    print(f"{made.url}\n", flush=True)
-
-
 @exclusive("enrol")
 async def enrol(args: argparse.Namespace) -> int:
     if args.judge is not None and args.role != "adjudicator":
@@ -246,7 +234,7 @@ async def enrol(args: argparse.Namespace) -> int:
         return _fail(exc.message)
     finally:
         store.close()
-    print_enrolment(made, "Scan with the device to enrol")
+    startup.print_enrolment(made, "Scan with the device to enrol")
     return 0
 
 
@@ -305,6 +293,8 @@ def export_to(args: argparse.Namespace) -> int:
             passphrase = sealed.read_passphrase_file(Path(args.settings.backup_passphrase_file))
         except sealed.SealError as exc:
             return _fail(f"export: {exc} (FLOORCRAFT_BACKUP_PASSPHRASE_FILE); nothing was written")
+    if not Path(args.target).is_dir():  # a mistyped mount point must not fill the box's own disk
+        return _fail(f"export: there is no folder {args.target} (is the stick mounted there?); nothing was written")
     try:
         store = _open(args)
     except StoreError as exc:
@@ -321,15 +311,27 @@ def export_to(args: argparse.Namespace) -> int:
 
 
 def verify_export(args: argparse.Namespace) -> int:
+    """One export, or every export on a stick (its root): problems named per folder, exit 1 if any."""
+    from appliance.export import exports_in
     from appliance.export import verify_export as check
 
-    problems = check(Path(args.folder), args.key)
-    for problem in problems:
-        print(f"problem: {problem}")
-    if problems:
-        return 1
-    print(f"export {args.folder} is complete, signed and intact")
-    return 0
+    root = Path(args.folder)
+    if not root.is_dir():
+        return _fail(f"verify-export: there is no folder {root}")
+    folders = exports_in(root)
+    if not folders:
+        return _fail(f"verify-export: {root} holds no export (no manifest.json, no floorcraft-export-* folder)")
+    broken = 0
+    for folder in folders:
+        problems = check(folder, args.key)
+        for problem in problems:
+            print(f"problem: {problem}" if folder == root else f"problem: {folder.name}: {problem}")
+        broken += bool(problems)
+        if not problems:
+            print(f"export {folder} is complete, signed and intact")
+    if len(folders) > 1:
+        print(f"{len(folders) - broken} of {len(folders)} exports on {root} are complete, signed and intact")
+    return 1 if broken else 0
 
 
 def backup(args: argparse.Namespace) -> int:

@@ -1,10 +1,10 @@
 """Exports to a USB stick (or any folder): results, the change log, an encrypted backup, and a signed manifest.
 
 Nothing secret leaves the box on a stick: the export holds the results (JSON, CSV, printable HTML with every
-mark) and the change log (no payload holds a key, secret, token or PIN), never the raw database (device keys,
-enrolment secrets, registration tokens, the chair's PIN hash). A full backup goes onto the stick only when the
-organiser set FLOORCRAFT_BACKUP_PASSPHRASE_FILE, and then only encrypted with that passphrase (`sealed.py`);
-without it the manifest says there is no backup.
+mark, and the printed documents as PDF: `appliance/printing/`) and the change log (no payload holds a key, secret,
+token or PIN), never the raw database (device keys, enrolment secrets, registration tokens, the chair's PIN hash).
+A full backup goes onto the stick only when the organiser set FLOORCRAFT_BACKUP_PASSPHRASE_FILE, and then only
+encrypted with that passphrase (`sealed.py`); without it the manifest says there is no backup.
 
 Every file is written under a temporary name, fsynced and renamed, so a stick pulled out half-way never
 holds a file that looks complete. The manifest is written first, marked incomplete, and rewritten at the
@@ -36,6 +36,8 @@ from appliance.db import changelog
 from appliance.db import competitions as comp_db
 from appliance.db import rounds as rounds_db
 from appliance.db.store import Store, check_integrity, connect
+from appliance.model.marks import EventResults
+from appliance.scoring.standings import label
 from appliance.services import results
 
 MANIFEST = "MANIFEST.json"
@@ -95,6 +97,21 @@ def _rounds(conn: sqlite3.Connection):
                     yield competition, event, row
 
 
+def _placings_html(standings: EventResults) -> str:
+    """An event's places for everyone ("13.-24."), couples out early below all who went further."""
+    rows = "".join(
+        f"<tr><td>{label(p.place_from, p.place_to)}</td><td>{p.bib}</td><td>{html.escape(p.leader)} / "
+        f"{html.escape(p.follower)}</td><td>{html.escape(p.round)}</td>"
+        f"<td>{'' if p.crosses is None else p.crosses}</td></tr>"
+        for p in standings.placings
+    )
+    return (
+        f"<section><h2>{html.escape(standings.event)}: places{' (official)' if standings.official else ''}</h2>"
+        "<table><tr><th>Place</th><th>Bib</th><th>Couple</th><th>Out in</th><th>Crosses</th></tr>"
+        f"{rows}</table></section>"
+    )
+
+
 def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
     """results.json, results.csv and results.html: every placing, every mark, every explanation."""
     events, rounds_out = [], []
@@ -108,6 +125,8 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
         for event in comp_db.list_events(conn, competition.id):
             standings = results.event_results(conn, event.id)
             events.append({"competition": competition.name, **msgspec.to_builtins(standings)})
+            if standings.placings:
+                parts.append(_placings_html(standings))
             for p in standings.placings:
                 writer.writerow(
                     [
@@ -156,6 +175,33 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
     }
 
 
+PRINTED = ("results", "marks", "chair-report", "couples", "draw")
+"""The printed documents on the stick (PDF, per event with a computed round); the judges' blank sheets are not."""
+
+
+def printed_documents(store: Store, box_key_text: str) -> dict[str, bytes]:
+    """`event-ID-DOC.pdf` for every event with a computed round: read in one snapshot, rendered after it."""
+    from appliance.printing import data, pdf  # WeasyPrint loads only when an export prints
+
+    def contexts(conn: sqlite3.Connection) -> dict[str, dict]:
+        at = store.clock()
+        return {
+            f"event-{event.id}-{doc}.pdf": data.build(conn, event.id, doc, box_key_text, at)
+            for _, event, _ in _first_round_per_event(conn)
+            for doc in PRINTED
+        }
+
+    return {name: pdf.render(context) for name, context in store.read_sync(contexts).items()}
+
+
+def _first_round_per_event(conn: sqlite3.Connection):
+    seen = set()
+    for competition, event, row in _rounds(conn):
+        if event.id not in seen:
+            seen.add(event.id)
+            yield competition, event, row
+
+
 def export(store: Store, data_dir: Path, target: Path, passphrase: str | None = None) -> Path:
     """Write one export folder into `target`; returns it. Raises OSError if the stick fails (full, pulled).
 
@@ -175,6 +221,7 @@ def export(store: Store, data_dir: Path, target: Path, passphrase: str | None = 
     }
     write_atomically(folder / MANIFEST, _manifest_bytes(manifest))
     documents = store.read_sync(results_documents)
+    documents.update(printed_documents(store, public_key_text(key)))
     documents[CHANGE_LOG] = store.read_sync(lambda conn: _change_log_lines(conn, head[0]))
     documents[checkpoints.FILE] = checkpoints.for_export(
         Path(data_dir), key, head, store.clock(), lambda seq: store.read_sync(lambda conn: changelog.row_at(conn, seq))
@@ -238,6 +285,14 @@ def backup_to(database: Path, path: Path) -> dict:
     os.replace(temporary, path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return {"sha256": digest, "bytes": path.stat().st_size}
+
+
+def exports_in(path: Path) -> list[Path]:
+    """The exports `path` names: itself if it is one (it has a manifest), else the floorcraft-export-* folders in it
+    (a stick's root)."""
+    if (path / MANIFEST).exists():
+        return [path]
+    return sorted(p for p in path.glob("floorcraft-export-*") if p.is_dir())
 
 
 def verify_export(folder: Path, expected_key: str | None = None) -> list[str]:

@@ -21,8 +21,9 @@ from appliance.db import scope as db
 from appliance.errors import Forbidden
 
 OWN = "own"
-NEUTRAL_PARAMS = frozenset({"dance", "judge"})
-"""Path parameters that name nothing outside the object another parameter names (a dance or judge of a round)."""
+NEUTRAL_PARAMS = frozenset({"dance", "judge", "doc"})
+"""Path parameters that name nothing outside the object another parameter names (a dance or judge of a round,
+an event's printed document)."""
 
 
 def owns_box(role: str, competition_id: int | None) -> bool:

@@ -84,6 +84,19 @@ create_dirs() {
   run chmod 0750 "$(path /var/lib/floorcraft)"
 }
 
+# The Debian packages the application needs: the venv, and Pango and fonts for the printed documents (WeasyPrint).
+PACKAGES="python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+
+install_packages() {
+  say "installing the system packages ($PACKAGES)"
+  if [ "$ROOT" != / ]; then
+    say "skipping the system packages (--root: not the live system)"
+    return
+  fi
+  # shellcheck disable=SC2086
+  run apt-get install -y -qq --no-install-recommends $PACKAGES
+}
+
 install_app() {
   say "installing the application"
   run cp -r "$SOURCE/appliance" "$SOURCE/web" "$SOURCE/pyproject.toml" "$SOURCE/README.md" "$(path /opt/floorcraft/)"
@@ -179,6 +192,7 @@ main() {
   check_os
   create_users
   create_dirs
+  install_packages
   install_app
   install_settings
   install_units

@@ -145,6 +145,7 @@ def test_restore_while_the_server_runs_is_refused_and_works_once_it_stopped(tmp_
         ):
             run = floorcraft(tmp_path, *args)
             assert run.returncode == 2 and expected.encode() in run.stderr, (args, run.stderr)
+        (tmp_path / "stick").mkdir()
         for args in (["verify"], ["backup", "--keep", "5"], ["export", str(tmp_path / "stick")]):
             assert floorcraft(tmp_path, *args).returncode == 0, args  # read-only: fine while it runs
         assert _head(server.base) == head

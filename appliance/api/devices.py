@@ -42,7 +42,11 @@ class DeviceController(Controller):
     async def enrol(self, ctx: NamedDependency[Context], data: JSONBody[EnrolRequest]) -> EnrolAnswer:
         return await enrolment.enrol(ctx, data)
 
-    @get("/sync", summary="Cloud sync: last acknowledged seq, pending rows, last error", opt={"roles": DESK})
+    @get(
+        "/sync",
+        summary="Cloud sync and federation upload: acknowledged seq, pending rows, last error",
+        opt={"roles": DESK},
+    )
     async def sync_status(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> SyncStatus:
         return await sync_status(ctx.store, ctx.settings)
 

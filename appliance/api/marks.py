@@ -21,8 +21,9 @@ from appliance.model.marks import (
     SheetIn,
     SheetReceipt,
 )
+from appliance.model.signature import SignatureIn, SignatureReceipt
 from appliance.scope import OWN
-from appliance.services import Context, chair_pin, judging, marking, results
+from appliance.services import Context, chair_pin, judging, marking, results, signatures
 
 Dance = Annotated[str, PathParameter(min_length=1, max_length=12)]
 Letter = Annotated[str, PathParameter(pattern=r"^[A-Z]{1,2}$")]
@@ -55,6 +56,21 @@ class MarksController(Controller):
         data: JSONBody[SheetIn],
     ) -> SheetReceipt:
         return await marking.submit_sheet(ctx, principal, round_id, dance, data)
+
+    @post(
+        "/rounds/{round_id:int}/signature",
+        status_code=200,
+        summary="An adjudicator signs the round (a 1-bit PNG of at most 400x200, base64) once every dance is sent",
+        opt={"roles": ("adjudicator",)},
+    )
+    async def sign(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        round_id: Id,
+        data: JSONBody[SignatureIn],
+    ) -> SignatureReceipt:
+        return await signatures.sign_round(ctx, principal, round_id, data)
 
     @post(
         "/rounds/{round_id:int}/sheets/{dance:str}/judges/{judge:str}",

@@ -110,12 +110,19 @@ class RegistrationController(Controller):
         return await registration.update_couple(ctx, couple_id, data)
 
     @post(
-        "/entries/{entry_id:int}/scratch", summary="Scratch (withdraw) an entry", status_code=200, opt={"roles": DESK}
+        "/entries/{entry_id:int}/scratch",
+        summary="Scratch (withdraw) an entry: after the draw the others keep their heats, unless ?redraw=true",
+        status_code=200,
+        opt={"roles": DESK},
     )
     async def scratch(
-        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], entry_id: Id
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        entry_id: Id,
+        redraw: FromQuery[bool] = False,
     ) -> Entry:
-        return await registration.scratch_entry(ctx, entry_id)
+        return await registration.scratch_entry(ctx, entry_id, redraw)
 
     @post(
         "/competitions/{competition_id:int}/entries/import",

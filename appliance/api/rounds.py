@@ -8,8 +8,9 @@ from litestar.params import JSONBody
 
 from appliance.api import Id
 from appliance.auth import DESK, OFFICIALS, READERS, Principal
-from appliance.model.rounds import CloseIn, CloseReport, EventPlan, FloorStatus, PlanIn, RunningItem
-from appliance.services import Context, provisioning, running_order
+from appliance.model.competition import RoundPanelIn
+from appliance.model.rounds import CloseIn, CloseReport, EventPlan, FloorStatus, PlanIn, Round, RunningItem
+from appliance.services import Context, panels, provisioning, running_order
 
 
 class RoundsController(Controller):
@@ -46,6 +47,20 @@ class RoundsController(Controller):
         self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id, data: JSONBody[PlanIn]
     ) -> EventPlan:
         return await provisioning.replan(ctx, event_id, data)
+
+    @put(
+        "/rounds/{round_id:int}/panel",
+        summary="Set the judges of one round before it starts, with the reason (logged with who asked)",
+        opt={"roles": OFFICIALS},
+    )
+    async def set_round_panel(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        round_id: Id,
+        data: JSONBody[RoundPanelIn],
+    ) -> Round:
+        return await panels.set_round_panel(ctx, principal, round_id, data)
 
     @get("/floors/{floor_id:int}/running-order", summary="The floor's running order", opt={"roles": READERS})
     async def running_order(

@@ -92,7 +92,11 @@ class EventController(Controller):
     ) -> Event:
         return await setup.get_event(ctx, event_id)
 
-    @put("/{event_id:int}/panel", summary="Set the panel of adjudicators of an event", opt={"roles": DESK})
+    @put(
+        "/{event_id:int}/panel",
+        summary="Set the panel of an event (the default of its rounds not started; a reason once it has started)",
+        opt={"roles": DESK},
+    )
     async def set_panel(
         self,
         ctx: NamedDependency[Context],
@@ -100,4 +104,4 @@ class EventController(Controller):
         event_id: Id,
         data: JSONBody[PanelIn],
     ) -> Event:
-        return await setup.set_panel(ctx, event_id, data)
+        return await setup.set_panel(ctx, event_id, data, by=principal.device_id)

@@ -28,6 +28,7 @@ def delete_rounds(conn: sqlite3.Connection, event_id: int) -> None:
     ids = [r[0] for r in conn.execute("SELECT id FROM rounds WHERE event_id = ?", (event_id,))]
     for rid in ids:
         conn.execute("DELETE FROM heats WHERE round_id = ?", (rid,))
+        conn.execute("DELETE FROM round_panels WHERE round_id = ?", (rid,))
         conn.execute("DELETE FROM round_couples WHERE round_id = ?", (rid,))
         conn.execute("DELETE FROM schedule WHERE round_id = ?", (rid,))
         conn.execute("DELETE FROM rounds WHERE id = ?", (rid,))

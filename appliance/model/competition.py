@@ -108,3 +108,11 @@ class Adjudicator(msgspec.Struct, frozen=True):
 
 class PanelIn(Input, forbid_unknown_fields=True, frozen=True):
     letters: Annotated[list[Letter], Meta(min_length=1, max_length=15)]
+    reason: OptionalText = ""  # required once the event has started (a judge replaced between rounds)
+
+
+class RoundPanelIn(Input, forbid_unknown_fields=True, frozen=True):
+    """A round's own panel, before the round starts: who judges it instead, and why (logged with who asked)."""
+
+    letters: Annotated[list[Letter], Meta(min_length=1, max_length=15)]
+    reason: Text

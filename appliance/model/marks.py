@@ -72,8 +72,17 @@ class JudgeTask(msgspec.Struct, frozen=True):
     now: bool  # on the floor now (else: an earlier dance not sent yet)
 
 
+class RoundToSign(msgspec.Struct, frozen=True):
+    """A round whose every dance this judge has sent and not signed yet: the tablet asks for the signature."""
+
+    round_id: int
+    event: str
+    round: str
+
+
 class JudgeTasks(msgspec.Struct, frozen=True):
     tasks: list[JudgeTask]
+    sign: list[RoundToSign] = msgspec.field(default_factory=list)
 
 
 class DanceProgress(msgspec.Struct, frozen=True):
@@ -113,6 +122,7 @@ class Placing(msgspec.Struct, frozen=True):
     round: str
     crosses: int | None = None
     reason: str = ""
+    label: str = ""  # "7." or "13.-24." (a range shared by equal crosses or a tie in the final)
 
 
 class RoundResult(msgspec.Struct, frozen=True):

@@ -29,6 +29,7 @@ class Round(msgspec.Struct, frozen=True):
     seed: int
     state: str
     heats: dict[str, list[list[int]]]  # dance -> heats -> bibs (empty until drawn)
+    panel: list[str] = []  # the judges' letters of the round's own panel (the event's until it is drawn)
 
 
 class EventPlan(msgspec.Struct, frozen=True):

@@ -33,20 +33,24 @@ def _round(conn: sqlite3.Connection, round_id: int) -> tuple[sqlite3.Row, Event]
     return row, lookups.event(conn, row["event_id"])
 
 
-def _seat(conn: sqlite3.Connection, principal: auth.Principal, event: Event, judge: str | None) -> sqlite3.Row:
-    """The panel seat the sheet is for: the adjudicator's own, or the one the scrutineer keys in for."""
-    seats = {r["letter"]: r for r in db.panel(conn, event.id)}
+def _seat(
+    conn: sqlite3.Connection, principal: auth.Principal, row: sqlite3.Row, event: Event, judge: str | None
+) -> sqlite3.Row:
+    """The seat on the round's panel the sheet is for: the adjudicator's own, or the one the scrutineer keys in."""
+    seats = {r["letter"]: r for r in db.round_panel(conn, row["id"])}
     if principal.role == "adjudicator":
         if principal.competition_id != event.competition_id:
             raise Forbidden("this round is not in your competition", "round_id")
         seat = next((r for r in seats.values() if r["id"] == principal.adjudicator_id), None)
         if seat is None:
-            raise Forbidden(f"judge {principal.judge} is not on the panel of {event.name}", "round_id")
+            raise Forbidden(
+                f"judge {principal.judge} is not on the panel of the {row['name']} of {event.name}", "round_id"
+            )
         if judge is not None and judge != seat["letter"]:
             raise Forbidden("an adjudicator may only send their own sheets", "judge")
         return seat
     if judge not in seats:
-        raise Invalid(f"no judge {judge} on the panel of {event.name}", "judge")
+        raise Invalid(f"no judge {judge} on the panel of the {row['name']} of {event.name}", "judge")
     return seats[judge]
 
 
@@ -88,7 +92,7 @@ async def submit_sheet(
         if stored is not None:
             return msgspec.json.decode(bytes(stored["response"]), type=SheetReceipt)
         row, event = _round(conn, round_id)
-        seat = _seat(conn, principal, event, judge)
+        seat = _seat(conn, principal, row, event, judge)
         if dance not in event.dances:
             raise NotFound(f"{event.name} has no dance {dance}", "dance")
         if row["state"] not in OPEN_STATES:
@@ -165,7 +169,7 @@ async def correct_sheet(
         if row["state"] in OPEN_STATES or row["state"] == "planned":
             raise Conflict("the round is not computed yet: send or amend the sheet instead", "round_id")
         results.require_correctable(conn, row)
-        seat = _seat(conn, principal, event, judge)
+        seat = _seat(conn, principal, row, event, judge)
         if dance not in event.dances:
             raise NotFound(f"{event.name} has no dance {dance}", "dance")
         return _save(ctx, conn, principal, row, event, seat, dance, sheet, keyed=True, correction=True)

@@ -7,6 +7,7 @@ import secrets
 import sqlite3
 
 from appliance.db import competitions as comp_db
+from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as db
 from appliance.errors import Conflict, Invalid
@@ -61,6 +62,7 @@ def round_out(conn: sqlite3.Connection, row: sqlite3.Row) -> Round:
         row["seed"],
         row["state"],
         db.heats_by_bib(conn, row["id"]),
+        [p["letter"] for p in marks_db.round_panel(conn, row["id"])],
     )
 
 
@@ -76,6 +78,7 @@ def _draw(ctx: Context, conn: sqlite3.Connection, event: Event, round_row: sqlit
     )
     db.set_heats(conn, round_row["id"], heats)
     db.set_round_state(conn, round_row["id"], "drawn")
+    marks_db.freeze_round_panel(conn, round_row["id"])
     ctx.log(
         conn,
         "round.drawn",
@@ -192,6 +195,47 @@ async def replan(ctx: Context, event_id: int, data: PlanIn) -> EventPlan:
         return _event_plan(conn, event)
 
     return await ctx.store.write(tx)
+
+
+def plan_still_fits(conn: sqlite3.Connection, event_id: int) -> bool:
+    """Whether the event's plan still fits its couples (each round recalls fewer than dance it)."""
+    existing = db.rounds_of(conn, event_id)
+    recalls = [r["recall"] for r in existing if r["kind"] == "recall"]
+    try:
+        plan_from_recalls(len(reg_db.active_couples(conn, event_id)), recalls)
+    except PlanError:
+        return False
+    return bool(existing)
+
+
+def without_couple(heats: dict[str, list[list[int]]], couple_id: int) -> dict[str, list[list[int]]]:
+    """The same heats with one couple taken out (a heat left empty is dropped); nobody else moves."""
+    return {
+        dance: [kept for heat in split if (kept := [c for c in heat if c != couple_id])]
+        for dance, split in heats.items()
+    }
+
+
+def remove_from_draw(conn: sqlite3.Connection, event_id: int, couple_id: int) -> dict | None:
+    """A scratch after the draw, before the event starts: the couple leaves the drawn round's couples and heats,
+    the other couples keep theirs; what a rebuild needs (None: no drawn round holds the couple)."""
+    drawn = [r for r in db.rounds_of(conn, event_id) if r["state"] == "drawn"]
+    if not drawn or couple_id not in db.round_couples(conn, drawn[0]["id"]):
+        return None
+    round_id = drawn[0]["id"]
+    couples = [c for c in db.round_couples(conn, round_id) if c != couple_id]
+    by_id: dict[str, list[list[int]]] = {}
+    for dance, heat, couple in conn.execute(
+        "SELECT dance, heat, couple_id FROM heats WHERE round_id = ? ORDER BY rowid", (round_id,)
+    ):
+        split = by_id.setdefault(dance, [])
+        while len(split) < heat:
+            split.append([])
+        split[heat - 1].append(couple)
+    db.set_round_couples(conn, round_id, couples)
+    db.set_heats(conn, round_id, without_couple(by_id, couple_id))
+    conn.execute("UPDATE rounds SET planned_couples = ? WHERE id = ?", (len(couples), round_id))
+    return {"round_id": round_id, "couples": couples, "heats": db.heats_by_bib(conn, round_id)}
 
 
 def refresh_plan(ctx: Context, conn: sqlite3.Connection, event_id: int) -> None:

@@ -11,8 +11,9 @@ from appliance.db import changelog
 from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import rounds as rounds_db
+from appliance.scoring.standings import RoundOutcome, Standing, label, standings
 from appliance.services import running_order
-from appliance.services.results import round_result
+from appliance.services.results import outcomes, round_result
 
 SHOWN = ("running", "computed", "awaiting_chair", "closed", "official")
 
@@ -20,7 +21,7 @@ SHOWN = ("running", "computed", "awaiting_chair", "closed", "official")
 def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
     """Floors (now, next), rounds being judged (how many judges sent each dance), and results so far."""
     seq, _ = changelog.head(conn)
-    floors, rounds, results = [], [], []
+    floors, rounds, results, placed = [], [], [], []
     for competition in comp_db.list_competitions(conn):
         for f in competition.floors:
             if floor is None or f.id == floor:
@@ -28,10 +29,13 @@ def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
         for event in comp_db.list_events(conn, competition.id):
             if floor is not None and event.floor_id != floor:
                 continue
-            judges = len(marks_db.panel(conn, event.id))
+            placings = standings(outcomes(conn, event.id))
+            if placings:
+                placed.append({"event_id": event.id, "event": event.name, "places": public_places(placings)})
             for row in rounds_db.rounds_of(conn, event.id):
                 if row["state"] not in SHOWN:
                     continue
+                judges = len(marks_db.round_panel(conn, row["id"]))
                 sent: dict[str, int] = {}
                 for sheet in marks_db.sheets_of(conn, row["id"]):
                     sent[sheet["dance"]] = sent.get(sheet["dance"], 0) + 1
@@ -64,7 +68,23 @@ def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
                             "reasons": r.reasons,
                         }
                     )
-    return {"seq": seq, "floors": floors, "rounds": rounds, "results": results}
+    return {"seq": seq, "floors": floors, "rounds": rounds, "results": results, "standings": placed}
+
+
+def public_places(placings: list[Standing]) -> list[dict]:
+    """Every placed couple of an event by bib (no names: the public pages show bibs), best first."""
+    return [
+        {
+            "bib": s.bib,
+            "place": s.place,
+            "place_from": s.place_from,
+            "place_to": s.place_to,
+            "label": label(s.place_from, s.place_to),
+            "round": s.round,
+            "crosses": s.crosses,
+        }
+        for s in placings
+    ]
 
 
 PUBLISHED = ("round.computed", "round.recomputed", "round.decided", "result.official")
@@ -107,7 +127,14 @@ def published(rows: list) -> dict:
             item["event_id"], {"event_id": item["event_id"], "event": item["event"], "rounds": []}
         )
         event["rounds"].append(item)
+    for event in events.values():
+        ordered = sorted(event["rounds"], key=lambda r: r["round_id"])  # a plan's rounds get ids in order
+        event["standings"] = public_places(standings([_outcome(r) for r in ordered]))
     return {"events": list(events.values())}
+
+
+def _outcome(item: dict) -> RoundOutcome:
+    return RoundOutcome(item["round"], item["kind"], item["totals"], item["recalled"], item["places"], item["reasons"])
 
 
 def _cut_options(item: dict) -> list[list[int]]:

@@ -16,12 +16,13 @@ from appliance.model.marks import EventResults, Placing, RoundResult
 from appliance.planning import draw_heats
 from appliance.scoring import count_recall, place_final
 from appliance.scoring.explain import number, reasons
+from appliance.scoring.standings import RoundOutcome, label, standings
 from appliance.services import Context, lookups
 
 
 def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
-    """Every panel judge's sheet for every dance, or None while one is missing."""
-    letters = [p["letter"] for p in db.panel(conn, event.id)]
+    """Every sheet of the round's own panel for every dance, or None while one is missing."""
+    letters = [p["letter"] for p in db.round_panel(conn, row["id"])]
     sheets = {(s["dance"], s["letter"]): s for s in db.sheets_of(conn, row["id"])}
     if not letters or any((d, j) not in sheets for d in event.dances for j in letters):
         return None
@@ -55,7 +56,7 @@ def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, r
     """Inside the sheet's transaction: compute the round once all sheets are in; returns the round's state."""
     row = lookups.round_row(conn, round_id)
     event = lookups.event(conn, row["event_id"])
-    if db.sheet_count(conn, round_id) < len(event.panel) * len(event.dances):
+    if db.sheet_count(conn, round_id) < len(db.round_panel(conn, round_id)) * len(event.dances):
         return row["state"]  # the common case: cheap, one count
     complete = _complete_marks(conn, row, event)
     if complete is None:
@@ -114,6 +115,7 @@ def _advance(ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row, event: Ev
     )
     rounds_db.set_heats(conn, nxt["id"], heats)
     conn.execute("UPDATE rounds SET planned_couples = ?, state = 'drawn' WHERE id = ?", (len(couples), nxt["id"]))
+    db.freeze_round_panel(conn, nxt["id"])
     if conn.execute("SELECT 1 FROM schedule WHERE round_id = ?", (nxt["id"],)).fetchone() is None:
         rounds_db.schedule_round(conn, event.floor_id, nxt["id"])
     rounds_db.set_round_state(conn, row["id"], "closed")
@@ -210,66 +212,61 @@ async def get_round_result(ctx: Context, round_id: int) -> RoundResult:
     return await ctx.store.read(lambda conn: round_result(conn, round_id))
 
 
-def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
-    """Every couple's place: the final's, then each earlier round's non-recalled couples by crosses."""
-    event = lookups.event(conn, event_id)
+def outcomes(conn: sqlite3.Connection, event_id: int) -> list[RoundOutcome]:
+    """The event's computed rounds in order, as the standings read them (the chair's decision applied)."""
+    found = []
     rounds = rounds_db.rounds_of(conn, event_id)
-    names = {
-        c.bib: c for c in (e.couple for e in reg_db.list_entries(conn, event.competition_id) if e.event_id == event_id)
-    }
-    placings: list[Placing] = []
-    official = False
-    for row in reversed(rounds):
+    for i, row in enumerate(rounds):
         stored = db.get_result(conn, row["id"])
         if stored is None:
             continue
         result = json.loads(stored["result"])
-        if row["kind"] == "final":
-            official = bool(stored["official"])
-            ordered = sorted(result["places"].items(), key=lambda kv: (kv[1], int(kv[0])))
-            for bib, place in ordered:
-                c = names[int(bib)]
-                shared = sum(1 for p in result["places"].values() if p == place)
-                low = int(place - (shared - 1) / 2)
-                placings.append(
-                    Placing(
-                        int(bib),
-                        c.leader,
-                        c.follower,
-                        place,
-                        low,
-                        low + shared - 1,
-                        row["name"],
-                        reason=result["reasons"][bib],
-                    )
-                )
-            continue
-        placings += _out_in(row, result, stored, names, len(placings))
-    return EventResults(event.id, event.name, official, placings)
-
-
-def _out_in(row, result: dict, stored, names, ahead: int) -> list[Placing]:
-    """The couples not recalled from a round, ranked below everyone who went further, by crosses."""
-    decision = json.loads(stored["decision"]) if stored["decision"] else None
-    recalled = result["recalled"]
-    if decision is not None:
-        recalled = next(o for o in result["cut_options"] if len(o) == decision["recall"])
-    if recalled is None:
-        return []
-    out = sorted(
-        ((int(b), t) for b, t in result["totals"].items() if int(b) not in recalled), key=lambda bt: (-bt[1], bt[0])
-    )
-    placings = []
-    position = ahead + 1
-    for crosses in sorted({t for _, t in out}, reverse=True):
-        group = [b for b, t in out if t == crosses]
-        for bib in group:
-            c = names[bib]
-            placings.append(
-                Placing(bib, c.leader, c.follower, None, position, position + len(group) - 1, row["name"], crosses)
+        decision = json.loads(stored["decision"]) if stored["decision"] else None
+        recalled = result.get("recalled")
+        if decision is not None:
+            recalled = next(o for o in result["cut_options"] if len(o) == decision["recall"])
+        following = len(rounds_db.round_couples(conn, rounds[i + 1]["id"])) if i + 1 < len(rounds) else 0
+        found.append(
+            RoundOutcome(
+                row["name"],
+                row["kind"],
+                result.get("totals"),
+                recalled,
+                result.get("places"),
+                result.get("reasons"),
+                following if recalled is not None and following > len(recalled) else None,
             )
-        position += len(group)
-    return placings
+        )
+    return found
+
+
+def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
+    """Every placed couple: the final's places, then each recall round's couples out, below all who went
+    further, by crosses (scoring/standings.py), also while the later rounds still run."""
+    event = lookups.event(conn, event_id)
+    names = {
+        c.bib: c for c in (e.couple for e in reg_db.list_entries(conn, event.competition_id) if e.event_id == event_id)
+    }
+    official = any(
+        r["kind"] == "final" and (s := db.get_result(conn, r["id"])) is not None and bool(s["official"])
+        for r in rounds_db.rounds_of(conn, event_id)
+    )
+    placings = [
+        Placing(
+            s.bib,
+            names[s.bib].leader,
+            names[s.bib].follower,
+            s.place,
+            s.place_from,
+            s.place_to,
+            s.round,
+            s.crosses,
+            s.reason,
+            label(s.place_from, s.place_to),
+        )
+        for s in standings(outcomes(conn, event_id))
+    ]
+    return EventResults(event.id, event.name, official, placings)
 
 
 def skate_sheet(conn: sqlite3.Connection, round_id: int) -> dict:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from typing import Literal
 
+from appliance.db import marks as marks_db
 from appliance.db import rounds as db
 from appliance.errors import Conflict, NotFound
 from appliance.model.rounds import FloorStatus, RunningItem
@@ -107,6 +108,7 @@ async def move(ctx: Context, floor_id: int, move_: Move) -> FloorStatus:
         round_row = lookups.round_row(conn, item.round_id)
         if state == "running" and round_row["state"] == "drawn":
             db.set_round_state(conn, item.round_id, "running")
+            marks_db.freeze_round_panel(conn, item.round_id)
         ctx.log(conn, f"floor.{move_}", f"floor/{floor_id}", {"state": state, "item": item})
         return status_tx(conn, floor_id)
 

@@ -7,6 +7,7 @@ from itertools import product
 from string import ascii_uppercase
 
 from appliance.db import competitions as db
+from appliance.db import marks as marks_db
 from appliance.errors import Conflict, Invalid
 from appliance.model.competition import (
     STYLE_DANCES,
@@ -18,7 +19,7 @@ from appliance.model.competition import (
     EventIn,
     PanelIn,
 )
-from appliance.services import Context, lookups
+from appliance.services import Context, lookups, provisioning
 
 
 def _check_competition(data: CompetitionIn) -> None:
@@ -126,7 +127,9 @@ async def list_adjudicators(ctx: Context, competition_id: int) -> list[Adjudicat
     return await ctx.store.read(read)
 
 
-async def set_panel(ctx: Context, event_id: int, data: PanelIn) -> Event:
+async def set_panel(ctx: Context, event_id: int, data: PanelIn, by: str | None = None) -> Event:
+    """The event's panel: the default of its rounds; every round not started yet takes it (rounds.py: panels).
+    Once the event has started, a reason is required; who asked and why are logged."""
     if len(set(data.letters)) != len(data.letters):
         raise Invalid("a judge letter is listed twice", "letters")
 
@@ -136,8 +139,14 @@ async def set_panel(ctx: Context, event_id: int, data: PanelIn) -> Event:
         missing = [letter for letter in data.letters if letter not in ids]
         if missing:
             raise Invalid(f"no adjudicator with letter {missing[0]} in this competition", "letters")
+        if not data.reason and provisioning.started(conn, event_id):
+            raise Invalid(f"{event.name} has started: say why its panel changes (a reason)", "reason")
         db.set_panel(conn, event_id, [ids[letter] for letter in data.letters])
-        ctx.log(conn, "panel.set", f"event/{event_id}", {"letters": sorted(data.letters)})
+        rounds = marks_db.follow_event_panel(conn, event_id)
+        payload: dict = {"letters": sorted(data.letters), "rounds": rounds}
+        if data.reason or by is not None:
+            payload |= {"reason": data.reason, "by": by}
+        ctx.log(conn, "panel.set", f"event/{event_id}", payload)
         return lookups.event(conn, event_id)
 
     return await ctx.store.write(tx)

@@ -151,7 +151,7 @@ async def test_the_scrutineer_keys_in_a_paper_sheet_recorded_with_who_did_it(api
 
 async def test_the_tablet_is_shown_the_dance_on_the_floor(api, judged):
     comp, tablets, _plans = judged
-    assert (await tablets["A"].get("/api/judge/tasks")).json() == {"tasks": []}
+    assert (await tablets["A"].get("/api/judge/tasks")).json() == {"tasks": [], "sign": []}
     await api.ok("POST", f"/api/floors/{comp['floors'][0]['id']}/start")
     tasks = (await tablets["A"].get("/api/judge/tasks")).json()["tasks"]
     assert len(tasks) == 1
@@ -164,7 +164,7 @@ async def test_the_tablet_is_shown_the_dance_on_the_floor(api, judged):
         False,
     )
     assert task["judge"] == "A" and task["judge_name"] == "Ann" and len(task["bibs"]) == 6
-    assert (await tablets["D"].get("/api/judge/tasks")).json() == {"tasks": []}  # not on this panel
+    assert (await tablets["D"].get("/api/judge/tasks")).json() == {"tasks": [], "sign": []}  # not on this panel
 
 
 async def test_a_correction_after_computing_needs_the_chairs_pin_and_recomputes(api, judged, client):

@@ -49,6 +49,7 @@ async def _competition(api, client, name: str) -> dict:
         "device_id": spare.device_id,
         "dance": "C",
         "judge": "A",
+        "doc": "couples",  # a printed document of the event (GET /api/events/{event_id}/print/{doc})
     }
 
 

@@ -226,6 +226,13 @@ def box(tmp_path_factory):
         server.kill()
 
 
+@pytest.fixture(autouse=True)
+def stick(tmp_path):
+    """The stick's mount point: `floorcraft export` refuses a folder that does not exist."""
+    (tmp_path / "stick").mkdir()
+    return tmp_path / "stick"
+
+
 def test_the_export_holds_no_secret_and_the_stick_alone_cannot_sign_or_enrol(box, tmp_path):
     server, data, made = box
     (tmp_path / "passphrase").write_text(PASSPHRASE + "\n")

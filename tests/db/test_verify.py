@@ -129,6 +129,7 @@ def test_a_forged_checkpoint_is_named(box):
 
 def test_an_export_carries_the_checkpoints_and_verify_export_checks_them(box, tmp_path):
     stick = tmp_path / "stick"
+    stick.mkdir()  # the stick's mount point (export refuses a folder that does not exist)
     assert floorcraft(box, "export", str(stick)).returncode == 0
     folder = next(stick.glob("floorcraft-export-*"))
     manifest = json.loads((folder / "MANIFEST.json").read_text())
@@ -140,6 +141,7 @@ def test_an_export_carries_the_checkpoints_and_verify_export_checks_them(box, tm
     head = one(box, "SELECT max(seq) FROM change_log")[0]
     sql(box, "DELETE FROM change_log WHERE seq > ?", head - 3)
     later = tmp_path / "later"
+    later.mkdir()
     assert floorcraft(box, "export", str(later)).returncode == 0
     run = floorcraft(box, "verify-export", str(next(later.glob("floorcraft-export-*"))))
     assert run.returncode == 1 and b"TAIL IS MISSING" in run.stdout
@@ -220,6 +222,8 @@ async def test_every_kind_of_change_is_rebuilt_exactly(api, client, settings):
     chair = await enrolled(client, "chair", competition_id=cid)
     assert (await chair.post(f"/api/rounds/{first['id']}/decision", {"recall": recall - 1})).status_code == 200
     final = (await api.ok("GET", f"/api/events/{event['id']}/plan"))["rounds"][-1]
+    await api.ok("PUT", f"/api/rounds/{final['id']}/panel", json={"letters": ["A", "B", "D"], "reason": "C is ill"})
+    await api.ok("PUT", f"/api/events/{event['id']}/panel", json={"letters": ["A", "B", "C"], "reason": "C is back"})
     finalists = sorted(b for h in final["heats"]["W"] for b in h)
     tablets["C"] = await enrolled(client, "adjudicator", competition_id=cid, judge="C")
     for j in "ABC":
@@ -247,6 +251,8 @@ async def test_every_kind_of_change_is_rebuilt_exactly(api, client, settings):
         "result.official",
         "device.revoked",
         "floor.next",
+        "round.panel_set",
+        "panel.set",
     } <= kinds
     store.write_sync(
         lambda conn: conn.execute(

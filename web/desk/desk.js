@@ -140,9 +140,10 @@ const VIEWS = {
       name: v.name, style: v.style, dances: list(v.dances), floor: v.floor, max_per_heat: Number(v.max_per_heat),
       final_size: Number(v.final_size) })));
     nodes.push(form([{ name: "event", label: "Event", options: events.map((e) => e.name) },
-      { name: "letters", label: "Panel (letters)" }], "Set panel", (v) => {
+      { name: "letters", label: "Panel (letters)" }, { name: "reason", label: "Reason (once the event has started)" }],
+    "Set panel", (v) => {
       const event = events.find((e) => e.name === v.event);
-      return api("PUT", `/api/events/${event.id}/panel`, { letters: list(v.letters.toUpperCase()).flatMap((x) => x.length > 2 ? [...x] : [x]) });
+      return api("PUT", `/api/events/${event.id}/panel`, { letters: list(v.letters.toUpperCase()).flatMap((x) => x.length > 2 ? [...x] : [x]), reason: v.reason });
     }));
     nodes.push(el("h2", {}, "Adjudicators"), table(["Letter", "Name", "Country"], judges.map((j) => [j.letter, j.name, j.country])),
       form([{ name: "name", label: "Name" }, { name: "country", label: "Country" }], "Add adjudicator",
@@ -231,9 +232,14 @@ const VIEWS = {
     }
     for (const e of events) {
       const plan = await api("GET", `/api/events/${e.id}/plan`);
-      nodes.push(el("h2", {}, e.name));
+      nodes.push(el("h2", {}, e.name), printButtons(e));
+      const standing = await api("GET", `/api/events/${e.id}/results`);
+      if (standing.placings.length) {  // places for everyone: couples out early below all who went further
+        nodes.push(table(["Place", "Couple", "", "Round", "Crosses"], standing.placings.map((p) =>
+          [p.label, p.bib, `${p.leader} / ${p.follower}`, p.round, p.crosses === null ? "" : p.crosses])));
+      }
       for (const r of plan.rounds) {
-        const row = el("div", {}, el("h3", {}, `${r.name}: ${r.state}`));
+        const row = el("div", {}, el("h3", {}, `${r.name}: ${r.state} · judges ${r.panel.join("")}`));
         if (["computed", "awaiting_chair", "closed", "official"].includes(r.state)) {
           const result = await api("GET", `/api/rounds/${r.id}/result`);
           if (result.kind === "final") {
@@ -276,6 +282,28 @@ const VIEWS = {
     return nodes;
   },
 };
+
+// The printed documents (A4 PDF, GET /api/events/{id}/print/{doc}): a signed request, saved as a file.
+const DOCS = { couples: "Couples", draw: "Draw", "judges-sheets": "Judges' sheets", marks: "Marks", results: "Results", "chair-report": "Chair's report" };
+
+function printButtons(event) {
+  return el("p", { class: "no-print print-documents" }, "PDF: ", ...Object.entries(DOCS).map(([doc, label]) => el("button", {
+    type: "button", "data-doc": doc, onclick: async (ev) => {
+      ev.target.disabled = true;
+      try {
+        const response = await signed("GET", `/api/events/${event.id}/print/${doc}`);
+        if (!response.ok) {
+          const data = await response.json().catch(() => ({}));
+          $("error").textContent = data.error ? data.error.message : `error ${response.status}`;
+          $("error").hidden = false;
+          return;
+        }
+        const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `${event.name} - ${label}.pdf` });
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+      } finally { ev.target.disabled = false; }
+    } }, label)));
+}
 
 function marksTable(sheet) {
   // Every mark, as printed with the results: per dance, each couple's places (final) or crosses (recall).

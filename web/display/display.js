@@ -48,6 +48,21 @@ function draw() {
   drawResult();
 }
 
+function outPlaces(latest) {
+  // The couples out in this round, with their places below all who went further ("13.-24.  101 102").
+  const event = (state.standings || []).find((s) => s.event_id === latest.event_id);
+  const out = event ? event.places.filter((p) => p.round === latest.round && p.place === null) : [];
+  const groups = [];
+  for (const p of out) {
+    const last = groups[groups.length - 1];
+    if (last && last.label === p.label) last.bibs.push(p.bib); else groups.push({ label: p.label, bibs: [p.bib] });
+  }
+  const list = document.createElement("p");
+  list.className = "out-places";
+  list.textContent = groups.map((g) => `${g.label} ${g.bibs.join(" ")}`).join("  ·  ");
+  return list;
+}
+
 function drawResult() {
   // While a floor runs, its latest result; when idle, the recent results (the last five) in turn.
   const idle = !state.floors.some((f) => f.state === "running");
@@ -61,7 +76,7 @@ function drawResult() {
     const p = document.createElement("p");
     p.className = "recalled";
     p.textContent = latest.recalled ? `Recalled: ${latest.recalled.join("  ")}` : "Tie at the cut: the chair decides";
-    box.replaceChildren(p);
+    box.replaceChildren(p, outPlaces(latest));
     return;
   }
   const order = Object.entries(latest.places).sort((a, b) => b[1] - a[1] || b[0] - a[0]);  // last first

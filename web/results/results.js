@@ -45,11 +45,19 @@ function recallRound(round) {
   return table(header, rows);
 }
 
+function places(event) {
+  // Places for everyone: the final's, then the couples out in each round below all who went further.
+  const rows = (event.standings || []).map((p) => [p.label, p.bib, p.round, p.crosses === null ? "" : p.crosses]);
+  return el("section", { class: "round places" }, el("h3", {}, "Places"),
+            table(["Place", "Couple", "Out in / final", "Crosses"], rows));
+}
+
 function render(data) {
   const root = document.getElementById("events");
   root.replaceChildren();
   for (const event of data.events) {
     const section = el("section", { class: "event" }, el("h2", {}, event.event));
+    if (event.standings && event.standings.length) section.append(places(event));
     for (const round of [...event.rounds].reverse()) {
       const badge = round.kind === "final"
         ? el("span", { class: round.official ? "badge official" : "badge" }, round.official ? "official" : "provisional")

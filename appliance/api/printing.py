@@ -1,0 +1,39 @@
+"""The desk's printed documents: one event's document as an A4 PDF (scrutineer or chair)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.params import PathParameter
+
+from appliance.api import Id
+from appliance.auth import OFFICIALS, Principal
+from appliance.errors import NotFound
+from appliance.printing import DOCS, box_key_text, pdf, unknown_document
+from appliance.services import Context
+
+Doc = Annotated[str, PathParameter(min_length=1, max_length=40, description=f"one of {', '.join(DOCS)}")]
+
+
+class PrintController(Controller):
+    path = "/api"
+    tags = ["printing"]
+
+    @get(
+        "/events/{event_id:int}/print/{doc:str}",
+        summary="A printed document of the event (A4 PDF): " + ", ".join(DOCS),
+        media_type="application/pdf",
+        response_description="The document: an A4 PDF with a header, page x of y and the box's checksum on every page",
+        opt={"roles": OFFICIALS},
+    )
+    async def document(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id, doc: Doc
+    ) -> Response[bytes]:
+        if doc not in DOCS:
+            raise NotFound(unknown_document(doc), "doc")
+        body = await pdf.document_async(ctx.store, event_id, doc, box_key_text(Path(ctx.settings.data_dir)))
+        disposition = f'inline; filename="event-{event_id}-{doc}.pdf"'
+        return Response(body, media_type="application/pdf", headers={"Content-Disposition": disposition})

@@ -1,0 +1,206 @@
+"""What each printed document shows, read from the database in one snapshot (read-only; SQL stays in db/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+
+from appliance.db import changelog, documents
+from appliance.db import competitions as comp_db
+from appliance.db import marks as marks_db
+from appliance.db import registration as reg_db
+from appliance.db import rounds as rounds_db
+from appliance.model.competition import DANCE_NAMES, Competition, Event
+from appliance.model.registration import Couple
+from appliance.printing import DOCS, marks
+from appliance.services import lookups, results
+
+
+def dance_name(code: str) -> str:
+    return DANCE_NAMES.get(code, code)
+
+
+def _dates(competition: Competition) -> str:
+    first, last = (dt.date.fromisoformat(str(d)) for d in (competition.starts_on, competition.ends_on))
+    if first == last:
+        return first.strftime("%-d %B %Y")
+    return f"{first.strftime('%-d %B')} to {last.strftime('%-d %B %Y')}"
+
+
+def couples_of(conn: sqlite3.Connection, event: Event) -> list[dict]:
+    """The event's couples by bib: bib, names, club, country, withdrawn (a scratched entry)."""
+    rows = [
+        {**_couple(e.couple), "withdrawn": e.status == "scratched", "late": e.late}
+        for e in reg_db.list_entries(conn, event.competition_id)
+        if e.event_id == event.id
+    ]
+    return sorted(rows, key=lambda r: (r["bib"] is None, r["bib"] or 0, r["name"]))
+
+
+def _couple(c: Couple) -> dict:
+    return {"bib": c.bib, "name": f"{c.leader} & {c.follower}", "club": c.club, "country": c.country}
+
+
+def page(conn: sqlite3.Connection, event_id: int, doc: str, box_key: str, printed_at: str) -> dict:
+    """What every page shows: the competition, its dates, the event, the document, the box's checksum."""
+    event = lookups.event(conn, event_id)
+    competition = lookups.competition(conn, event.competition_id)
+    seq, digest = changelog.head(conn)
+    return {
+        "doc": doc,
+        "title": DOCS[doc],
+        "competition": competition.name,
+        "venue": competition.venue,
+        "dates": _dates(competition),
+        "event": event.name,
+        "floor": event.floor,
+        "dances": [dance_name(d) for d in event.dances],
+        "checksum": f"log #{seq} {digest[:16]} · box key {box_key}",
+        "printed_at": printed_at[:16].replace("T", " ") + " UTC",
+    }
+
+
+def couples_doc(conn: sqlite3.Connection, event: Event) -> dict:
+    rows = couples_of(conn, event)
+    by_name = sorted(rows, key=lambda r: (r["name"].casefold(), r["bib"] or 0))
+    return {"by_bib": rows, "by_name": by_name, "entered": sum(not r["withdrawn"] for r in rows)}
+
+
+def draw_doc(conn: sqlite3.Connection, event: Event) -> dict:
+    """Each drawn round by heat (dance -> heats -> couples) and by couple (bib -> heat per dance)."""
+    couples = {r["bib"]: r for r in couples_of(conn, event)}
+    rounds = []
+    for row in rounds_db.rounds_of(conn, event.id):
+        heats = rounds_db.heats_by_bib(conn, row["id"])
+        if not heats:
+            rounds.append({"name": row["name"], "drawn": False})
+            continue
+        by_dance = [
+            {"dance": dance_name(d), "heats": [[couples.get(b, {"bib": b, "name": ""}) for b in h] for h in split]}
+            for d, split in heats.items()
+        ]
+        heat_of = {(d, b): i + 1 for d, split in heats.items() for i, h in enumerate(split) for b in h}
+        bibs = sorted({b for split in heats.values() for h in split for b in h})
+        by_couple = [
+            {**couples.get(b, {"bib": b, "name": ""}), "heats": [heat_of.get((d, b), "") for d in heats]} for b in bibs
+        ]
+        rounds.append(
+            {
+                "name": row["name"],
+                "drawn": True,
+                "dances": [dance_name(d) for d in heats],
+                "by_dance": by_dance,
+                "by_couple": by_couple,
+            }
+        )
+    return {"rounds": rounds}
+
+
+def judges_sheets_doc(conn: sqlite3.Connection, event: Event) -> dict:
+    """A blank paper sheet per drawn round and judge: each dance's heats with a box per couple."""
+    sheets = []
+    for row in rounds_db.rounds_of(conn, event.id):
+        heats = rounds_db.heats_by_bib(conn, row["id"])
+        if not heats:
+            continue
+        dances = [{"dance": dance_name(d), "heats": split} for d, split in heats.items()]
+        couples = len({b for split in heats.values() for h in split for b in h})
+        for judge in marks_db.round_panel(conn, row["id"]):
+            sheets.append(
+                {
+                    "round": row["name"],
+                    "kind": row["kind"],
+                    "recall": row["recall"],
+                    "couples": couples,
+                    "letter": judge["letter"],
+                    "judge": judge["name"],
+                    "dances": dances,
+                }
+            )
+    return {"sheets": sheets}
+
+
+def results_doc(conn: sqlite3.Connection, event: Event) -> dict:
+    standings = results.event_results(conn, event.id)
+    couples = {r["bib"]: r for r in couples_of(conn, event)}
+    rows = []
+    for p in standings.placings:
+        same = p.place_from == p.place_to
+        rows.append(
+            {
+                "place": str(p.place_from) if same else f"{p.place_from}-{p.place_to}",
+                "bib": p.bib,
+                "name": f"{p.leader} & {p.follower}",
+                "club": couples.get(p.bib, {}).get("club", ""),
+                "country": couples.get(p.bib, {}).get("country", ""),
+                "round": p.round,
+                "crosses": p.crosses,
+                "reason": p.reason,
+            }
+        )
+    return {"official": standings.official, "placings": rows}
+
+
+def marks_doc(conn: sqlite3.Connection, event: Event) -> dict:
+    rounds = []
+    for row in rounds_db.rounds_of(conn, event.id):
+        if marks_db.get_result(conn, row["id"]) is None:
+            continue
+        result = results.round_result(conn, row["id"])
+        sheet = results.skate_sheet(conn, row["id"])
+        names = {j["letter"]: j["name"] for j in marks_db.round_panel(conn, row["id"])}
+        rounds.append(marks.round_tables(row["name"], sheet, marks.status(result), names, dance_name))
+    return {"rounds": rounds}
+
+
+def chair_report_doc(conn: sqlite3.Connection, event: Event) -> dict:
+    """Panel per round, then from the change log: decisions, corrections, withdrawals, sign-offs, in order."""
+    rows = rounds_db.rounds_of(conn, event.id)
+    judges = {a.letter: a for a in comp_db.list_adjudicators(conn, event.competition_id)}
+    panels = []
+    for row in rows:
+        letters = [j["letter"] for j in marks_db.round_panel(conn, row["id"])]
+        stored = marks_db.get_result(conn, row["id"])
+        panels.append(
+            {
+                "round": row["name"],
+                "state": row["state"],
+                "checksum": stored["sheets_checksum"] if stored else "",
+                "judges": [
+                    {"letter": j, "name": judges[j].name if j in judges else "", "country": _country(judges, j)}
+                    for j in letters
+                ],
+            }
+        )
+    names = {r["id"]: r["name"] for r in rows}
+    entries = documents.event_log(conn, event.id, list(names))
+    return {"panels": panels, **marks.chair_events(entries, names, lambda cid: _couple_by_id(conn, cid))}
+
+
+def _country(judges: dict, letter: str) -> str:
+    return judges[letter].country if letter in judges else ""
+
+
+def _couple_by_id(conn: sqlite3.Connection, couple_id: int) -> str:
+    found = reg_db.get_couple(conn, couple_id)
+    if found is None:
+        return f"couple {couple_id}"
+    return f"{found.bib or '-'} {found.leader} & {found.follower}"
+
+
+BUILDERS: dict[str, Callable[[sqlite3.Connection, Event], dict]] = {
+    "couples": couples_doc,
+    "draw": draw_doc,
+    "judges-sheets": judges_sheets_doc,
+    "marks": marks_doc,
+    "results": results_doc,
+    "chair-report": chair_report_doc,
+}
+
+
+def build(conn: sqlite3.Connection, event_id: int, doc: str, box_key: str, printed_at: str) -> dict:
+    """Everything one document shows (raises NotFound for an unknown event)."""
+    context = page(conn, event_id, doc, box_key, printed_at)
+    context.update(BUILDERS[doc](conn, lookups.event(conn, event_id)))
+    return context
