@@ -1,8 +1,10 @@
-"""The judge's tablet in real Chromium: enrol by opening the QR URL, mark a recall round and a final, lose the
-network in the middle of a round and see the sheet accepted exactly once when it comes back."""
+"""The judge's tablet in real Chromium: enrol by opening the QR URL, mark a recall round and a final (correcting
+one place), lose the network in the middle of a round and see the sheet accepted exactly once when it comes back."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sqlite3
 
 import httpx
@@ -13,6 +15,7 @@ from tests.browser.shots import shot
 from tests.server import Server
 
 TABLET = {"width": 800, "height": 1280}  # a 10-inch tablet, portrait
+ORDINALS = ["1st", "2nd", "3rd", "4th", "5th", "6th"]
 
 
 @pytest.fixture
@@ -42,6 +45,20 @@ def sheets(server: Server) -> list[tuple]:
             "SELECT s.dance, a.letter, s.version FROM sheets s "
             "JOIN adjudicators a ON a.id = s.adjudicator_id ORDER BY s.id"
         ).fetchall()
+    finally:
+        conn.close()
+
+
+def marks(server: Server, dance: str, judge: str) -> object:
+    """The marks the box holds of one judge's sheet of a dance (the newest version)."""
+    conn = sqlite3.connect(server.data_dir / "floorcraft.sqlite3")
+    try:
+        row = conn.execute(
+            "SELECT s.marks FROM sheets s JOIN adjudicators a ON a.id = s.adjudicator_id "
+            "WHERE s.dance = ? AND a.letter = ? ORDER BY s.id DESC",
+            (dance, judge),
+        ).fetchone()
+        return json.loads(row[0])
     finally:
         conn.close()
 
@@ -91,19 +108,20 @@ async def test_a_sheet_sent_offline_is_accepted_exactly_once_when_the_tablet_is_
         await _cross(page, 12)
         await page.locator("#send").click()
         await page.locator("#sure").click()
-        await page.locator("#pending").filter(has_text="1 pending").wait_for()
+        await page.locator("#pending").filter(has_text="1 queued, not yet received").wait_for()
         await page.screenshot(path=shot("judge-offline.png"))
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))  # "leave with a queued sheet?"
         with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
             await page.reload()  # plain HTTP has no service worker: the reload itself fails while offline ...
         await context.set_offline(False)
         await page.goto(f"{server.base}/judge/")  # ... and the queued sheet is still there when the page is back
-        await page.locator("#pending").filter(has_text="0 pending").wait_for(timeout=15000)
+        await page.locator("#pending").filter(has_text="All sheets received").wait_for(timeout=15000)
         await page.wait_for_timeout(2500)  # a further round of retries must not store it again
         await context.close()
     assert sheets(server) == [("W", "B", 1)]
 
 
-async def test_a_judge_places_a_final_with_undo(server, browser):
+async def test_a_judge_places_a_final_and_corrects_one_place_without_undoing_the_rest(server, browser):
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk = await _desk(server, http)
         context, page = await _judge_page(browser, desk, "C")
@@ -115,17 +133,36 @@ async def test_a_judge_places_a_final_with_undo(server, browser):
                 break
             assert (await desk.post("/api/floors/2/next")).status_code == 200
         await page.locator("#title").filter(has_text="Senior Latin").wait_for()
+        assert "· Cha Cha ·" in await page.locator("#title").inner_text()  # the dance's name, not "C"
         buttons = page.locator(".couples button")
         bibs = [int(b) for b in await buttons.all_inner_texts()]
         assert len(bibs) == 6
-        for bib in bibs:
+
+        async def tap(bib: int) -> None:
             await page.locator(f'.couples button[data-bib="{bib}"]').click()
-        await page.locator("#undo").click()
+
+        async def shown() -> dict[int, str]:
+            badges = {b: page.locator(f'.couples button[data-bib="{b}"] .place') for b in bibs}
+            return {b: await badge.inner_text() for b, badge in badges.items() if await badge.count()}
+
+        for bib in bibs:
+            await tap(bib)
+        assert await shown() == dict(zip(bibs, ORDINALS, strict=True))
+        await tap(bibs[1])  # a wrong tap: that couple is out, every other place stays
+        assert await shown() == dict(zip([bibs[0], *bibs[2:]], ["1st", "3rd", "4th", "5th", "6th"], strict=True))
         assert await page.locator("#send").is_disabled()
-        await page.locator(f'.couples button[data-bib="{bibs[-1]}"]').click()
+        await tap(bibs[1])  # back into the free place
+        assert (await shown())[bibs[1]] == "2nd"
+        await tap(bibs[4])  # a couple, then its place: out, in again, then to 1st (the 1st couple takes its 5th)
+        await tap(bibs[4])
+        await page.locator('#places button[data-place="1"]').click()
+        expected = {bibs[4]: 1, bibs[1]: 2, bibs[2]: 3, bibs[3]: 4, bibs[0]: 5, bibs[5]: 6}
+        assert await shown() == {b: ORDINALS[p - 1] for b, p in expected.items()}
         await page.screenshot(path=shot("judge-final.png"))
         await page.locator("#send").click()
+        assert "Cha Cha" in await page.locator("#confirm-text").inner_text()
         await page.locator("#sure").click()
         await page.locator("#receipt").filter(has_text="Checksum").wait_for()
         await context.close()
     assert sheets(server) == [("C", "C", 1)]
+    assert marks(server, "C", "C") == {str(b): p for b, p in expected.items()}
