@@ -1,0 +1,47 @@
+"""A couple withdrawn mid-event (the scrutineer) or disqualified (the chair): routes on the entry."""
+
+from __future__ import annotations
+
+from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from appliance.api import Id
+from appliance.auth import CHAIR, DESK, Principal
+from appliance.model.outcomes import DisqualificationIn, EntryOutcome, WithdrawalIn
+from appliance.services import Context, withdrawals
+
+
+class OutcomesController(Controller):
+    path = "/api/entries"
+    tags = ["judging"]
+
+    @post(
+        "/{entry_id:int}/withdraw",
+        status_code=200,
+        summary="The scrutineer marks a couple withdrawn mid-event, with the reason",
+        opt={"roles": DESK},
+    )
+    async def withdraw(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        entry_id: Id,
+        data: JSONBody[WithdrawalIn],
+    ) -> EntryOutcome:
+        return await withdrawals.withdraw(ctx, principal, entry_id, data)
+
+    @post(
+        "/{entry_id:int}/disqualify",
+        status_code=200,
+        summary="The chair disqualifies a couple, with the reason (after the sign-off: the chair's PIN)",
+        opt={"roles": CHAIR},
+    )
+    async def disqualify(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        entry_id: Id,
+        data: JSONBody[DisqualificationIn],
+    ) -> EntryOutcome:
+        return await withdrawals.disqualify(ctx, principal, entry_id, data)

@@ -1,0 +1,157 @@
+"""A couple withdrawn mid-event by the scrutineer (issue #10 point 3) or disqualified by the chair (point 4).
+
+What each changes in the tablets, the sheets' checks and the computation is in services/absences.py. Here:
+the use cases, each one write transaction, logged (`couple.withdrawn`, `couple.disqualified`: the chair's
+report lists both) and rebuilt by `floorcraft verify` (db/replay_outcomes.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from appliance import auth
+from appliance.db import marks as marks_db
+from appliance.db import outcomes as db
+from appliance.db import rounds as rounds_db
+from appliance.errors import Conflict, Unauthorized
+from appliance.model.outcomes import DisqualificationIn, EntryOutcome, WithdrawalIn
+from appliance.model.registration import Entry
+from appliance.services import Context, chair_pin, lookups, results
+
+OPEN = ("drawn", "running")
+
+
+def _entry(conn: sqlite3.Connection, entry_id: int, status: str) -> Entry:
+    entry = lookups.entry(conn, entry_id)
+    if entry.status == "scratched":
+        raise Conflict(f"couple {entry.couple.bib} is scratched from {entry.event}: it no longer dances", "entry_id")
+    if any(o["entry_id"] == entry_id and o["status"] == status for o in db.of_event(conn, entry.event_id)):
+        raise Conflict(f"couple {entry.couple.bib} is {status} already in {entry.event}", "entry_id")
+    return entry
+
+
+async def withdraw(ctx: Context, principal: auth.Principal, entry_id: int, data: WithdrawalIn) -> EntryOutcome:
+    """The scrutineer marks a couple withdrawn from the round it is dancing, with the reason."""
+
+    def tx(conn: sqlite3.Connection) -> EntryOutcome:
+        entry = _entry(conn, entry_id, "withdrawn")
+        if any(o["entry_id"] == entry_id for o in db.of_event(conn, entry.event_id)):
+            raise Conflict(f"couple {entry.couple.bib} is disqualified from {entry.event} already", "entry_id")
+        row = db.latest_round_of(conn, entry.event_id, entry.couple.id)
+        if row is None:
+            raise Conflict(
+                f"couple {entry.couple.bib} is not drawn into a round of {entry.event} yet: scratch the entry instead",
+                "entry_id",
+            )
+        if row["state"] not in OPEN:
+            raise Conflict(
+                f"couple {entry.couple.bib} has finished dancing in {entry.event} (the {row['name']} is "
+                f"{row['state']}): a withdrawal changes nothing now; a disqualification is the chair's",
+                "entry_id",
+            )
+        event = lookups.event(conn, entry.event_id)
+        sent = db.danced_dances(conn, row["id"]) if row["kind"] == "final" else []
+        danced = [d for d in event.dances if d in sent]
+        db.set_outcome(conn, entry_id, "withdrawn", row["id"], danced, data.reason, principal.device_id)
+        ctx.log(
+            conn,
+            "couple.withdrawn",
+            f"entry/{entry_id}",
+            {
+                "entry_id": entry_id,
+                "event_id": entry.event_id,
+                "couple_id": entry.couple.id,
+                "bib": entry.couple.bib,
+                "round_id": row["id"],
+                "round": row["name"],
+                "danced": danced,
+                "reason": data.reason,
+                "by": principal.device_id,
+            },
+        )
+        return EntryOutcome(entry_id, entry.event_id, entry.couple.bib, "withdrawn", data.reason, row["id"], danced)
+
+    return await ctx.store.write(tx)
+
+
+def _final_with_result(conn: sqlite3.Connection, event_id: int) -> sqlite3.Row | None:
+    rounds = rounds_db.rounds_of(conn, event_id)
+    final = rounds[-1] if rounds and rounds[-1]["kind"] == "final" else None
+    return final if final is not None and marks_db.get_result(conn, final["id"]) is not None else None
+
+
+def _competition(conn: sqlite3.Connection, entry_id: int) -> int:
+    return lookups.entry(conn, entry_id).couple.competition_id
+
+
+def _recompute(conn: sqlite3.Connection, final: sqlite3.Row) -> dict:
+    """The final computed again without the disqualified couple; an official result stays official."""
+    event = lookups.event(conn, final["event_id"])
+    computed = results.computation(conn, final, event)
+    if computed is None:  # a stored result had every sheet; it still has them
+        raise Conflict(f"the {final['name']} of {event.name} lacks sheets", "entry_id")
+    _, _, _, result, checksum = computed
+    official = final["state"] == "official"
+    marks_db.save_result(conn, final["id"], final["kind"], json.dumps(result), checksum)
+    if official:
+        marks_db.set_official(conn, final["id"])
+    return {"round_id": final["id"], "result": result, "sheets_checksum": checksum, "official": official}
+
+
+async def disqualify(ctx: Context, principal: auth.Principal, entry_id: int, data: DisqualificationIn) -> EntryOutcome:
+    """The chair disqualifies a couple: it leaves the event's result ("DQ"); a final with a result is computed
+    again without it. After the sign-off the chair's PIN is needed (checked first, with its lockout); the result
+    stays official and nothing else reopens."""
+    competition_id = await ctx.store.read(lambda conn: _competition(conn, entry_id))
+    verdict = None
+    if data.pin is not None:
+        verdict = await chair_pin.check(ctx, principal.device_id, competition_id, data.pin)
+
+    def tx(conn: sqlite3.Connection) -> EntryOutcome | None:
+        if verdict is not None and not chair_pin.settle(ctx, conn, principal.device_id, competition_id, verdict):
+            return None  # the wrong PIN is counted (committed); answered below
+        entry = _entry(conn, entry_id, "disqualified")
+        final = _final_with_result(conn, entry.event_id)
+        if final is not None and final["state"] == "official" and verdict is None:
+            raise Unauthorized(
+                f"the final of {entry.event} is signed off: a disqualification needs the chair's PIN", "pin"
+            )
+        latest = db.latest_round_of(conn, entry.event_id, entry.couple.id)
+        in_final = final is not None and latest is not None and latest["id"] == final["id"]
+        # the round it affects: still danced (its marks are left out) or the final with a result (computed again)
+        row = latest if latest is not None and (in_final or latest["state"] in OPEN) else None
+        db.set_outcome(conn, entry_id, "disqualified", row["id"] if row else None, [], data.reason, principal.device_id)
+        recomputed = _recompute(conn, final) if in_final and final is not None else None
+        ctx.log(
+            conn,
+            "couple.disqualified",
+            f"entry/{entry_id}",
+            {
+                "entry_id": entry_id,
+                "event_id": entry.event_id,
+                "couple_id": entry.couple.id,
+                "bib": entry.couple.bib,
+                "round_id": row["id"] if row else None,
+                "reason": data.reason,
+                "by": principal.device_id,
+                "after_sign_off": bool(final is not None and final["state"] == "official"),
+                "recomputed": recomputed,
+            },
+        )
+        checksum = recomputed["sheets_checksum"] if recomputed else None
+        return EntryOutcome(
+            entry_id,
+            entry.event_id,
+            entry.couple.bib,
+            "disqualified",
+            data.reason,
+            row["id"] if row else None,
+            [],
+            checksum,
+        )
+
+    outcome = await ctx.store.write(tx)
+    if outcome is None:
+        raise Unauthorized("wrong chair's PIN", "pin")
+    return outcome
