@@ -13,7 +13,7 @@ from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
 from appliance.model.competition import DANCE_NAMES, Competition, Event
 from appliance.model.registration import Couple
-from appliance.printing import DOCS, marks
+from appliance.printing import DOCS, marks, sheets
 from appliance.services import lookups, results
 
 
@@ -98,27 +98,15 @@ def draw_doc(conn: sqlite3.Connection, event: Event) -> dict:
 
 
 def judges_sheets_doc(conn: sqlite3.Connection, event: Event) -> dict:
-    """A blank paper sheet per drawn round and judge: each dance's heats with a box per couple."""
-    sheets = []
+    """The blank paper slips of every drawn round: one per dance and judge, with a box per couple."""
+    rounds = []
     for row in rounds_db.rounds_of(conn, event.id):
         heats = rounds_db.heats_by_bib(conn, row["id"])
         if not heats:
             continue
-        dances = [{"dance": dance_name(d), "heats": split} for d, split in heats.items()]
-        couples = len({b for split in heats.values() for h in split for b in h})
-        for judge in marks_db.round_panel(conn, row["id"]):
-            sheets.append(
-                {
-                    "round": row["name"],
-                    "kind": row["kind"],
-                    "recall": row["recall"],
-                    "couples": couples,
-                    "letter": judge["letter"],
-                    "judge": judge["name"],
-                    "dances": dances,
-                }
-            )
-    return {"sheets": sheets}
+        panel = [(j["letter"], j["name"]) for j in marks_db.round_panel(conn, row["id"])]
+        rounds.append(sheets.round_slips(row["name"], row["kind"], row["recall"], heats, panel, dance_name))
+    return {"rounds": rounds}
 
 
 def results_doc(conn: sqlite3.Connection, event: Event) -> dict:

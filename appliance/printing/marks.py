@@ -173,8 +173,11 @@ def chair_events(entries: list[dict], rounds: dict[int, str], couple: Callable[[
             out["corrections"].append({**base, "what": f"judge {p['judge']}, {p['dance']}: sheet corrected"})
         elif kind == "entry.scratched":
             out["withdrawals"].append({**base, "what": f"{couple(p['couple_id'])} withdrawn"})
+        elif kind == "couple.withdrawn":
+            out["withdrawals"].append({**base, "what": f"{couple(p['couple_id'])} withdrawn: {p['reason']}"})
         elif kind == "couple.disqualified":
-            out["disqualifications"].append({**base, "what": f"{couple(p.get('couple_id', 0))} disqualified"})
+            why = f": {p['reason']}" if p.get("reason") else ""
+            out["disqualifications"].append({**base, "what": f"{couple(p.get('couple_id', 0))} disqualified{why}"})
         elif kind == "result.official":
             out["sign_offs"].append({**base, "what": "the chair signed off the result: official"})
         elif kind in ("round.computed", "round.recomputed"):

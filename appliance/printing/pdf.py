@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jinja2
 import weasyprint
+from litestar.plugins.jinja import JinjaTemplateEngine
 
 from appliance.db.store import utc_now
 from appliance.printing import data
@@ -30,11 +31,12 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_templates = JinjaTemplateEngine.from_environment(_env)  # Litestar's Jinja2 support, on our strict, escaping env
 _one_at_a_time = threading.Lock()  # the box has few cores: documents queue (in worker threads), the loop never waits
 
 
 def html(context: dict) -> str:
-    return _env.get_template(f"{context['doc']}.html.j2").render(**context)
+    return _templates.get_template(f"{context['doc']}.html.j2").render(**context)
 
 
 def render(context: dict) -> bytes:

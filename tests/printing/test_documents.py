@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -72,11 +73,13 @@ def facts(judged):
     def tables(conn):
         rounds = [(r["id"], r["name"], r["kind"]) for r in rounds_db.rounds_of(conn, EVENT)]
         judges = [(j["letter"], j["name"]) for j in marks_db.round_panel(conn, rounds[0][0])]
-        return changelog.head(conn), rounds, judges, {r[0]: results.round_result(conn, r[0]) for r in rounds}
+        computed = {r[0]: results.round_result(conn, r[0]) for r in rounds}
+        heats = {r[0]: (r["recall"], rounds_db.heats_by_bib(conn, r[0])) for r in rounds_db.rounds_of(conn, EVENT)}
+        return changelog.head(conn), rounds, judges, computed, heats
 
     try:
         entries, standings = asyncio.run(read())
-        head, rounds, judges, computed = store.read_sync(tables)
+        head, rounds, judges, computed, heats = store.read_sync(tables)
     finally:
         store.close()
     key = json.loads(next(judged.parent.glob("stick*/*/MANIFEST.json")).read_text())["box_public_key"]
@@ -87,6 +90,7 @@ def facts(judged):
         "rounds": rounds,
         "judges": judges,
         "results": computed,
+        "heats": heats,
         "key": key,
     }
 
@@ -130,19 +134,45 @@ def test_the_draw_by_heat_and_by_couple_for_every_round(printed, facts):
         assert f"{e.couple.bib} {e.couple.leader} & {e.couple.follower}" in text
 
 
-def test_judges_sheets_one_page_per_round_and_judge_with_bibs_quota_and_signature(printed, facts):
+def slips_of(pages: list[str]) -> list[tuple[str, str]]:
+    """Each blank slip's text with the round its page header names (a slip ends with its signature line)."""
+    found = []
+    for page in pages:
+        header_round = page.split("\n", 2)[1].split("  ")
+        parts = re.split(r"Judge [A-Z]+, signature\s+Time", page)
+        assert parts[-1].strip().startswith("log #"), "a slip without its signature line"
+        found += [(next(w.strip() for w in header_round[1:] if w.strip()), squeeze(p)) for p in parts[:-1]]
+    return found
+
+
+def test_judges_sheets_one_slip_per_round_dance_and_judge_with_its_bibs_quota_and_signature(printed, facts):
     pages = printed["judges-sheets"]
-    assert len(pages) == len(facts["rounds"]) * len(facts["judges"])
-    first = [p for p in pages if "1st round" in p]
-    assert len(first) == len(facts["judges"])
-    for (letter, name), page in zip(facts["judges"], first, strict=True):
-        assert f"Judge {letter}: {name}" in page and f"Judge {letter}, signature" in page
-        assert "Mark exactly 12 couples of 26" in page
-        for dance in ("Waltz", "Tango", "Viennese Waltz", "Slow Foxtrot", "Quickstep"):
-            assert f"{dance}: 12 crosses" in page
-        assert all(f" {e.couple.bib} " in f" {squeeze(page)} " for e in facts["entries"])
-    final = [p for p in pages if "Final" in p.split("\n", 3)[1]]
-    assert final and all("Place every couple" in p for p in final)
+    slips = slips_of(pages)
+    dances = ("Waltz", "Tango", "Viennese Waltz", "Slow Foxtrot", "Quickstep")
+    assert len(slips) == len(facts["rounds"]) * len(dances) * len(facts["judges"])
+    assert len(pages) <= len(slips) / 3 + len(facts["rounds"])  # several slips share a page (a cut line between)
+    names = {r[1] for r in facts["rounds"]}
+    expected = iter(
+        (rid, name, kind, letter, judge, code, dance)
+        for rid, name, kind in facts["rounds"]
+        for letter, judge in facts["judges"]
+        for code, dance in zip(facts["heats"][rid][1], dances, strict=True)
+    )
+    for (on_page, text), (rid, name, kind, letter, judge, code, dance) in zip(slips, expected, strict=True):
+        assert on_page == name and f"{dance} · {name}" in text, (on_page, text)  # a round starts a page
+        assert "Floorcraft Demo Open · Adult Standard Open" in text and f"Judge {letter}: {judge}." in text
+        assert not [n for n in names - {name} if f"· {n}" in text]
+        recall, heats = facts["heats"][rid][0], facts["heats"][rid][1][code]
+        couples = sorted(b for h in heats for b in h)
+        if kind == "recall":  # the round's planned recall: 12 of 26, then 6 of 12
+            assert f"Mark exactly {recall} couples of {len(couples)}: a cross (X) in the box." in text
+        else:
+            assert f"Place all {len(couples)} couples: each place 1 to {len(couples)} once" in text, text
+        boxes = re.sub(r"Heat \d+", "", text.split(" box.", 1)[1])
+        shown = [int(n) for n in re.findall(r"\d+", boxes)]
+        assert sorted(shown) == couples, (dance, name, letter)  # that dance's bibs, each once
+        if len(heats) > 1:
+            assert all(f"Heat {k}" in text for k in range(1, len(heats) + 1))
 
 
 def test_marks_judges_as_columns_crosses_totals_and_the_cut(printed, facts):
