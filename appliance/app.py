@@ -22,6 +22,7 @@ from litestar.types import Receive, Scope, Send
 from appliance import __version__, checkpoints
 from appliance.api.devices import DeviceController
 from appliance.api.marks import MarksController
+from appliance.api.outcomes import OutcomesController
 from appliance.api.printing import PrintController
 from appliance.api.registration import RegistrationController
 from appliance.api.rounds import RoundsController
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             RoundsController,
             DeviceController,
             MarksController,
+            OutcomesController,
             PrintController,
             create_static_files_router(
                 path="/", directories=[settings.web_path], html_mode=True, name="web", file_system=PageFiles()

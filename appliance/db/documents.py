@@ -14,6 +14,7 @@ CHAIR_KINDS = (
     "result.official",
     "sheet.corrected",
     "entry.scratched",
+    "couple.withdrawn",
     "couple.disqualified",
     "couple.warned",
 )

@@ -262,6 +262,20 @@ def m011_round_signatures(db: sqlite_utils.Database) -> None:
     )""")
 
 
+@migrations()
+def m012_entry_outcomes(db: sqlite_utils.Database) -> None:
+    """A couple withdrawn mid-event or disqualified by the chair (issue #10 points 3 and 4), with the reason."""
+    db.execute("""CREATE TABLE entry_outcomes (
+        entry_id INTEGER NOT NULL REFERENCES entries(id),
+        status TEXT NOT NULL CHECK (status IN ('withdrawn', 'disqualified')),
+        round_id INTEGER REFERENCES rounds(id),
+        danced TEXT NOT NULL DEFAULT '[]',
+        reason TEXT NOT NULL,
+        by TEXT NOT NULL,
+        PRIMARY KEY (entry_id, status)
+    )""")
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the pending migrations; returns their names (none the second time)."""
     db = sqlite_utils.Database(conn)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
+from appliance.db import replay_outcomes
 from appliance.db import rounds as rounds_db
 from appliance.db import signatures as sig_db
 from appliance.db.migrations import migrate
@@ -43,6 +44,7 @@ REBUILT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "results": (("round_id",), ()),
     "signatures": (("round_id", "adjudicator_id"), ()),
     "devices": (("id",), ("key", "counter", "enrolled_at", "last_seen")),
+    "entry_outcomes": (("entry_id", "status"), ()),
 }
 NOT_REBUILT = {
     "enrolments": "one-time secrets, never in the log",
@@ -52,6 +54,7 @@ NOT_REBUILT = {
     "sync_state": "the cloud sync's own bookkeeping, not logged",
 }
 JSON_COLUMNS = {("events", "dances"), ("sheets", "marks"), ("results", "result"), ("results", "decision")}
+JSON_COLUMNS |= replay_outcomes.JSON_COLUMNS
 IGNORED_KINDS = ("registration.link_created", "chair.pin_set", "enrolment.created")
 
 
@@ -317,6 +320,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "floor.stop": _floor,
     "device.enrolled": _enrolled,
     "device.revoked": _revoked,
+    **replay_outcomes.HANDLERS,
 }
 NEEDS = {
     "event.planned": "round_ids",

@@ -75,15 +75,12 @@ def _round_key(row: sqlite3.Row) -> int | str:
 
 
 def _load_round(conn: sqlite3.Connection, event: Event, row: sqlite3.Row, official: bool) -> Round:
-    letters = [p["letter"] for p in marks_db.round_panel(conn, row["id"])]
-    marks: dict[str, dict[str, object]] = {d: {} for d in event.dances}
-    for sheet in marks_db.sheets_of(conn, row["id"]):
-        if sheet["letter"] in letters and sheet["dance"] in marks:
-            marks[sheet["dance"]][sheet["letter"]] = json.loads(sheet["marks"])
-    bibs = sorted(marks_db.round_bibs(conn, row["id"]))
+    # the marks as computed: a withdrawn couple's places filled, a disqualified couple's removed (services/absences)
+    letters, marks, bibs, _, _ = results.computation(conn, row, event)
+    bibs = sorted(bibs)
     final = None
     if row["kind"] == "final":
-        by_couple = {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances}  # type: ignore[index]
+        by_couple = {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances}
         final = place_final(letters, event.dances, by_couple)
     return Round(row["id"], _round_key(row), row["kind"], row["recall"], letters, bibs, marks, final, official)
 
@@ -126,13 +123,18 @@ def officials(conn: sqlite3.Connection, event: Event, rounds: list[Round]) -> li
     return [_official(a.letter, a.name, a.country) for a in judges]
 
 
-def _places(conn: sqlite3.Connection, event_id: int) -> dict[int, tuple[int, int]]:
+def _places(conn: sqlite3.Connection, event_id: int) -> dict[int, tuple[int, int, int]]:
     """bib -> (place from, place to) of every couple placed so far (results.event_results: those out of a round
     rank below everyone who went further, also while the later rounds still run)."""
-    return {p.bib: (p.place_from, p.place_to) for p in results.event_results(conn, event_id).placings}
+    placings = results.event_results(conn, event_id).placings
+    found = {p.bib: (p.place_from, p.place_to, 0) for p in placings if p.place_from}
+    dq = [p.bib for p in placings if p.label == "DQ"]  # vd 3: disqualified, ranked below every placed couple
+    last = max((t for _, t, _ in found.values()), default=0)
+    found |= {b: (last + 1, last + len(dq), 3) for b in dq}
+    return found
 
 
-def _ergebnis(place: tuple[int, int] | None) -> dict | None:
+def _ergebnis(place: tuple[int, int, int] | None) -> dict | None:
     if place is None:
         return None
     return {
@@ -145,7 +147,7 @@ def _ergebnis(place: tuple[int, int] | None) -> dict | None:
         "punkteGesamt": None,
         "aufstieg": 0,
         "laufzettel": False,
-        "vd": 0,  # warnings and disqualifications: Floorcraft records none yet
+        "vd": place[2],  # 3: disqualified by the chair (services/withdrawals.py); warnings are not recorded yet
     }
 
 

@@ -70,6 +70,8 @@ class JudgeTask(msgspec.Struct, frozen=True):
     sent: bool
     checksum: str | None
     now: bool  # on the floor now (else: an earlier dance not sent yet)
+    marks: list[int] | dict[str, int] | None = None  # the sheet the box holds (crosses, or {bib: place})
+    version: int = 0  # the sheet's version (2 and up: amended)
 
 
 class RoundToSign(msgspec.Struct, frozen=True):
@@ -83,6 +85,7 @@ class RoundToSign(msgspec.Struct, frozen=True):
 class JudgeTasks(msgspec.Struct, frozen=True):
     tasks: list[JudgeTask]
     sign: list[RoundToSign] = msgspec.field(default_factory=list)
+    review: list[JudgeTask] = msgspec.field(default_factory=list)  # sheets sent in rounds not computed yet
 
 
 class DanceProgress(msgspec.Struct, frozen=True):
@@ -117,12 +120,12 @@ class Placing(msgspec.Struct, frozen=True):
     leader: str
     follower: str
     place: float | int | None  # the final place (shared: 2.5); None for a couple out in an earlier round
-    place_from: int
+    place_from: int  # 0 (and place_to 0): no place, a couple withdrawn before it was placed, or disqualified
     place_to: int
     round: str
     crosses: int | None = None
     reason: str = ""
-    label: str = ""  # "7." or "13.-24." (a range shared by equal crosses or a tie in the final)
+    label: str = ""  # "7." or "13.-24." (a range shared by equal crosses or a tie in the final), "withdrawn", "DQ"
 
 
 class RoundResult(msgspec.Struct, frozen=True):
@@ -144,6 +147,8 @@ class RoundResult(msgspec.Struct, frozen=True):
     reasons: dict[str, str] | None = None
     warnings: list[str] = []
     sheet_checksums: dict[str, dict[str, str]] = {}  # dance -> judge -> the checksum the judge was shown
+    withdrawn: dict[str, str] = {}  # bib -> reason: a couple withdrawn in this round (services/absences.py)
+    disqualified: dict[str, str] = {}  # bib -> reason: a couple the chair disqualified, out of this result
 
 
 class EventResults(msgspec.Struct, frozen=True):

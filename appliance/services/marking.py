@@ -15,7 +15,7 @@ from appliance.db import rounds as rounds_db
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from appliance.model.competition import Event
 from appliance.model.marks import SheetIn, SheetReceipt
-from appliance.services import Context, chair_pin, lookups, results
+from appliance.services import Context, absences, chair_pin, lookups, results
 
 OPEN_STATES = ("drawn", "running")
 
@@ -124,8 +124,10 @@ def _save(
     keyed: bool,
     correction: bool = False,
 ) -> SheetReceipt:
-    bibs = list(db.round_bibs(conn, row["id"]))
-    marks = check_marks(row["kind"], row["recall"], bibs, sheet, strict_count=not keyed)
+    gone = absences.dropped(conn, event.id, row["id"], dance)  # withdrawn or disqualified: not on a new sheet
+    bibs = [b for b in db.round_bibs(conn, row["id"]) if b not in gone]
+    recall = min(row["recall"], len(bibs)) if row["kind"] == "recall" else None  # fewer left: fewer crosses
+    marks = check_marks(row["kind"], recall, bibs, sheet, strict_count=not keyed)
     checksum = sheet_checksum(row["id"], dance, seat["letter"], marks)
     version = db.save_sheet(
         conn, row["id"], dance, seat["id"], changelog.canonical(marks), checksum, principal.device_id, keyed

@@ -17,7 +17,7 @@ from appliance.planning import draw_heats
 from appliance.scoring import count_recall, place_final
 from appliance.scoring.explain import number, reasons
 from appliance.scoring.standings import RoundOutcome, label, standings
-from appliance.services import Context, lookups
+from appliance.services import Context, absences, lookups
 
 
 def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
@@ -32,9 +32,11 @@ def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
     return letters, marks, checksum, checksums
 
 
-def _compute(row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str], marks: dict) -> dict:
+def _compute(
+    row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str], marks: dict, recall: int | None
+) -> dict:
     if row["kind"] == "recall":
-        result = count_recall(letters, event.dances, bibs, row["recall"], marks)
+        result = count_recall(letters, event.dances, bibs, recall or 0, marks)
         return {
             "totals": {str(b): t for b, t in result.totals.items()},
             "recalled": list(result.recalled) if result.recalled is not None else None,
@@ -58,17 +60,14 @@ def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, r
     event = lookups.event(conn, row["event_id"])
     if db.sheet_count(conn, round_id) < len(db.round_panel(conn, round_id)) * len(event.dances):
         return row["state"]  # the common case: cheap, one count
-    complete = _complete_marks(conn, row, event)
-    if complete is None:
+    computed = computation(conn, row, event)
+    if computed is None:
         return row["state"]
-    letters, marks, checksum, checksums = complete
-    result = _compute(row, event, list(db.round_bibs(conn, round_id)), letters, marks)
-    result["sheet_checksums"] = checksums
+    letters, marks, bibs, result, checksum = computed
     db.save_result(conn, round_id, row["kind"], json.dumps(result), checksum)
     tie = row["kind"] == "recall" and result["tie_at_cut"]
     state = "awaiting_chair" if tie else "computed"
     rounds_db.set_round_state(conn, round_id, state)
-    bibs = list(db.round_bibs(conn, round_id))
     ctx.log(
         conn,
         "round.recomputed" if recompute else "round.computed",
@@ -89,6 +88,22 @@ def compute_if_complete(ctx: Context, conn: sqlite3.Connection, round_id: int, r
         _advance(ctx, conn, row, event, result["recalled"])
         return "closed"
     return state
+
+
+def computation(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
+    """(letters, marks, bibs, result, checksum) once every sheet is in, else None: the marks and couples as
+    computed, withdrawn couples' places filled and disqualified couples removed (services/absences.py)."""
+    complete = _complete_marks(conn, row, event)
+    if complete is None:
+        return None
+    letters, marks, checksum, checksums = complete
+    bibs, marks, recall, stamp = absences.adjust(
+        conn, row, event.dances, list(db.round_bibs(conn, row["id"])), letters, marks
+    )
+    result = _compute(row, event, bibs, letters, marks, recall)
+    result["sheet_checksums"] = checksums
+    absences.annotate(conn, row, event.dances, list(db.round_bibs(conn, row["id"])), result)
+    return letters, marks, bibs, result, absences.stamped(checksum, stamp)
 
 
 def require_correctable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
@@ -161,7 +176,20 @@ async def sign_off(ctx: Context, round_id: int) -> RoundResult:
             raise Conflict(f"only a computed final can be signed off (the {row['name']} is {row['state']})", "round_id")
         db.set_official(conn, round_id)
         rounds_db.set_round_state(conn, round_id, "official")
-        ctx.log(conn, "result.official", f"round/{round_id}", {"round_id": round_id, "event_id": event.id})
+        stored = _stored(conn, row)
+        result = json.loads(stored["result"])
+        ctx.log(
+            conn,
+            "result.official",
+            f"round/{round_id}",
+            {
+                "round_id": round_id,
+                "event_id": event.id,
+                "sheets_checksum": stored["sheets_checksum"],
+                "withdrawn": result.get("withdrawn", {}),
+                "disqualified": result.get("disqualified", {}),
+            },
+        )
         return round_result(conn, round_id)
 
     return await ctx.store.write(tx)
@@ -205,6 +233,8 @@ def round_result(conn: sqlite3.Connection, round_id: int) -> RoundResult:
         result.get("reasons"),
         result.get("warnings", []),
         result.get("sheet_checksums", {}),
+        result.get("withdrawn", {}),
+        result.get("disqualified", {}),
     )
 
 
@@ -216,6 +246,7 @@ def outcomes(conn: sqlite3.Connection, event_id: int) -> list[RoundOutcome]:
     """The event's computed rounds in order, as the standings read them (the chair's decision applied)."""
     found = []
     rounds = rounds_db.rounds_of(conn, event_id)
+    dq = {b: o["couple_id"] for b, o in absences.of_event(conn, event_id)[1].items()}  # out of the result
     for i, row in enumerate(rounds):
         stored = db.get_result(conn, row["id"])
         if stored is None:
@@ -225,12 +256,20 @@ def outcomes(conn: sqlite3.Connection, event_id: int) -> list[RoundOutcome]:
         recalled = result.get("recalled")
         if decision is not None:
             recalled = next(o for o in result["cut_options"] if len(o) == decision["recall"])
-        following = len(rounds_db.round_couples(conn, rounds[i + 1]["id"])) if i + 1 < len(rounds) else 0
+        following = (
+            len([c for c in rounds_db.round_couples(conn, rounds[i + 1]["id"]) if c not in dq.values()])
+            if i + 1 < len(rounds)
+            else 0
+        )
+        totals = result.get("totals")
+        if totals is not None and recalled is not None:
+            totals = {b: t for b, t in totals.items() if int(b) not in dq}
+            recalled = [b for b in recalled if b not in dq]
         found.append(
             RoundOutcome(
                 row["name"],
                 row["kind"],
-                result.get("totals"),
+                totals,
                 recalled,
                 result.get("places"),
                 result.get("reasons"),
@@ -266,14 +305,14 @@ def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
         )
         for s in standings(outcomes(conn, event_id))
     ]
-    return EventResults(event.id, event.name, official, placings)
+    return EventResults(event.id, event.name, official, absences.labelled(conn, event_id, placings, names))
 
 
 def skate_sheet(conn: sqlite3.Connection, round_id: int) -> dict:
     """A computed round's marks in the calculator's format (docs/skate-format.md): `floorcraft skate` input."""
     row, event, _ = _loaded(conn, round_id)
-    letters, marks, _, _ = _complete_marks(conn, row, event)
-    return _sheet_format(row, event, list(db.round_bibs(conn, round_id)), letters, marks)
+    letters, marks, bibs, _, _ = computation(conn, row, event)
+    return _sheet_format(row, event, bibs, letters, marks)
 
 
 def _sheet_format(row: sqlite3.Row, event: Event, bibs: list[int], letters: list[str], marks: dict) -> dict:
@@ -283,7 +322,7 @@ def _sheet_format(row: sqlite3.Row, event: Event, bibs: list[int], letters: list
             "judges": letters,
             "dances": event.dances,
             "couples": bibs,
-            "recall": row["recall"],
+            "recall": min(row["recall"], len(bibs)),
             "marks": marks,
         }
     return {

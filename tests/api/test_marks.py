@@ -151,7 +151,7 @@ async def test_the_scrutineer_keys_in_a_paper_sheet_recorded_with_who_did_it(api
 
 async def test_the_tablet_is_shown_the_dance_on_the_floor(api, judged):
     comp, tablets, _plans = judged
-    assert (await tablets["A"].get("/api/judge/tasks")).json() == {"tasks": [], "sign": []}
+    assert (await tablets["A"].get("/api/judge/tasks")).json() == {"tasks": [], "sign": [], "review": []}
     await api.ok("POST", f"/api/floors/{comp['floors'][0]['id']}/start")
     tasks = (await tablets["A"].get("/api/judge/tasks")).json()["tasks"]
     assert len(tasks) == 1
@@ -164,7 +164,29 @@ async def test_the_tablet_is_shown_the_dance_on_the_floor(api, judged):
         False,
     )
     assert task["judge"] == "A" and task["judge_name"] == "Ann" and len(task["bibs"]) == 6
-    assert (await tablets["D"].get("/api/judge/tasks")).json() == {"tasks": [], "sign": []}  # not on this panel
+    nothing = {"tasks": [], "sign": [], "review": []}
+    assert (await tablets["D"].get("/api/judge/tasks")).json() == nothing  # not on this panel
+
+
+async def test_the_tablet_is_shown_its_own_sheets_to_amend_until_the_round_is_computed(api, judged):
+    comp, tablets, plans = judged
+    rnd = plans["Final Only"]["rounds"][0]
+    bibs = bibs_of(rnd)
+    await api.ok("POST", f"/api/floors/{comp['floors'][0]['id']}/start")
+    assert (await tablets["A"].get("/api/judge/tasks")).json()["review"] == []  # nothing sent yet
+    path = f"/api/rounds/{rnd['id']}/sheets/C"
+    for order, version in ((bibs, 1), (bibs[::-1], 2)):  # sent, then amended
+        receipt = (await tablets["A"].post(path, places(bibs, order))).json()
+        review = (await tablets["A"].get("/api/judge/tasks")).json()["review"]
+        assert [(t["dance"], t["version"], t["checksum"]) for t in review] == [("C", version, receipt["checksum"])]
+        assert review[0]["marks"] == places(bibs, order)["places"] and review[0]["sent"] is True
+    assert (await tablets["B"].get("/api/judge/tasks")).json()["review"] == []  # only the judge's own sheets
+    for j in "BC":
+        await tablets[j].post(path, places(bibs))
+    for j in "ABC":
+        receipt = (await tablets[j].post(f"/api/rounds/{rnd['id']}/sheets/R", places(bibs))).json()
+    assert receipt["round_state"] == "computed"
+    assert (await tablets["A"].get("/api/judge/tasks")).json()["review"] == []  # computed: no longer amendable
 
 
 async def test_a_correction_after_computing_needs_the_chairs_pin_and_recomputes(api, judged, client):

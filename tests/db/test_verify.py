@@ -212,6 +212,9 @@ async def test_every_kind_of_change_is_rebuilt_exactly(api, client, settings):
     bibs = sorted(b for h in first["heats"]["W"] for b in h)
     recall = first["recall"]
     tablets = {j: await enrolled(client, "adjudicator", competition_id=cid, judge=j) for j in "AB"}
+    entries = {e["couple"]["bib"]: e["id"] for e in await api.ok("GET", f"/api/competitions/{cid}/entries")}
+    assert recall + 1 < len(bibs) - 2  # the couple withdrawn below is on no sheet
+    await api.ok("POST", f"/api/entries/{entries[bibs[-2]]}/withdraw", json={"reason": "injury"})
     sure = bibs[: recall - 1]  # every judge recalls these; the last place splits three ways: a tie at the cut
     path = f"/api/rounds/{first['id']}/sheets/W"
     assert (await tablets["A"].post(path, {"crosses": [*sure, bibs[-1]]})).status_code == 200
@@ -235,6 +238,8 @@ async def test_every_kind_of_change_is_rebuilt_exactly(api, client, settings):
         "POST", f"/api/rounds/{final['id']}/sheets/W/judges/A/correction", json={"sheet": flipped, "pin": "246813"}
     )
     assert (await chair.post(f"/api/rounds/{final['id']}/sign-off")).status_code == 200
+    dq = await chair.post(f"/api/entries/{entries[finalists[0]]}/disqualify", {"reason": "conduct", "pin": "246813"})
+    assert dq.status_code == 200, dq.text  # the final computed again without the couple, still official
     await api.ok("POST", f"/api/devices/{tablets['A'].device_id}/revoke")
 
     store = client.app.state["ctx"].store
@@ -253,6 +258,8 @@ async def test_every_kind_of_change_is_rebuilt_exactly(api, client, settings):
         "floor.next",
         "round.panel_set",
         "panel.set",
+        "couple.withdrawn",
+        "couple.disqualified",
     } <= kinds
     store.write_sync(
         lambda conn: conn.execute(
