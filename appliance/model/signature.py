@@ -1,17 +1,7 @@
-"""A judge's signature of a round: a 1-bit PNG of at most 400x200 pixels, as the DTV's ESV takes it. Pure.
-
-`check_png` reads the PNG itself (no imaging library): the 8-byte signature, an IHDR chunk first (width at most
-400, height at most 200, bit depth 1, greyscale or palette, no interlace), every chunk's CRC, IEND last, and
-image data that inflates to exactly the rows the header promises (never more: the inflater is bounded).
-"""
+"""A judge's signature of a round: the request and the receipt (the PNG checks: services/signature_png.py)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import struct
-import zlib
 from typing import Annotated
 
 import msgspec
@@ -19,7 +9,6 @@ from msgspec import Meta
 
 MAX_WIDTH, MAX_HEIGHT = 400, 200
 MAX_BYTES = 16 * 1024  # a 400x200 1-bit image is 10,200 bytes before compression
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class SignatureIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -35,70 +24,3 @@ class SignatureReceipt(msgspec.Struct, frozen=True):
     height: int
     size: int
     sha256: str
-
-
-class BadSignature(ValueError):
-    """The image is not what a signature must be: the message says why, in plain words."""
-
-
-def decode(text: str) -> bytes:
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise BadSignature("png must be base64 (A-Z, a-z, 0-9, + and /)") from None
-    if len(data) > MAX_BYTES:
-        raise BadSignature(f"the signature is {len(data)} bytes; at most {MAX_BYTES} are taken")
-    return data
-
-
-def _chunks(data: bytes):
-    at = len(PNG_SIGNATURE)
-    while at < len(data):
-        if at + 12 > len(data):
-            raise BadSignature("the PNG ends in the middle of a chunk")
-        (length,) = struct.unpack(">I", data[at : at + 4])
-        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
-        end = at + 12 + length
-        if end > len(data) or len(body) != length:
-            raise BadSignature("the PNG ends in the middle of a chunk")
-        (crc,) = struct.unpack(">I", data[end - 4 : end])
-        if zlib.crc32(kind + body) != crc:
-            raise BadSignature(f"the PNG's {kind.decode('latin-1')!r} chunk is damaged (its CRC does not match)")
-        yield kind, body
-        at = end
-
-
-def _header(body: bytes) -> tuple[int, int]:
-    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
-    if not (0 < width <= MAX_WIDTH and 0 < height <= MAX_HEIGHT):
-        raise BadSignature(f"the signature is {width}x{height} pixels; at most {MAX_WIDTH}x{MAX_HEIGHT} are taken")
-    if depth != 1 or colour not in (0, 3):
-        raise BadSignature(f"the signature must be a 1-bit black-and-white PNG, not {depth}-bit (colour type {colour})")
-    if interlace != 0:
-        raise BadSignature("the signature must not be interlaced")
-    return width, height
-
-
-def check_png(data: bytes) -> tuple[int, int]:
-    """(width, height) of a valid 1-bit PNG of at most 400x200, else BadSignature saying what is wrong."""
-    if not data.startswith(PNG_SIGNATURE):
-        raise BadSignature("the signature is not a PNG image")
-    chunks = list(_chunks(data))
-    if not chunks or chunks[0][0] != b"IHDR" or len(chunks[0][1]) != 13:
-        raise BadSignature("the PNG does not start with its header (IHDR)")
-    if chunks[-1][0] != b"IEND":
-        raise BadSignature("the PNG does not end with IEND")
-    width, height = _header(chunks[0][1])
-    expected = ((width + 7) // 8 + 1) * height
-    inflater = zlib.decompressobj()
-    try:
-        pixels = inflater.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"), expected + 1)
-    except zlib.error:
-        raise BadSignature("the PNG's image data cannot be read") from None
-    if len(pixels) != expected or not inflater.eof:
-        raise BadSignature("the PNG's image data does not match its size")
-    return width, height
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -11,8 +11,9 @@ from appliance.db import marks as marks_db
 from appliance.db import signatures as db
 from appliance.errors import Conflict, Forbidden, Invalid
 from appliance.model.marks import RoundToSign
-from appliance.model.signature import BadSignature, SignatureIn, SignatureReceipt, check_png, decode, sha256
+from appliance.model.signature import SignatureIn, SignatureReceipt
 from appliance.services import Context, lookups
+from appliance.services.signature_png import BadSignature, check_png, decode, sha256
 
 
 def _checked(data: SignatureIn) -> tuple[bytes, int, int]:

@@ -10,7 +10,7 @@ import zlib
 import httpx
 import pytest
 
-from appliance.model.signature import check_png
+from appliance.services.signature_png import check_png
 from tests.browser.shots import shot
 from tests.browser.test_judge import _cross, _desk, _judge_page
 from tests.server import Server

@@ -14,7 +14,7 @@ import pytest
 
 from appliance.federation.esv import checksum, results_document, serialise
 from appliance.federation.schema import results_errors
-from appliance.model.signature import check_png
+from appliance.services.signature_png import check_png
 from tests.conftest import DATA, ROOT, enrolled
 from tests.federation.example import CROSSES, judge_all, judge_round, set_up
 

@@ -218,9 +218,11 @@ def test_the_chair_report_panel_per_round_computations_and_sign_off(printed, fac
     assert "the chair signed off the result: official" in text
     for rid, name, _ in facts["rounds"]:
         checksum = facts["results"][rid].sheets_checksum
-        assert f"sheets checksum {checksum}" in text, name
+        # in the panel table and in the computation's row (which may wrap, e.g. with a tie at the cut)
+        assert text.count(checksum) >= 2, name
         if facts["results"][rid].tie_at_cut:  # the chair's decision is listed
             assert f"recall {len(facts['results'][rid].recalled)} couples (tie at the cut)" in text
+    assert "sheets checksum" in text
     assert "No sheet was corrected" in text and "No couple was disqualified" in text
 
 
