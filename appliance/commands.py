@@ -15,7 +15,7 @@ from appliance import calculator, startup
 from appliance.client import SignedClient
 from appliance.datalock import exclusive
 from appliance.db import competitions as db_competitions
-from appliance.db.store import Store, StoreError, check_integrity, connect
+from appliance.db.store import Store, StoreError, open_checked
 from appliance.errors import AppError
 from appliance.hosts import forwarded
 from appliance.model.devices import EnrolmentIn
@@ -265,14 +265,10 @@ def cloud(args: argparse.Namespace) -> int:
 
 
 def verify(args: argparse.Namespace) -> int:
-    path = args.settings.database_path
-    if not path.exists():
-        return _fail(f"no database at {path}")
     from appliance.audit import audit
 
     try:
-        conn = connect(path, readonly=True)
-        check_integrity(conn, path)
+        conn = open_checked(args.settings.database_path)
         report = audit(conn, Path(args.settings.data_dir))
     except StoreError as exc:
         return _fail(str(exc))

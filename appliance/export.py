@@ -73,11 +73,15 @@ def public_key_text(key: Ed25519PrivateKey) -> str:
 def write_atomically(path: Path, data: bytes) -> None:
     """Temporary name, fsync, rename, fsync the folder: the file is either whole or absent."""
     temporary = path.with_name(f".{path.name}.partial")
-    with open(temporary, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
     fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -60,6 +60,23 @@ def set_heats(conn: sqlite3.Connection, round_id: int, heats: dict[str, list[lis
     )
 
 
+def heats_by_couple_id(conn: sqlite3.Connection, round_id: int) -> dict[str, list[list[int]]]:
+    """dance -> heats -> couple ids, in the order they were drawn."""
+    by_id: dict[str, list[list[int]]] = {}
+    for dance, heat, couple in conn.execute(
+        "SELECT dance, heat, couple_id FROM heats WHERE round_id = ? ORDER BY rowid", (round_id,)
+    ):
+        split = by_id.setdefault(dance, [])
+        while len(split) < heat:
+            split.append([])
+        split[heat - 1].append(couple)
+    return by_id
+
+
+def set_planned_couples(conn: sqlite3.Connection, round_id: int, planned: int) -> None:
+    conn.execute("UPDATE rounds SET planned_couples = ? WHERE id = ?", (planned, round_id))
+
+
 def heats_by_bib(conn: sqlite3.Connection, round_id: int) -> dict[str, list[list[int]]]:
     """dance -> heats -> bibs, dances in the order of first insertion."""
     rows = conn.execute(

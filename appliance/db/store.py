@@ -57,6 +57,19 @@ def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
+def open_checked(path: Path) -> sqlite3.Connection:
+    """The database read-only and integrity-checked, for the commands that only read; StoreError in plain words."""
+    if not path.exists():
+        raise StoreError(f"no database at {path}")
+    conn = connect(path, readonly=True)
+    try:
+        check_integrity(conn, path)
+    except StoreError:
+        conn.close()
+        raise
+    return conn
+
+
 class Store:
     """Owner of the database file: `write(fn)` runs fn(conn) in one IMMEDIATE transaction, `read(fn)` on a reader."""
 

@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from appliance.db.store import StoreError, check_integrity, connect
+from appliance.db.store import StoreError, open_checked
+from appliance.export import write_atomically
 
 
 def _fail(message: str) -> int:
@@ -18,7 +19,7 @@ def _fail(message: str) -> int:
 def _write(out: str, document) -> str | None:
     """Write the JSON file (UTF-8, names as they are); an error message, or None."""
     try:
-        Path(out).write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        write_atomically(Path(out), (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode())
     except OSError as exc:
         return f"cannot write {out}: {exc.strerror or exc}"
     return None
@@ -34,12 +35,8 @@ def wdsf(args: argparse.Namespace) -> int:
         return _fail(f"wdsf: cannot read the ids file {args.ids}: {exc.strerror or exc}")
     except WdsfError as exc:
         return _fail(f"wdsf: {exc} ({args.ids})")
-    path = args.settings.database_path
-    if not path.exists():
-        return _fail(f"wdsf: no database at {path}")
     try:
-        conn = connect(path, readonly=True)
-        check_integrity(conn, path)
+        conn = open_checked(args.settings.database_path)
     except StoreError as exc:
         return _fail(f"wdsf: {exc}")
     try:
@@ -74,12 +71,8 @@ def esv(args: argparse.Namespace) -> int:
     from appliance.federation.esv import checksum, results_document, serialise
     from appliance.federation.esv_sheets import judges_sheets
 
-    path = args.settings.database_path
-    if not path.exists():
-        return _fail(f"esv: no database at {path}")
     try:
-        conn = connect(path, readonly=True)
-        check_integrity(conn, path)
+        conn = open_checked(args.settings.database_path)
     except StoreError as exc:
         return _fail(f"esv: {exc}")
     try:
@@ -92,7 +85,7 @@ def esv(args: argparse.Namespace) -> int:
     if args.sheets and not Path(args.sheets).is_dir():
         return _fail(f"esv: {args.sheets} is not a folder; nothing was written")
     try:
-        Path(args.out).write_bytes(body)
+        write_atomically(Path(args.out), body)
     except OSError as exc:
         return _fail(f"esv: cannot write {args.out}: {exc.strerror or exc}")
     error = _write_sheets(args.sheets, sheets) if args.sheets else None

@@ -7,8 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from appliance.db.store import StoreError, check_integrity, connect, utc_now
+from appliance.db.store import StoreError, open_checked, utc_now
 from appliance.errors import AppError
+from appliance.export import write_atomically
 from appliance.printing import box_key_text, data, pdf
 
 
@@ -34,12 +35,8 @@ def print_document(args: argparse.Namespace) -> int:
     problem = _unwritable(out)
     if problem:
         return _fail(f"{problem}; nothing was written")
-    path = args.settings.database_path
-    if not path.exists():
-        return _fail(f"no database at {path}")
     try:
-        conn = connect(path, readonly=True)
-        check_integrity(conn, path)
+        conn = open_checked(args.settings.database_path)
     except StoreError as exc:
         return _fail(str(exc))
     try:
@@ -50,12 +47,9 @@ def print_document(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     body = pdf.render(context)
-    partial = out.with_name(f".{out.name}.partial")
     try:
-        partial.write_bytes(body)
-        os.replace(partial, out)
+        write_atomically(out, body)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         return _fail(f"cannot write {out}: {exc.strerror or exc}")
     print(f"wrote the {args.doc} of event {args.event} ({context['event']}) to {out}")
     return 0

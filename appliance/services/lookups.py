@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TypeVar
 
 from appliance.db import competitions as db
 from appliance.db import devices as dev_db
@@ -13,72 +14,55 @@ from appliance.errors import NotFound
 from appliance.model.competition import Adjudicator, Competition, Event
 from appliance.model.registration import Couple, Entry
 
+T = TypeVar("T")
+
+
+def _found(value: T | None, message: str, field: str) -> T:
+    """The value, or NotFound naming the field."""
+    if value is None:
+        raise NotFound(message, field)
+    return value
+
 
 def competition(conn: sqlite3.Connection, competition_id: int) -> Competition:
-    found = db.get_competition(conn, competition_id)
-    if found is None:
-        raise NotFound(f"no competition {competition_id}", "competition_id")
-    return found
+    return _found(db.get_competition(conn, competition_id), f"no competition {competition_id}", "competition_id")
 
 
 def event(conn: sqlite3.Connection, event_id: int) -> Event:
-    found = db.get_event(conn, event_id)
-    if found is None:
-        raise NotFound(f"no event {event_id}", "event_id")
-    return found
+    return _found(db.get_event(conn, event_id), f"no event {event_id}", "event_id")
 
 
 def adjudicator(conn: sqlite3.Connection, adjudicator_id: int) -> Adjudicator:
-    found = db.get_adjudicator(conn, adjudicator_id)
-    if found is None:
-        raise NotFound(f"no adjudicator {adjudicator_id}", "adjudicator_id")
-    return found
+    return _found(db.get_adjudicator(conn, adjudicator_id), f"no adjudicator {adjudicator_id}", "adjudicator_id")
 
 
 def couple(conn: sqlite3.Connection, couple_id: int) -> Couple:
-    found = reg_db.get_couple(conn, couple_id)
-    if found is None:
-        raise NotFound(f"no couple {couple_id}", "couple_id")
-    return found
+    return _found(reg_db.get_couple(conn, couple_id), f"no couple {couple_id}", "couple_id")
 
 
 def link_row(conn: sqlite3.Connection, token: str) -> sqlite3.Row:
-    found = reg_db.get_link(conn, token)
-    if found is None:
-        raise NotFound("no such registration link", "token")
-    return found
+    return _found(reg_db.get_link(conn, token), "no such registration link", "token")
 
 
 def device_row(conn: sqlite3.Connection, device_id: str) -> sqlite3.Row:
-    found = dev_db.get_device(conn, device_id)
-    if found is None:
-        raise NotFound(f"no device {device_id}", "device_id")
-    return found
+    return _found(dev_db.get_device(conn, device_id), f"no device {device_id}", "device_id")
 
 
 def sheet_row(conn: sqlite3.Connection, round_id: int, dance: str, adjudicator_id: int) -> sqlite3.Row:
-    found = marks_db.get_sheet(conn, round_id, dance, adjudicator_id)
-    if found is None:
-        raise NotFound(f"no {dance} sheet of that judge in round {round_id}", "dance")
-    return found
+    return _found(
+        marks_db.get_sheet(conn, round_id, dance, adjudicator_id),
+        f"no {dance} sheet of that judge in round {round_id}",
+        "dance",
+    )
 
 
 def round_row(conn: sqlite3.Connection, round_id: int) -> sqlite3.Row:
-    found = rounds_db.get_round(conn, round_id)
-    if found is None:
-        raise NotFound(f"no round {round_id}", "round_id")
-    return found
+    return _found(rounds_db.get_round(conn, round_id), f"no round {round_id}", "round_id")
 
 
 def floor_row(conn: sqlite3.Connection, floor_id: int) -> sqlite3.Row:
-    found = rounds_db.get_floor(conn, floor_id)
-    if found is None:
-        raise NotFound(f"no floor {floor_id}", "floor_id")
-    return found
+    return _found(rounds_db.get_floor(conn, floor_id), f"no floor {floor_id}", "floor_id")
 
 
 def entry(conn: sqlite3.Connection, entry_id: int) -> Entry:
-    found = reg_db.get_entry(conn, entry_id)
-    if found is None:
-        raise NotFound(f"no entry {entry_id}", "entry_id")
-    return found
+    return _found(reg_db.get_entry(conn, entry_id), f"no entry {entry_id}", "entry_id")

@@ -224,17 +224,10 @@ def remove_from_draw(conn: sqlite3.Connection, event_id: int, couple_id: int) ->
         return None
     round_id = drawn[0]["id"]
     couples = [c for c in db.round_couples(conn, round_id) if c != couple_id]
-    by_id: dict[str, list[list[int]]] = {}
-    for dance, heat, couple in conn.execute(
-        "SELECT dance, heat, couple_id FROM heats WHERE round_id = ? ORDER BY rowid", (round_id,)
-    ):
-        split = by_id.setdefault(dance, [])
-        while len(split) < heat:
-            split.append([])
-        split[heat - 1].append(couple)
+    by_id = db.heats_by_couple_id(conn, round_id)
     db.set_round_couples(conn, round_id, couples)
     db.set_heats(conn, round_id, without_couple(by_id, couple_id))
-    conn.execute("UPDATE rounds SET planned_couples = ? WHERE id = ?", (len(couples), round_id))
+    db.set_planned_couples(conn, round_id, len(couples))
     return {"round_id": round_id, "couples": couples, "heats": db.heats_by_bib(conn, round_id)}
 
 
