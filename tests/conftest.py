@@ -11,6 +11,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"  # copied into the repository, with its sources: tests/data/README.md
 
 
+ALONE = ("tests/reliability/", "tests/test_connections.py")
+"""Tests that bound a time under load (a sheet in < 2 s beside 1,100 connections, the watchdog during an import):
+`./dev test` runs them after the rest, with no other test beside them (marker `alone`)."""
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if Path(item.path).relative_to(ROOT).as_posix().startswith(ALONE):
+            item.add_marker(pytest.mark.alone)
+
+
 def public_cases() -> list[dict]:
     return json.loads((DATA / "skating" / "public.json").read_text())
 

@@ -76,6 +76,12 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+def last_change_at(conn: sqlite3.Connection) -> str | None:
+    """When the newest row was written (None: an empty log)."""
+    row = conn.execute("SELECT at FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
 def verify(conn: sqlite3.Connection) -> tuple[int, int | None, str]:
     """Recompute the chain: (rows checked, first broken seq or None, what is wrong with it)."""
     prev = GENESIS

@@ -10,7 +10,7 @@ from tests.quality import deps
 from tests.quality.test_tools import TOOLS
 
 # Test-extra packages used without an import statement: pytest plugins (pytest-asyncio: asyncio_mode = "auto").
-PLUGINS = {"pytest-asyncio"}
+PLUGINS = {"pytest-asyncio", "pytest-xdist"}  # pytest loads them; ./dev test runs the suite with -n (xdist)
 
 
 def _listing(found: dict[str, set[str]]) -> str:
