@@ -9,6 +9,7 @@ import re
 import sys
 
 from appliance import __version__, commands
+from appliance.cloud import cli as cloud_cli
 from appliance.settings import SettingsError, load_settings
 
 MAX_ID = 2**53  # as the API's ids: no number too large for SQLite reaches the database
@@ -117,8 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     rest.add_argument("file", help="a backup: from DATA_DIR/backups, or an export's sealed backup")
     rest.add_argument("--passphrase-file", help="a file holding a sealed backup's passphrase (else asked for)")
     rest.set_defaults(func=commands.restore)
-    cloud = sub.add_parser("cloud", help="run the cloud receiver of change-log batches (read-only results)")
-    cloud.set_defaults(func=commands.cloud)
+    cloud_cli.add_parsers(sub, _whole, commands.cloud)
     _federation(sub)
     _print(sub)
     return parser

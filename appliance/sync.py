@@ -18,6 +18,7 @@ import httpx
 import msgspec
 
 from appliance import crypto
+from appliance.cloud.pairing import Pairing, pairing_state
 from appliance.db import changelog
 from appliance.db import sync as db
 from appliance.db.store import Store
@@ -49,6 +50,7 @@ class SyncStatus(msgspec.Struct, frozen=True):
     last_attempt: str | None
     last_success: str | None
     federation: FederationStatus | None = None  # None: no FLOORCRAFT_FEDERATION_URL
+    pairing: Pairing | None = None  # the box's pairing with this cloud (floorcraft pair CODE); None: not paired
 
 
 def status(conn, endpoint: str) -> SyncStatus:
@@ -69,9 +71,10 @@ def status(conn, endpoint: str) -> SyncStatus:
 async def sync_status(store: Store, settings: Settings) -> SyncStatus:
     """What the desk shows: the last acknowledged seq, how many rows wait, the last error."""
     endpoint = endpoint_of(settings) if settings.cloud_url else ""
+    paired = pairing_state(Path(settings.data_dir))
 
     def read(conn) -> SyncStatus:
-        cloud = status(conn, endpoint)
+        cloud = msgspec.structs.replace(status(conn, endpoint), pairing=paired)
         if not settings.federation_url:
             return cloud
         fed = status(conn, federation_endpoint(settings))

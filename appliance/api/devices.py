@@ -10,6 +10,7 @@ from litestar.params import JSONBody, PathParameter
 
 from appliance.auth import DESK, Principal
 from appliance.browser import public_write
+from appliance.cloud.pairing import PairCode, Pairing, pair_from_desk
 from appliance.model.devices import Device, EnrolAnswer, Enrolment, EnrolmentIn, EnrolRequest
 from appliance.scope import OWN
 from appliance.services import Context, enrolment
@@ -44,11 +45,22 @@ class DeviceController(Controller):
 
     @get(
         "/sync",
-        summary="Cloud sync and federation upload: acknowledged seq, pending rows, last error",
+        summary="Cloud sync and federation upload: acknowledged seq, pending rows, last error, the cloud pairing",
         opt={"roles": DESK},
     )
     async def sync_status(self, ctx: NamedDependency[Context], principal: NamedDependency[Principal]) -> SyncStatus:
         return await sync_status(ctx.store, ctx.settings)
+
+    @post(
+        "/sync/pair",
+        summary="Pair the box with its cloud (FLOORCRAFT_CLOUD_URL) using the code `floorcraft cloud pair` printed",
+        status_code=200,
+        opt={"roles": DESK, "errors": (409, 422)},
+    )
+    async def pair_with_cloud(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], data: JSONBody[PairCode]
+    ) -> Pairing:
+        return await pair_from_desk(ctx.settings, data)
 
     @get(
         "/devices",

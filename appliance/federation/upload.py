@@ -61,6 +61,20 @@ def read_credentials(path: str) -> tuple[str | None, str | None]:
     return basic, lines[1] if len(lines) > 1 else None
 
 
+def upload_headers(settings: Settings, body: bytes, final: bool) -> dict[str, str]:
+    """The ESV upload's headers: media type, login, certification token, the checksum of a final document."""
+    basic, token = read_credentials(settings.federation_token_file)
+    headers = {
+        "Content-Type": esv.MEDIA_TYPE,
+        "User-Agent": f"Floorcraft/{__version__}" + (f"; Token={token}" if token else ""),
+    }
+    if basic:
+        headers["Authorization"] = basic
+    if final:
+        headers["X-DTV-Pruefsumme"] = esv.checksum(body)  # the final upload only (formats.md 1.4)
+    return headers
+
+
 def event_ids(settings: Settings) -> dict[int, str] | None:
     """Floorcraft event id -> the federation's id (`turnierId`); None: every event, under its own id."""
     if not settings.federation_events:
@@ -105,18 +119,6 @@ class Uploader(Outbox):
         except AppError as exc:
             return seq, event_id, exc.message
 
-    def _headers(self, body: bytes, final: bool) -> dict[str, str]:
-        basic, token = read_credentials(self.settings.federation_token_file)
-        headers = {
-            "Content-Type": esv.MEDIA_TYPE,
-            "User-Agent": f"Floorcraft/{__version__}" + (f"; Token={token}" if token else ""),
-        }
-        if basic:
-            headers["Authorization"] = basic
-        if final:
-            headers["X-DTV-Pruefsumme"] = esv.checksum(body)  # the final upload only (formats.md 1.4)
-        return headers
-
     async def _skip(self, seq: int, error: str | None) -> float:
         """Move past `seq` without sending (nothing to send, or the federation refused it for good)."""
 
@@ -146,7 +148,7 @@ class Uploader(Outbox):
             return await self._skip(seq, None)  # the federation has exactly this document already
         final = bool(document.get("endergebnis"))
         try:
-            headers = self._headers(body, final)
+            headers = upload_headers(self.settings, body, final)
         except ValueError as exc:
             return await self.failed(str(exc))
         theirs = self.events[event_id] if self.events is not None else str(event_id)

@@ -19,6 +19,7 @@ PUBLIC = {
     "/api/live",
     "/api/live/state",
     "/api/public/results",
+    "/api/schedule",
     *LOOPBACK_ONLY,
     "/api/schema",
     "/api/schema/openapi.json",

@@ -13,6 +13,7 @@ import time
 import httpx
 
 from appliance.client import SignedClient
+from tests.cloud.boxes import pair_data_dir, pair_with_commands
 from tests.conftest import ROOT
 from tests.server import Server, free_port
 
@@ -145,6 +146,7 @@ async def test_t15_the_cloud_ends_with_exactly_the_boxs_log_despite_faults(tmp_p
                 break
             except httpx.TransportError:
                 await asyncio.sleep(0.1)
+        pair_with_commands({"FLOORCRAFT_DATA_DIR": str(cloud_dir)}, box_dir, f"http://127.0.0.1:{cloud_port}")
         await asyncio.to_thread(box.start)
         await asyncio.wait_for(proxy.held.wait(), 60)
         box.kill()  # killed mid-batch: the cloud has the batch, the box never heard so
@@ -213,6 +215,7 @@ async def test_the_cloud_serves_a_judged_competitions_published_results(tmp_path
     )
     assert run.returncode == 0, run.stderr
     async with AsyncTestClient(create_cloud_app(tmp_path / "cloud")) as cloud:
+        pair_data_dir(cloud.app.state["cloud_store"], box_dir)
         store = Store(box_dir / "floorcraft.sqlite3")
         syncer = Syncer(store, Settings(data_dir=str(box_dir), cloud_url=str(cloud.base_url), cloud_batch=200))
         try:
@@ -248,6 +251,7 @@ async def test_box_and_cloud_serve_the_same_published_results_and_pages(tmp_path
     settings = Settings(data_dir=str(box_dir), mdns=False, allowed_hosts=("testserver.local",))
     async with AsyncTestClient(create_app(settings)) as box, AsyncTestClient(create_cloud_app(tmp_path / "c")) as cloud:
         here = (await box.get("/api/public/results")).json()
+        pair_data_dir(cloud.app.state["cloud_store"], box_dir)
         syncer = Syncer(box.app.state["ctx"].store, Settings(data_dir=str(box_dir), cloud_url=str(cloud.base_url)))
         while await syncer.step(cloud) == 0:
             pass

@@ -1,0 +1,114 @@
+"""The cloud's commands: `floorcraft cloud [pair|revoke|boxes]` on the cloud, `floorcraft pair CODE` on the box."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from appliance.db.store import StoreError
+from appliance.errors import AppError
+
+
+def add_parsers(sub, whole, serve) -> None:
+    """`cloud` (serve, the default), `cloud pair`, `cloud revoke BOX`, `cloud boxes`; and the box's `pair CODE`."""
+    cloud = sub.add_parser("cloud", help="run the cloud receiver of change-log batches; pair, revoke, list boxes")
+    cloud.set_defaults(func=serve)
+    below = cloud.add_subparsers(dest="cloud_command", metavar="{pair,revoke,boxes}")
+    made = below.add_parser("pair", help="print a one-time pairing code and QR for a box (floorcraft pair CODE)")
+    made.add_argument("--minutes", type=whole(1, 24 * 60), default=15, help="how long the code is valid (1 to 1440)")
+    made.set_defaults(func=new_code)
+    gone = below.add_parser("revoke", help="revoke a box's pairing: its batches are refused from then on")
+    gone.add_argument("box", help="the box's key (floorcraft cloud boxes lists them)")
+    gone.set_defaults(func=revoke)
+    listed = below.add_parser("boxes", help="list the boxes paired with this cloud (and the revoked ones)")
+    listed.set_defaults(func=boxes)
+    box = sub.add_parser("pair", help="pair this box with the cloud (FLOORCRAFT_CLOUD_URL) using a one-time code")
+    box.add_argument("code", help="the code `floorcraft cloud pair` printed on the cloud")
+    box.add_argument("--name", default="", help="how the cloud lists this box (default: the host name)")
+    box.set_defaults(func=pair_box)
+
+
+def _fail(message: str) -> int:
+    print(f"floorcraft: {message}", file=sys.stderr)
+    return 2
+
+
+def _store(settings):
+    from appliance.cloud.receiver import now_text
+    from appliance.db.cloud_backend import open_cloud
+
+    return open_cloud(Path(settings.data_dir), settings.cloud_database_url, now_text(), 1)
+
+
+def new_code(args: argparse.Namespace) -> int:
+    import qrcode
+
+    from appliance.cloud.receiver import new_code as make
+
+    try:
+        store = _store(args.settings)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        code, expires = make(store, args.minutes)
+    finally:
+        store.close()
+    print(f"\nPairing code (one use, valid until {expires:%Y-%m-%d %H:%M} UTC): {code}\n", flush=True)
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(code)
+    qr.print_ascii(out=sys.stdout, invert=True)
+    print(f"On the box: floorcraft pair {code}\n", flush=True)
+    return 0
+
+
+def revoke(args: argparse.Namespace) -> int:
+    from appliance.cloud.receiver import revoke as drop
+
+    try:
+        store = _store(args.settings)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        drop(store, args.box)
+    except AppError as exc:
+        return _fail(f"cloud revoke: {exc.message}")
+    finally:
+        store.close()
+    print(f"revoked {args.box}: its batches are refused from now on and its results are no longer served")
+    return 0
+
+
+def boxes(args: argparse.Namespace) -> int:
+    from appliance.cloud.receiver import list_boxes
+
+    try:
+        store = _store(args.settings)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        found = list_boxes(store, paired_only=False)
+    finally:
+        store.close()
+    for b in found:
+        state = f"revoked {b['revoked_at']}" if b["revoked_at"] else f"paired {b['paired_at']}"
+        print(f"{b['box']}  {state}  log #{b['head']}  {b['name']}")
+    if not found:
+        print("no box is paired with this cloud yet (floorcraft cloud pair)")
+    return 0
+
+
+def pair_box(args: argparse.Namespace) -> int:
+    from appliance.cloud.pairing import PairingError, pair_with_cloud
+
+    settings = args.settings
+    if not settings.cloud_url:
+        return _fail("pair: set FLOORCRAFT_CLOUD_URL to the cloud's address first")
+    if not Path(settings.data_dir).is_dir():
+        return _fail(f"pair: the data dir {settings.data_dir} does not exist (FLOORCRAFT_DATA_DIR)")
+    try:
+        made = pair_with_cloud(Path(settings.data_dir), settings.cloud_url, args.code, args.name)
+    except PairingError as exc:
+        return _fail(f"pair: {exc}")
+    print(f"paired with {made.cloud} as {made.box} at {made.paired_at}: the box's log is sent there from now on")
+    return 0

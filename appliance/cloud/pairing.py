@@ -1,0 +1,85 @@
+"""Pairing, the box's side: `floorcraft pair CODE` sends the one-time code the cloud printed, signed with the box's
+Ed25519 key (the key that signs its batches); the cloud accepts the box's batches from then on. The box keeps
+what it was told in DATA_DIR/cloud-pairing.json, which the desk reads (`GET /api/sync`, `pairing`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import msgspec
+
+from appliance import crypto
+from appliance.errors import Conflict, Invalid
+from appliance.export import box_key, public_key_text, write_atomically
+from appliance.settings import Settings
+
+STATE_FILE = "cloud-pairing.json"
+
+
+class Pairing(msgspec.Struct, frozen=True):
+    """The box's pairing as the cloud confirmed it: which cloud, the box's key, when."""
+
+    cloud: str
+    box: str
+    paired_at: str
+
+
+class PairingError(ValueError):
+    """The cloud cannot be reached, or refused the code (PairingRefused, in its words)."""
+
+
+class PairingRefused(PairingError):
+    pass
+
+
+def pair_with_cloud(data_dir: Path, cloud_url: str, code: str, name: str = "", timeout: float = 10) -> Pairing:
+    key = box_key(Path(data_dir))
+    box = public_key_text(key)
+    body = json.dumps({"box": box, "code": code, "name": name or socket.gethostname()[:200]}).encode()
+    url = cloud_url.rstrip("/") + "/cloud/pair"
+    headers = {"Content-Type": "application/json", "X-Box-Signature": crypto.b64u(key.sign(body))}
+    try:
+        response = httpx.post(url, content=body, headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise PairingError(f"cannot reach the cloud at {url}: {exc}") from None
+    if response.status_code != 200:
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = response.text[:200]
+        raise PairingRefused(f"the cloud refused the pairing (HTTP {response.status_code}): {message}")
+    made = Pairing(cloud_url.rstrip("/"), box, str(response.json()["paired_at"]))
+    write_atomically(Path(data_dir) / STATE_FILE, msgspec.json.encode(made))
+    return made
+
+
+def pairing_state(data_dir: Path) -> Pairing | None:
+    """The box's pairing as the cloud confirmed it (the address it was paired through: the cloud may sit behind
+    several), or None: never paired."""
+    try:
+        return msgspec.json.decode((Path(data_dir) / STATE_FILE).read_bytes(), type=Pairing)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+class PairCode(msgspec.Struct, forbid_unknown_fields=True):
+    """The desk's pairing form: the code `floorcraft cloud pair` printed on the cloud."""
+
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern="^[A-Za-z0-9 -]+$")]
+
+
+async def pair_from_desk(settings: Settings, data: PairCode) -> Pairing:
+    """The desk's "Pair with the cloud": as `floorcraft pair CODE`, refusals in the cloud's words (409, 422)."""
+    if not settings.cloud_url:
+        raise Conflict("this box has no cloud: set FLOORCRAFT_CLOUD_URL first", "code")
+    try:
+        return await asyncio.to_thread(pair_with_cloud, Path(settings.data_dir), settings.cloud_url, data.code)
+    except PairingRefused as exc:
+        raise Invalid(str(exc), "code") from None
+    except PairingError as exc:
+        raise Conflict(f"{exc}; try again once the box is online", "code") from None
