@@ -227,6 +227,8 @@ class GuardedProtocol(HttpToolsProtocol):
         self.in_headers, self.header_bytes = False, 0
         self.signed = any(name == b"x-device" for name, _ in self.headers)
         self.official = self.official or self.signed
+        # the live stream may hand the connection on to a fan-out worker (appliance/fanout.py)
+        self.scope["floorcraft.transport"] = self.transport  # type: ignore[typeddict-unknown-key]
         self._disarm()
         self._arm(self.registry.limits.body_timeout, "did not finish its request body")
         super().on_headers_complete()

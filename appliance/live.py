@@ -11,6 +11,8 @@ are held back, and a viewer that falls too far behind is cut off (it reconnects 
 Viewers are capped (Hub.max_viewers, FLOORCRAFT_LIVE_MAX_VIEWERS): beyond the cap a viewer gets 503 with
 Retry-After and the connection is closed, so the audience never holds the connections the officials need;
 the pages then poll /api/live/state and try the stream again later (web/lib/live.js).
+With fan-out workers (appliance/fanout.py) the server only admits a viewer here and hands its connection on;
+each worker runs a Hub of its own, fed the committed rows, and serves the stream with the same code.
 Public means: what is on the floor, how many judges have sent each dance (never a mark before the round
 is computed), recalled couples, final placings with per-dance places, and whether a result is official.
 """
@@ -21,20 +23,32 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from typing import Any, cast
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
-from appliance.connections import WARNINGS
 from appliance.db import changelog
-from appliance.db.store import Store
-from appliance.errors import send_error
+from appliance.viewer import Send, Viewer
+
+# appliance.errors and appliance.connections are imported where an error is answered, which the fan-out workers
+# (appliance/liveworker.py, serving streams with this module) never do: they need no uvicorn protocol
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 30  # seconds a viewer refused for the cap waits before trying the stream again
 KEEPALIVE = 15.0
 FANOUT_INTERVAL = 0.005  # at most one write per viewer per 5 ms: under load, frames of many commits share it
-MAX_HELD = 1 << 20  # bytes held for a slow viewer before it is cut off
-Send = Callable[[Any], Awaitable[None]]  # an ASGI send: takes a message (a dict)
+MAX_INTERVAL = 0.25  # the pause after a fan-out that took long (see Hub._flush) is at most this
+T = TypeVar("T")
+
+
+class Source(Protocol):
+    """Where the hub reads the log: the server's Store, or a fan-out worker's read-only connection."""
+
+    def on_commit(self, callback: Callable[[list[sqlite3.Row]], None]) -> None: ...
+
+    def read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T: ...
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T: ...
 
 
 def public_event(kind: str, payload: dict) -> dict | None:
@@ -69,78 +83,28 @@ def public_event(kind: str, payload: dict) -> dict | None:
         return {"round_id": payload["round_id"], "recall": payload["recall"]}
     if kind == "result.official":
         return {"round_id": payload["round_id"], "event_id": payload["event_id"], "official": True}
+    if kind.startswith("schedule."):  # the day's schedule changed (timing or order): the pages fetch it again
+        return {"floor_id": payload["floor_id"], "round_id": payload.get("round_id")}
     if kind == "round.drawn":
         return {"round_id": None, "event_id": payload["event_id"], "round": payload["round"], "heats": payload["heats"]}
+    if kind in ("couple.withdrawn", "couple.disqualified"):  # the results label the couple (issue #10)
+        return {"event_id": payload["event_id"], "bib": payload["bib"], "round_id": payload.get("round_id")}
     return None
-
-
-class Viewer:
-    """One open stream: its ASGI send, its floor (None: all), and what is held back while a write waits."""
-
-    __slots__ = ("busy", "closed", "floor", "held", "pending", "send", "writer")
-
-    def __init__(self, send: Send, floor: int | None):
-        self.send, self.floor = send, floor
-        self.pending: list[tuple[int, bytes]] | None = []  # frames published before its backlog went out
-        self.held = bytearray()
-        self.busy = False
-        self.closed = asyncio.Event()
-        self.writer: asyncio.Future[None] | None = None  # the write that waits for the socket (kept: never collected)
-
-    def push(self, body: bytes) -> None:
-        """Write now if the connection takes it at once; else hold it until the waiting write is done."""
-        if self.closed.is_set():
-            return
-        if self.busy:
-            self.held += body
-            if len(self.held) > MAX_HELD:
-                self.closed.set()  # too far behind: cut off; it resumes with Last-Event-ID
-            return
-        # driven by hand: one step now, the rest in _finish only if the socket's buffer is full
-        coroutine = cast(
-            "Coroutine[Any, Any, None]", self.send({"type": "http.response.body", "body": body, "more_body": True})
-        )
-        try:
-            waiting = coroutine.send(None)
-        except StopIteration:
-            return
-        except Exception:  # the connection is gone
-            self.closed.set()
-            return
-        self.busy = True
-        self.writer = asyncio.ensure_future(self._finish(coroutine, waiting))
-
-    async def _finish(self, coroutine: Any, waiting: Any) -> None:
-        """Drive a write that had to wait (the socket's buffer was full), then send what was held meanwhile."""
-        try:
-            while True:
-                try:
-                    await waiting
-                except Exception as exc:
-                    waiting = coroutine.throw(exc)
-                else:
-                    waiting = coroutine.send(None)
-        except StopIteration:
-            pass
-        except Exception:
-            self.closed.set()
-            return
-        self.busy = False
-        if self.held:
-            body, self.held = bytes(self.held), bytearray()
-            self.push(body)
 
 
 class Hub:
     """Each committed change-log row becomes at most one frame, encoded once and written to every viewer."""
 
-    def __init__(self, store: Store, max_viewers: int = 1000):
+    def __init__(self, store: Source, max_viewers: int = 1000):
         self.store, self.max_viewers = store, max_viewers
+        self.elsewhere: Callable[[], int] = lambda: 0  # viewers the fan-out workers serve (appliance/fanout.py)
+        self.handoff: Callable[[Mapping[str, Any], Any], Awaitable[bool]] | None = None  # to a fan-out worker
         self.loop: asyncio.AbstractEventLoop | None = None
         self.viewers: set[Viewer] = set()
         self.event_floor: dict[int, int] = {}
         self.is_closed = False
         self._rows: list[tuple] = []
+        self.published = 0  # the last seq published
         self._flush_at: float = 0.0
         self._scheduled = False
         store.on_commit(self._committed)
@@ -174,6 +138,11 @@ class Hub:
         if self.loop is not None and not self.is_closed:
             self.loop.call_soon_threadsafe(self._arrived, self.loop, [tuple(r) for r in rows])
 
+    def deliver(self, rows: list[tuple]) -> None:
+        """Rows that arrived on the event loop (a fan-out worker's feed): published like the writer's."""
+        if self.loop is not None and not self.is_closed:
+            self._arrived(self.loop, rows)
+
     def _arrived(self, loop: asyncio.AbstractEventLoop, rows: list[tuple]) -> None:
         """Publish at once when idle; under load, gather the rows of many commits into one fan-out."""
         self._rows += rows
@@ -187,31 +156,39 @@ class Hub:
             loop.call_at(self._flush_at, self._flush, loop)
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        """One fan-out; the next waits at least as long as this one took, so that under load (thousands of
+        viewers, a busy CPU) the frames of more commits share each write and the loop is never all fan-out."""
         self._scheduled = False
-        self._flush_at = loop.time() + FANOUT_INTERVAL
+        started = time.perf_counter()
         rows, self._rows = self._rows, []
         self.publish(rows)
+        self._flush_at = loop.time() + max(FANOUT_INTERVAL, min(MAX_INTERVAL, time.perf_counter() - started))
 
     def publish(self, rows: list[tuple]) -> None:
+        self.published = max(self.published, rows[-1][0]) if rows else self.published
+        if not self.viewers:  # the usual case in the server when fan-out workers serve every viewer
+            for row in rows:
+                if row[1] == "event.created":
+                    self.frame(row)  # keeps its event -> floor map for viewers to come
+            return
         frames = [(row[0], made) for row in rows if (made := self.frame(row)) is not None]
         if not frames:
             return
         bodies: dict[int | None, bytes] = {}
         for viewer in list(self.viewers):
             if viewer.pending is not None:
-                viewer.pending += [
-                    (seq, data)
-                    for seq, (data, floor) in frames
-                    if viewer.floor is None or floor is None or floor == viewer.floor
-                ]
+                viewer.pending += [(seq, data) for seq, (data, floor) in frames if _shown(viewer, floor)]
+                continue
+            if viewer.after:  # rows it read in its backlog before the hub published them (a worker's feed lags)
+                if frames[-1][0] > viewer.after:
+                    rest = b"".join(d for seq, (d, f) in frames if seq > viewer.after and _shown(viewer, f))
+                    viewer.after = 0
+                    if rest:
+                        viewer.push(rest)
                 continue
             body = bodies.get(viewer.floor)
             if body is None:
-                body = bodies[viewer.floor] = b"".join(
-                    data
-                    for _, (data, floor) in frames
-                    if viewer.floor is None or floor is None or floor == viewer.floor
-                )
+                body = bodies[viewer.floor] = b"".join(data for _, (data, floor) in frames if _shown(viewer, floor))
             if body:
                 viewer.push(body)
 
@@ -224,6 +201,17 @@ class Hub:
     async def head(self) -> int:
         return (await self.store.read(changelog.head))[0]
 
+    def full(self) -> bool:
+        return len(self.viewers) + self.elsewhere() >= self.max_viewers
+
+    async def state_frame(self, floor: int | None) -> tuple[int, bytes]:
+        """The whole public state as one `state` frame (a new viewer's first), and its seq."""
+        from appliance.services.public import public_state
+
+        state = await self.store.read(lambda conn: public_state(conn, floor))
+        data = json.dumps(state, separators=(",", ":"), default=str)
+        return state["seq"], f"id: {state['seq']}\nevent: state\ndata: {data}\n\n".encode()
+
     async def backlog(self, after: int, floor: int | None) -> list[tuple[int, bytes]]:
         rows = await self.store.read(lambda conn: changelog.rows_after(conn, after, limit=100_000))
         frames = []
@@ -232,6 +220,10 @@ class Hub:
             if made is not None and (floor is None or made[1] is None or made[1] == floor):
                 frames.append((row[0], made[0]))
         return frames
+
+
+def _shown(viewer: Viewer, floor: int | None) -> bool:
+    return viewer.floor is None or floor is None or floor == viewer.floor
 
 
 def _query(scope: Mapping[str, Any]) -> dict[str, str]:
@@ -263,6 +255,8 @@ STREAM_HEADERS = [
 
 async def _not_a_viewer(scope: Mapping[str, Any], send: Send) -> bool:
     """HEAD: the stream's headers, no viewer; a method other than GET: 405 (it opened a stream). True: answered."""
+    from appliance.errors import send_error
+
     method = scope.get("method", "GET")
     if method == "HEAD":
         await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
@@ -281,11 +275,16 @@ async def _not_a_viewer(scope: Mapping[str, Any], send: Send) -> bool:
 
 
 async def _refuse(send: Send, message: str) -> None:
+    from appliance.errors import send_error
+
     await send_error(send, 400, "invalid", message, "floor")
 
 
 async def _too_many(hub: Hub, send: Send) -> None:
     """503 beyond the viewers' cap; the connection is closed (its descriptor is freed for the officials)."""
+    from appliance.connections import WARNINGS
+    from appliance.errors import send_error
+
     WARNINGS.warn(
         "viewers", "live viewers' cap of %d reached: new viewers get 503 and poll /api/live/state", hub.max_viewers
     )
@@ -305,18 +304,42 @@ async def stream(
     send: Send,
     state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]],
 ) -> None:
-    """The SSE endpoint as a plain ASGI app: register, replay what was missed, then follow live."""
-    if await _not_a_viewer(scope, send):
+    """The SSE endpoint as a plain ASGI app: register, replay what was missed, then follow live.
+    With fan-out workers (hub.handoff), an admitted viewer's connection is handed to one (else served here)."""
+    admitted = await admit(hub, scope, send)
+    if admitted is None:
         return
-    query = _query(scope)
-    floor_text = query.get("floor", "")
+    if hub.handoff is not None and await hub.handoff(scope, receive):
+        return
+    await follow(hub, scope, receive, send, state_frame, admitted[0])
+
+
+async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | None] | None:
+    """Before a stream opens: HEAD, 405, a bad floor (400) and the viewers' cap (503) are answered (None);
+    else (the floor to follow, None: all)."""
+    if await _not_a_viewer(scope, send):
+        return None
+    floor_text = _query(scope).get("floor", "")
     floor = _number(floor_text, 10)
     if floor_text and (floor is None or not 1 <= floor <= 2**31):
         await _refuse(send, "floor must be a floor id (a whole number from 1)")
-        return
-    if len(hub.viewers) >= hub.max_viewers:
+        return None
+    if hub.full():
         await _too_many(hub, send)
-        return
+        return None
+    return (floor,)
+
+
+async def follow(
+    hub: Hub,
+    scope: Mapping[str, Any],
+    receive: Any,
+    send: Send,
+    state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]],
+    floor: int | None,
+) -> None:
+    """An admitted viewer: the stream's head, what it missed (or the whole state), then every new frame."""
+    query = _query(scope)
     viewer = Viewer(send, floor)
     hub.viewers.add(viewer)
     gone = asyncio.ensure_future(_disconnected(receive, viewer))
@@ -338,10 +361,12 @@ async def stream(
                 "more_body": True,
             }
         )
-        missed = b"".join(data for seq, data in viewer.pending or () if seq > last)
+        missed = [(seq, data) for seq, data in viewer.pending or () if seq > last]
+        viewer.after = max([last, *(seq for seq, _ in missed)])
+        viewer.after = viewer.after if viewer.after > hub.published else 0  # the usual case: nothing to skip
         viewer.pending = None  # from here on the hub writes to this viewer directly
         if missed:
-            viewer.push(missed)
+            viewer.push(b"".join(data for _, data in missed))
         closed = asyncio.ensure_future(viewer.closed.wait())
         while not closed.done():
             done, _ = await asyncio.wait({closed}, timeout=KEEPALIVE)
