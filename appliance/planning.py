@@ -15,10 +15,9 @@ serves every dance. A final is always one heat.
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import msgspec
 
@@ -71,21 +70,37 @@ def plan_rounds(entries: int, final_size: int) -> list[PlannedRound]:
     sizes = [entries]
     while sizes[-1] > final_size:
         sizes.append(_next_size(sizes[-1], final_size))
-    return _rounds(sizes)
+    return _rounds(sizes, sizes[1:])
 
 
-def plan_from_recalls(entries: int, recalls: Sequence[int]) -> list[PlannedRound]:
-    """The chair's plan: how many each round recalls, ending with the size of the final."""
-    sizes = [entries, *recalls]
-    for before, after in itertools.pairwise(sizes):
-        if not 1 <= after < before:
-            raise PlanError(f"a round of {before} couples cannot recall {after}; recall fewer than dance it")
+def plan_from_recalls(
+    entries: int, recalls: Sequence[int], joining: Mapping[int, int] | None = None
+) -> list[PlannedRound]:
+    """The chair's plan: how many each round recalls, ending with the size of the final. `joining`: round number
+    -> couples who join that round besides the recalled ones (star couples, a redance's recalled couples), so a
+    round dances N recalled + S joining."""
+    sizes = [entries]
+    for number, recall in enumerate(recalls, start=2):
+        if not 1 <= recall < sizes[-1]:
+            raise PlanError(f"a round of {sizes[-1]} couples cannot recall {recall}; recall fewer than dance it")
+        sizes.append(recall + (joining or {}).get(number, 0))
     if sizes[-1] > 8:
         raise PlanError(f"a final of {sizes[-1]} couples is too large; a final has at most 8")
-    return _rounds(sizes)
+    beyond = sorted(n for n, count in (joining or {}).items() if count and not 2 <= n <= len(sizes))
+    if beyond:
+        raise PlanError(f"couples are seeded into round {beyond[0]}, but the plan has {len(sizes)} rounds")
+    return _rounds(sizes, list(recalls))
 
 
-def _rounds(sizes: list[int]) -> list[PlannedRound]:
+def with_joining(planned: list[PlannedRound], joining: Mapping[int, int]) -> list[PlannedRound]:
+    """The same plan (its round 1 and recall numbers) with couples joining later rounds (PlanError if it no
+    longer fits: a round recalling as many as dance it, a final of more than 8)."""
+    if not planned or not joining:
+        return planned
+    return plan_from_recalls(planned[0].couples, [p.recall for p in planned if p.recall is not None], joining)
+
+
+def _rounds(sizes: list[int], recalls: list[int]) -> list[PlannedRound]:
     names = round_names(len(sizes))
     return [
         PlannedRound(
@@ -93,7 +108,7 @@ def _rounds(sizes: list[int]) -> list[PlannedRound]:
             names[i],
             "final" if i == len(sizes) - 1 else "recall",
             size,
-            sizes[i + 1] if i + 1 < len(sizes) else None,
+            recalls[i] if i < len(recalls) else None,
         )
         for i, size in enumerate(sizes)
     ]

@@ -20,7 +20,7 @@ from appliance.db import marks as marks_db
 from appliance.db import rounds as rounds_db
 from appliance.errors import AppError
 from appliance.model.competition import Letter
-from appliance.services import lookups
+from appliance.services import joining, lookups
 from appliance.services.results import event_results
 
 # Upper-case English as the WDSF client's examples write them; Standard names other than TANGO are not shown in
@@ -95,7 +95,7 @@ def _computed_rounds(conn: sqlite3.Connection, event_id: int) -> list[dict]:
             marks.setdefault(sheet["dance"], {})[sheet["letter"]] = json.loads(sheet["marks"])
         out.append(
             {
-                "name": "F" if row["kind"] == "final" else str(row["number"]),
+                "name": str(joining.round_key(conn, row)),  # "F", "R" for a redance, else the round's number
                 "kind": row["kind"],
                 "judges": marks_db.round_panel(conn, row["id"]),
                 "bibs": set(marks_db.round_bibs(conn, row["id"])),

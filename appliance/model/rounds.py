@@ -30,6 +30,7 @@ class Round(msgspec.Struct, frozen=True):
     state: str
     heats: dict[str, list[list[int]]]  # dance -> heats -> bibs (empty until drawn)
     panel: list[str] = []  # the judges' letters of the round's own panel (the event's until it is drawn)
+    redance_of: int | None = None  # a redance: the round whose couples not recalled (or tied at the cut) dance it
 
 
 class EventPlan(msgspec.Struct, frozen=True):
@@ -37,6 +38,8 @@ class EventPlan(msgspec.Struct, frozen=True):
     event: str
     entries: int
     rounds: list[Round]
+    stars: dict[int, int] = {}  # star couples: bib -> the round number it is seeded into
+    redance_recall: int | None = None  # the event's redance after the 1st round recalls this many
 
 
 class CloseReport(msgspec.Struct, frozen=True):

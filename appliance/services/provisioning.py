@@ -10,11 +10,12 @@ from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as db
+from appliance.db import stars as stars_db
 from appliance.errors import Conflict, Invalid
 from appliance.model.competition import Competition, Event
 from appliance.model.rounds import CloseIn, CloseReport, EventPlan, PlanIn, Round
-from appliance.planning import PlanError, PlannedRound, draw_heats, plan_from_recalls, plan_rounds
-from appliance.services import Context, lookups
+from appliance.planning import PlanError, PlannedRound, draw_heats, plan_from_recalls, plan_rounds, with_joining
+from appliance.services import Context, joining, lookups
 
 NOT_STARTED = ("planned", "drawn")
 
@@ -63,6 +64,7 @@ def round_out(conn: sqlite3.Connection, row: sqlite3.Row) -> Round:
         row["state"],
         db.heats_by_bib(conn, row["id"]),
         [p["letter"] for p in marks_db.round_panel(conn, row["id"])],
+        row["redance_of"],
     )
 
 
@@ -102,7 +104,7 @@ def _plan(
     seed_of,
     position: int | None = None,
 ) -> None:
-    couples = reg_db.active_couples(conn, event.id)
+    couples = first_round_couples(conn, event.id)
     seeds = [seed_of(p.number) for p in planned]
     ids = [db.insert_round(conn, event.id, p, seed) for p, seed in zip(planned, seeds, strict=True)]
     first = next((rid for p, rid in zip(planned, ids, strict=True) if p.number == 1), None)
@@ -125,9 +127,21 @@ def _plan(
         _draw(ctx, conn, event, lookups.round_row(conn, first), couples)
 
 
+def first_round_couples(conn: sqlite3.Connection, event_id: int) -> list[int]:
+    """The entered couples who dance the 1st round: all but the star couples (seeded into a later round)."""
+    starred = stars_db.stars_of(conn, event_id)
+    return [c for c in reg_db.active_couples(conn, event_id) if c not in starred]
+
+
 def _event_plan(conn: sqlite3.Connection, event: Event) -> EventPlan:
     rounds = [round_out(conn, r) for r in db.rounds_of(conn, event.id)]
-    return EventPlan(event.id, event.name, len(reg_db.active_couples(conn, event.id)), rounds)
+    stars = {}
+    for couple_id, number in stars_db.stars_of(conn, event.id).items():
+        couple = reg_db.get_couple(conn, couple_id)
+        if couple is not None and couple.bib is not None:
+            stars[couple.bib] = number
+    entries = len(reg_db.active_couples(conn, event.id))
+    return EventPlan(event.id, event.name, entries, rounds, stars, stars_db.redance_recall(conn, event.id))
 
 
 async def close_registration(ctx: Context, competition_id: int, data: CloseIn) -> CloseReport:
@@ -188,7 +202,8 @@ async def replan(ctx: Context, event_id: int, data: PlanIn) -> EventPlan:
             raise Conflict("the event has no plan yet: close registration first", "event_id")
         require_not_started(conn, event_id)
         try:
-            planned = plan_from_recalls(len(reg_db.active_couples(conn, event_id)), data.recalls)
+            count = len(first_round_couples(conn, event_id))
+            planned = plan_from_recalls(count, data.recalls, joining.joining(conn, event_id))
         except PlanError as exc:
             raise Invalid(str(exc), "recalls") from None
         _replace_plan(ctx, conn, event, planned)
@@ -202,7 +217,7 @@ def plan_still_fits(conn: sqlite3.Connection, event_id: int) -> bool:
     existing = db.rounds_of(conn, event_id)
     recalls = [r["recall"] for r in existing if r["kind"] == "recall"]
     try:
-        plan_from_recalls(len(reg_db.active_couples(conn, event_id)), recalls)
+        plan_from_recalls(len(first_round_couples(conn, event_id)), recalls, joining.joining(conn, event_id))
     except PlanError:
         return False
     return bool(existing)
@@ -234,11 +249,16 @@ def remove_from_draw(conn: sqlite3.Connection, event_id: int, couple_id: int) ->
 def refresh_plan(ctx: Context, conn: sqlite3.Connection, event_id: int) -> None:
     """After a late entry or a scratch before the event starts: keep the plan if it still fits, redraw round 1."""
     event = lookups.event(conn, event_id)
-    count = len(reg_db.active_couples(conn, event_id))
+    count = len(first_round_couples(conn, event_id))
     existing = db.rounds_of(conn, event_id)
     recalls = [r["recall"] for r in existing if r["kind"] == "recall"]
+    joins = joining.joining(conn, event_id)
     try:
-        planned = plan_from_recalls(count, recalls) if existing and count else plan_rounds(count, event.final_size)
+        planned = (
+            plan_from_recalls(count, recalls, joins)
+            if existing and count
+            else with_joining(plan_rounds(count, event.final_size), joins)
+        )
     except PlanError:
         planned = plan_rounds(count, event.final_size)
     _replace_plan(ctx, conn, event, planned)

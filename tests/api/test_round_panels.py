@@ -4,6 +4,10 @@ The 14-couple event: judges A-E mark the 1st round (recall 6); judge E falls ill
 final (the event's panel A,B,C,D,F, with the reason). Every round's marks and results answer, the 1st round shows
 E, the final shows F, E's tablet gets no task and may not send, an export verifies and `floorcraft verify`
 rebuilds every table (round_panels included) from the change log.
+
+Published rule text: for replacing an adjudicator between rounds no published text found (WDSF Competition Rules
+and DTV TSO searched with the `search` tool); domain.md "Special cases" ("a judge who falls ill mid-event (panel
+changes between rounds)").
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 The 14-couple event's 1st round recalls 6: the 7th and 8th couples (equal crosses) share "7.-8.", the other
 six out (no cross) share "9.-14.", while the final is still to be danced and after it, in the desk's results,
 the live state (the display), the public results (phones, the cloud) and the export (CSV, JSON, HTML).
+
+Published rule text (found with the `search` tool): the Skating System, rule 1 ("In all preliminary rounds,
+judges must call back the number of couples requested by the Chairman of Adjudicators"; the couples with the most
+marks go through: https://www.dancecomp.com/2021/10/the-skating-system/). How the couples out early share places
+by their crosses: no published text found; domain.md "Placings of couples who went out early".
 """
 
 from __future__ import annotations

@@ -5,6 +5,13 @@ A withdrawn couple is not recalled and drops off the tablets; in a final it is p
 the dances it did not dance (the box fills the marks) and the explanation says so. A disqualification removes
 the couple from the event's result ("DQ") and computes the final again, checked against `floorcraft skate` on
 the remaining marks; after the sign-off it needs the chair's PIN and the result stays official.
+
+Published rule text (found with the `search` tool): the Skating System, rule 1-1 as numbered at
+http://www.danceuniverse.co.kr/know/skating-k.htm ("In all rounds each judge must vote for the number of couples
+demanded by the Chairman of Adjudicators"): a withdrawn couple's crosses are left out and the chair's number
+stands. That a couple which does not dance a dance of a final is placed last in it by every judge: no published
+text found (WDSF Competition Rules, DTV TSO searched); domain.md "Special cases". How the others are placed after
+a disqualification: no published text found; domain.md.
 """
 
 from __future__ import annotations

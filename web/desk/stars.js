@@ -1,0 +1,143 @@
+// The desk's star couple and redance controls (issue #10 points 5, 6 and 9): the scrutineer seeds a couple into a
+// later round (POST /api/entries/{id}/star) and sets until when that may be done (PUT /api/events/{id}/star-deadline);
+// the scrutineer or the chair gives the event a redance after its 1st round (PUT /api/events/{id}/redance); the chair
+// resolves a tie at a recall cut by recalling more or fewer (POST /api/rounds/{id}/decision) or by a redance of the
+// tied couples (POST /api/rounds/{id}/redance). The box's answer, or its refusal in its own words, stays next to the
+// control that asked, also after the view is rebuilt.
+import { signed } from "../lib/device.js";
+
+const said = new Map(); // control key -> { ok, text }: the last answer, shown again after the view is rebuilt
+let built = 0; // each event's section carries the build it belongs to (data-view): a rebuilt view is told apart
+
+async function call(method, path, body) {
+  const response = await signed(method, path, body);
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.error ? data.error.message : `the box answered ${response.status}`);
+  return data;
+}
+
+// A status line for one control, and the function that fills it.
+function answerLine(el, key) {
+  const line = el("p", { class: "stars-answer", role: "status", "aria-live": "polite", "data-answer": key });
+  const show = (ok, text) => {
+    said.set(key, { ok, text });
+    line.className = `stars-answer message ${ok ? "ok" : "bad"}`;
+    line.textContent = text;
+  };
+  if (said.has(key)) show(said.get(key).ok, said.get(key).text);
+  return [line, show];
+}
+
+// Run one request from a button: the answer in words (or "Not done: ..."), then the view again.
+async function act(button, show, work, refresh) {
+  button.disabled = true;
+  try {
+    const text = await work();
+    if (text === null) return; // refused before sending: the reason is shown already
+    show(true, text);
+    await refresh();
+  } catch (err) {
+    show(false, `Not done: ${err.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function field(el, id, label, input) {
+  return el("label", { for: id }, label, input);
+}
+
+const utc = (iso) => `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+function starSeeding(el, { event, entries, plan, refresh }) {
+  const id = (name) => `star-${event.id}-${name}`;
+  const stars = plan.stars || {};
+  const couples = entries.filter((e) => e.event_id === event.id && e.status === "entered" && e.couple.bib !== null)
+    .sort((a, b) => a.couple.bib - b.couple.bib);
+  const later = plan.rounds.filter((r, i) => i > 0 && r.redance_of === null);
+  if (!couples.length || !later.length) return [];
+  const couple = el("select", { id: id("couple") }, ...couples.map((e) => el("option", { value: e.id },
+    `${e.couple.bib} ${e.couple.leader} / ${e.couple.follower}${stars[e.couple.bib] ? ` (star, round ${stars[e.couple.bib]})` : ""}`)));
+  const round = el("select", { id: id("round") }, ...later.map((r) => el("option", { value: r.number }, `${r.name} (round ${r.number})`)));
+  const [seeded, showSeeded] = answerLine(el, id("seeded"));
+  const seed = el("button", { type: "button", onclick: () => act(seed, showSeeded, async () => {
+    const done = await call("POST", `/api/entries/${couple.value}/star`, { round_number: Number(round.value) });
+    return `Couple ${done.bib} is a star couple of ${event.name}: it dances no round before the ${done.round}, which is now planned for ${done.planned_couples} couples.`;
+  }, refresh) }, "Seed as a star couple");
+  const deadline = el("input", { id: id("deadline"), type: "datetime-local" });
+  const [until, showUntil] = answerLine(el, id("deadline"));
+  const setDeadline = (value) => async () => {
+    const done = await call("PUT", `/api/events/${event.id}/star-deadline`, { deadline: value });
+    return done.deadline ? `Star couples of ${event.name} may be seeded until ${utc(done.deadline)}.`
+      : `Star couples of ${event.name} may be seeded until each round is drawn (no deadline).`;
+  };
+  const set = el("button", { type: "button", onclick: () => act(set, showUntil, async () => {
+    if (!deadline.value) { showUntil(false, "Give the deadline first: a date and a time."); deadline.focus(); return null; }
+    return setDeadline(new Date(deadline.value).toISOString())();
+  }, refresh) }, "Set the deadline");
+  const clear = el("button", { type: "button", onclick: () => act(clear, showUntil, setDeadline(null), refresh) }, "No deadline");
+  return [el("h4", {}, "Star couples (seeded into a later round)"),
+    el("div", { class: "outcome-fields" }, field(el, id("couple"), "Couple", couple), field(el, id("round"), "Into", round), seed),
+    seeded,
+    el("div", { class: "outcome-fields" }, field(el, id("deadline"), "Deadline for star couples", deadline), set, clear),
+    until];
+}
+
+function redanceSetting(el, { event, plan, refresh }) {
+  const first = plan.rounds[0];
+  if (!first || !["planned", "drawn", "running"].includes(first.state) || plan.rounds.length < 2) return [];
+  const id = (name) => `redance-${event.id}-${name}`;
+  const recall = el("input", { id: id("recall"), type: "number", min: 1, max: 999, value: plan.redance_recall ?? "" });
+  const [line, show] = answerLine(el, id("set"));
+  const describe = (done) => {
+    const next = done.rounds.find((r, i) => i > 0 && r.redance_of === null);
+    if (done.redance_recall === null || done.redance_recall === undefined) return `${event.name} has no redance.`;
+    return `${event.name} has a redance after the 1st round recalling ${done.redance_recall}: the couples the 1st round does not recall dance it; the ${next.name} is now planned for ${next.planned_couples} couples.`;
+  };
+  const set = el("button", { type: "button", onclick: () => act(set, show, async () => {
+    const n = Number(recall.value);
+    if (!recall.value || !Number.isInteger(n) || n < 1) { show(false, "Give how many couples the redance recalls (1 or more)."); recall.focus(); return null; }
+    return describe(await call("PUT", `/api/events/${event.id}/redance`, { recall: n }));
+  }, refresh) }, "Set the redance");
+  const none = el("button", { type: "button", onclick: () => act(none, show, async () =>
+    describe(await call("PUT", `/api/events/${event.id}/redance`, { recall: null })), refresh) }, "No redance");
+  return [el("h4", {}, "Redance after the 1st round"),
+    el("div", { class: "outcome-fields" }, field(el, id("recall"), "The redance recalls", recall), set, none), line];
+}
+
+// The event's star couples and redance, under its places on the Results tab.
+export function starControls(el, { event, entries, plan, role, refresh }) {
+  const box = el("section", { class: "stars no-print", "data-event": event.id, "data-view": ++built });
+  const stars = Object.entries(plan.stars || {});
+  const parts = [
+    ...(role === "scrutineer" ? starSeeding(el, { event, entries, plan, refresh }) : []),
+    ...(["scrutineer", "chair"].includes(role) ? redanceSetting(el, { event, plan, refresh }) : []),
+  ];
+  if (!parts.length) return box;
+  const now = [stars.length ? `Star couples: ${stars.map(([bib, n]) => `${bib} (round ${n})`).join(", ")}.` : "No star couples.",
+    plan.redance_recall ? `Redance after the 1st round recalling ${plan.redance_recall}.` : "No redance after the 1st round."];
+  box.append(el("h3", {}, "Star couples and redance"), el("p", { class: "stars-now" }, now.join(" ")), ...parts);
+  return box;
+}
+
+// A tie at a recall cut (the chair): recall more or fewer, or a redance of the tied couples.
+export function tieControls(el, { round, result, refresh }) {
+  const [line, show] = answerLine(el, `tie-${round.id}`);
+  const box = el("div", { class: "tie no-print", "data-round": round.id });
+  for (const option of result.cut_options) {
+    const button = el("button", { type: "button", onclick: () => act(button, show, async () => {
+      const done = await call("POST", `/api/rounds/${round.id}/decision`, { recall: option.length });
+      return `The ${round.name} recalls ${done.recalled.length}: ${done.recalled.join(" ")}.`;
+    }, refresh) }, `Recall ${option.length}`);
+    box.append(button);
+  }
+  const above = Math.min(...result.cut_options.map((o) => o.length));
+  const redance = el("button", { type: "button", onclick: () => act(redance, show, async () => {
+    const done = await call("POST", `/api/rounds/${round.id}/redance`, {});
+    const added = done.rounds.find((r) => r.redance_of === round.id);
+    const tied = (Object.values(added.heats)[0] || []).flat().sort((a, b) => a - b);
+    return `The ${above} couples above the tie go through; the ${tied.length} tied couples (${tied.join(" ")}) dance a redance recalling ${added.recall}.`;
+  }, refresh) }, "Redance the tied couples");
+  box.append(redance);
+  return [box, line];
+}
