@@ -1,7 +1,8 @@
 """Exports to a USB stick (or any folder): results, the change log, an encrypted backup, and a signed manifest.
 
 Nothing secret leaves the box on a stick: the export holds the results (JSON, CSV, printable HTML with every
-mark, and the printed documents as PDF: `appliance/printing/`) and the change log (no payload holds a key, secret,
+mark, and the printed documents as PDF: `appliance/printing/`, the judges' blank sheets of the rounds still to judge
+among them) and the change log (no payload holds a key, secret,
 token or PIN), never the raw database (device keys, enrolment secrets, registration tokens, the chair's PIN hash).
 A full backup goes onto the stick only when the organiser set FLOORCRAFT_BACKUP_PASSPHRASE_FILE, and then only
 encrypted with that passphrase (`sealed.py`); without it the manifest says there is no backup.
@@ -180,22 +181,37 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
 
 
 PRINTED = ("results", "marks", "chair-report", "couples", "draw")
-"""The printed documents on the stick (PDF, per event with a computed round); the judges' blank sheets are not."""
+"""The printed documents on the stick (PDF, per event with a computed round)."""
+BLANK_SHEETS = "judges-sheets"
+"""And per event with a round drawn and not computed yet, the judges' blank sheets of those rounds (the paper
+fallback, printable from the stick on any computer should the tablets fail)."""
 
 
-def printed_documents(store: Store, box_key_text: str) -> dict[str, bytes]:
-    """`event-ID-DOC.pdf` for every event with a computed round: read in one snapshot, rendered after it."""
+def printed_documents(store: Store, box_key_text: str, data_dir: Path) -> dict[str, bytes]:
+    """`event-ID-DOC.pdf` for every event with a computed round, and `event-ID-judges-sheets.pdf` for every event
+    with a round still to judge: read in one snapshot, rendered after it. Each is stamped with the time of the box's
+    last change (the state it shows), so an unchanged event's PDF is the one kept from the last export
+    (appliance/printing/kept.py): on a Pi an export re-renders only what changed."""
     from appliance.printing import data, pdf  # WeasyPrint loads only when an export prints
 
     def contexts(conn: sqlite3.Connection) -> dict[str, dict]:
-        at = store.clock()
-        return {
+        at = changelog.last_change_at(conn) or store.clock()
+        found = {
             f"event-{event.id}-{doc}.pdf": data.build(conn, event.id, doc, box_key_text, at)
             for _, event, _ in _first_round_per_event(conn)
             for doc in PRINTED
         }
+        for competition in comp_db.list_competitions(conn):
+            for event in comp_db.list_events(conn, competition.id):
+                blank = data.blank_sheets(conn, event.id, box_key_text, at)
+                if blank is not None:
+                    found[f"event-{event.id}-{BLANK_SHEETS}.pdf"] = blank
+        return found
 
-    return {name: pdf.render(context) for name, context in store.read_sync(contexts).items()}
+    kept = pdf.kept(data_dir)
+    rendered = {name: kept.pdf(pdf.html(context)) for name, context in store.read_sync(contexts).items()}
+    kept.forget_the_rest()
+    return rendered
 
 
 def _first_round_per_event(conn: sqlite3.Connection):
@@ -225,7 +241,7 @@ def export(store: Store, data_dir: Path, target: Path, passphrase: str | None = 
     }
     write_atomically(folder / MANIFEST, _manifest_bytes(manifest))
     documents = store.read_sync(results_documents)
-    documents.update(printed_documents(store, public_key_text(key)))
+    documents.update(printed_documents(store, public_key_text(key), Path(data_dir)))
     documents[CHANGE_LOG] = store.read_sync(lambda conn: _change_log_lines(conn, head[0]))
     documents[checkpoints.FILE] = checkpoints.for_export(
         Path(data_dir), key, head, store.clock(), lambda seq: store.read_sync(lambda conn: changelog.row_at(conn, seq))

@@ -1,4 +1,5 @@
-"""A couple withdrawn mid-event (the scrutineer) or disqualified (the chair): routes on the entry."""
+"""A couple withdrawn mid-event (the scrutineer), disqualified or warned for the step limit (the chair): routes on
+the entry."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from litestar.params import JSONBody
 
 from appliance.api import Id
 from appliance.auth import CHAIR, DESK, Principal
-from appliance.model.outcomes import DisqualificationIn, EntryOutcome, WithdrawalIn
+from appliance.model.outcomes import DisqualificationIn, EntryOutcome, EntryWarning, WarningIn, WithdrawalIn
 from appliance.services import Context, withdrawals
 
 
@@ -34,7 +35,8 @@ class OutcomesController(Controller):
     @post(
         "/{entry_id:int}/disqualify",
         status_code=200,
-        summary="The chair disqualifies a couple, with the reason (after the sign-off: the chair's PIN)",
+        summary="The chair disqualifies a couple (`step_limit`: for the step limit), with the reason "
+        "(after the sign-off: the chair's PIN)",
         opt={"roles": CHAIR},
     )
     async def disqualify(
@@ -45,3 +47,18 @@ class OutcomesController(Controller):
         data: JSONBody[DisqualificationIn],
     ) -> EntryOutcome:
         return await withdrawals.disqualify(ctx, principal, entry_id, data)
+
+    @post(
+        "/{entry_id:int}/warn",
+        status_code=200,
+        summary="The chair warns a couple for the step limit, with the reason (after the sign-off: the chair's PIN)",
+        opt={"roles": CHAIR},
+    )
+    async def warn(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        entry_id: Id,
+        data: JSONBody[WarningIn],
+    ) -> EntryWarning:
+        return await withdrawals.warn(ctx, principal, entry_id, data)

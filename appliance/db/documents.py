@@ -17,8 +17,13 @@ CHAIR_KINDS = (
     "couple.withdrawn",
     "couple.disqualified",
     "couple.warned",
+    "star.seeded",
+    "event.redance_set",
+    "event.star_deadline_set",
+    "round.redance_added",
 )
-"""What the chair's report lists: panels, decisions, corrections, withdrawals, disqualifications, sign-offs."""
+"""What the chair's report lists: panels, decisions, corrections, withdrawals, disqualifications, warnings,
+sign-offs."""
 
 
 def event_log(conn: sqlite3.Connection, event_id: int, round_ids: list[int]) -> list[dict]:

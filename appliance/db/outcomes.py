@@ -1,4 +1,5 @@
-"""SQL for couples withdrawn mid-event or disqualified by the chair (issue #10 points 3 and 4)."""
+"""SQL for couples withdrawn mid-event or disqualified by the chair (issue #10 points 3 and 4), and for the chair's
+warnings for the step limit (the ESV's `vd`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,29 @@ def set_outcome(
     danced: list[str],
     reason: str,
     by: str,
+    step_limit: bool = False,
 ) -> None:
     conn.execute(
-        "INSERT INTO entry_outcomes (entry_id, status, round_id, danced, reason, by) VALUES (?, ?, ?, ?, ?, ?)",
-        (entry_id, status, round_id, json.dumps(danced), reason, by),
+        "INSERT INTO entry_outcomes (entry_id, status, round_id, danced, reason, by, step_limit) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (entry_id, status, round_id, json.dumps(danced), reason, by, int(step_limit)),
     )
+
+
+def set_warning(conn: sqlite3.Connection, entry_id: int, round_id: int, reason: str, by: str) -> None:
+    conn.execute(
+        "INSERT INTO entry_warnings (entry_id, round_id, reason, by) VALUES (?, ?, ?, ?)",
+        (entry_id, round_id, reason, by),
+    )
+
+
+def warnings_of_event(conn: sqlite3.Connection, event_id: int) -> list[sqlite3.Row]:
+    """Every warning for the step limit of the event's entries with the couple's bib, by bib."""
+    return conn.execute(
+        """SELECT w.*, c.bib FROM entry_warnings w JOIN entries e ON e.id = w.entry_id
+           JOIN couples c ON c.id = e.couple_id WHERE e.event_id = ? ORDER BY c.bib""",
+        (event_id,),
+    ).fetchall()
 
 
 def of_event(conn: sqlite3.Connection, event_id: int) -> list[sqlite3.Row]:

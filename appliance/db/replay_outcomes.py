@@ -1,5 +1,6 @@
 """`floorcraft verify`'s rebuild of withdrawals and disqualifications (issue #10 points 3 and 4) from the log:
-the `entry_outcomes` rows and, for a disqualification, the final computed again without the couple."""
+the `entry_outcomes` rows and, for a disqualification, the final computed again without the couple; and the
+chair's warnings for the step limit (`entry_warnings`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def _withdrawn(conn: sqlite3.Connection, entry_id: int, p: dict) -> None:
 
 
 def _disqualified(conn: sqlite3.Connection, entry_id: int, p: dict) -> None:
-    db.set_outcome(conn, entry_id, "disqualified", p["round_id"], [], p["reason"], p["by"])
+    db.set_outcome(conn, entry_id, "disqualified", p["round_id"], [], p["reason"], p["by"], p.get("step_limit", False))
     again = p.get("recomputed")
     if again is None:
         return
@@ -26,8 +27,13 @@ def _disqualified(conn: sqlite3.Connection, entry_id: int, p: dict) -> None:
         marks_db.set_official(conn, again["round_id"])
 
 
+def _warned(conn: sqlite3.Connection, entry_id: int, p: dict) -> None:
+    db.set_warning(conn, entry_id, p["round_id"], p["reason"], p["by"])
+
+
 JSON_COLUMNS = {("entry_outcomes", "danced")}
 HANDLERS: dict[str, Callable[..., None]] = {
     "couple.withdrawn": _withdrawn,
     "couple.disqualified": _disqualified,
+    "couple.warned": _warned,
 }

@@ -1,10 +1,12 @@
 """The DTV's ESV results document of one event ("Turnier"), interface level 2, and its v1 checksum header.
 
 Mapping (formats.md 1.5-1.10): event dances -> `taenze`; the judges of every round, by letter -> `wr` (the
-judge letter is `kuerzel`); rounds with a result -> `ablauf` (keys 1, 2..9 for the recall rounds, F for the
-final; `K` with `kreuzvorgabe` {N, N} for "recall N", `P` for a final); every entered couple -> `starter`,
-by bib (status 1 danced, 2 scratched, 3 did not dance), with its marks per round and its place; the final's
-Rules 5-8 table -> `endrundentabellen`, its Rules 10-11 tables -> `skatingtabellen`. The document is checked
+judge letter is `kuerzel`); rounds with a result -> `ablauf` (keys 1, R for a redance, 2..9 for the recall
+rounds, F for the final; `K` with `kreuzvorgabe` {N, N} for "recall N", `P` for a final); every entered
+couple -> `starter`, by bib (status 1 danced, 2 scratched, 3 did not dance), with its marks per round (null for a
+round it did not dance: a star couple's, a redance it did not need), `sterne` (a star couple: the rounds it was
+seeded past) and its place; the final's Rules 5-8 table -> `endrundentabellen`, its Rules 10-11 tables ->
+`skatingtabellen`. The document is checked
 against the published schema before anyone gets it. Floorcraft records no DTV ids, promotion points,
 tournament director or assessor names: those fields are null or blank, never invented.
 """
@@ -18,8 +20,10 @@ from typing import NamedTuple
 
 from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
+from appliance.db import outcomes as outcomes_db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
+from appliance.db import stars as stars_db
 from appliance.errors import Conflict, Invalid
 from appliance.federation import esv_tables as tables
 from appliance.federation.schema import check_results
@@ -27,7 +31,7 @@ from appliance.model.competition import Event
 from appliance.model.registration import Entry
 from appliance.scoring import place_final
 from appliance.scoring.multidance import FinalResult
-from appliance.services import lookups, results
+from appliance.services import joining, lookups, results
 
 MEDIA_TYPE = "application/vnd.tanzsport.esv.v1.ergebnis.l2+json"
 DANCES = {"W": "LW", "T": "TG", "V": "WW", "F": "SF", "Q": "QU", "S": "SB", "C": "CC", "R": "RB", "P": "PD", "J": "JV"}
@@ -66,12 +70,14 @@ def dance_codes(event: Event) -> list[str]:
     return [DANCES[d] for d in event.dances]
 
 
-def _round_key(row: sqlite3.Row) -> int | str:
-    if row["kind"] == "final":
-        return "F"
-    if row["number"] > 9:
-        raise Invalid(f"the ESV numbers rounds up to 9; the {row['name']} is round {row['number']}", "event_id")
-    return int(row["number"])
+def _round_key(conn: sqlite3.Connection, row: sqlite3.Row) -> int | str:
+    key = joining.round_key(conn, row)  # "R" for a redance, the rounds numbered without it
+    before = joining.round_key(conn, lookups.round_row(conn, row["redance_of"])) if key == "R" else None
+    if key == "R" and before != 1:
+        raise Invalid(f"the ESV takes a redance only after the 1st round, not after round {before}", "event_id")
+    if isinstance(key, int) and key > 9:
+        raise Invalid(f"the ESV numbers rounds up to 9; the {row['name']} is round {key}", "event_id")
+    return key
 
 
 def _load_round(conn: sqlite3.Connection, event: Event, row: sqlite3.Row, official: bool) -> Round:
@@ -82,7 +88,7 @@ def _load_round(conn: sqlite3.Connection, event: Event, row: sqlite3.Row, offici
     if row["kind"] == "final":
         by_couple = {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances}
         final = place_final(letters, event.dances, by_couple)
-    return Round(row["id"], _round_key(row), row["kind"], row["recall"], letters, bibs, marks, final, official)
+    return Round(row["id"], _round_key(conn, row), row["kind"], row["recall"], letters, bibs, marks, final, official)
 
 
 def computed_rounds(conn: sqlite3.Connection, event: Event) -> list[Round]:
@@ -123,14 +129,25 @@ def officials(conn: sqlite3.Connection, event: Event, rounds: list[Round]) -> li
     return [_official(a.letter, a.name, a.country) for a in judges]
 
 
+def flags(conn: sqlite3.Connection, event_id: int) -> dict[int, int]:
+    """bib -> `vd` (formats.md 1.7): 1 warned for the step limit, 2 disqualified for the step limit, 3 disqualified
+    (services/withdrawals.py); a couple warned and then disqualified has the disqualification's flag."""
+    found = {w["bib"]: 1 for w in outcomes_db.warnings_of_event(conn, event_id)}
+    for o in outcomes_db.of_event(conn, event_id):
+        if o["status"] == "disqualified":
+            found[o["bib"]] = 2 if o["step_limit"] else 3
+    return found
+
+
 def _places(conn: sqlite3.Connection, event_id: int) -> dict[int, tuple[int, int, int]]:
-    """bib -> (place from, place to) of every couple placed so far (results.event_results: those out of a round
+    """bib -> (place from, place to, vd) of every couple placed so far (results.event_results: those out of a round
     rank below everyone who went further, also while the later rounds still run)."""
     placings = results.event_results(conn, event_id).placings
-    found = {p.bib: (p.place_from, p.place_to, 0) for p in placings if p.place_from}
-    dq = [p.bib for p in placings if p.label == "DQ"]  # vd 3: disqualified, ranked below every placed couple
+    vd = flags(conn, event_id)
+    found = {p.bib: (p.place_from, p.place_to, vd.get(p.bib, 0)) for p in placings if p.place_from}
+    dq = [p.bib for p in placings if p.label == "DQ"]  # disqualified: ranked below every placed couple
     last = max((t for _, t, _ in found.values()), default=0)
-    found |= {b: (last + 1, last + len(dq), 3) for b in dq}
+    found |= {b: (last + 1, last + len(dq), vd.get(b, 3)) for b in dq}
     return found
 
 
@@ -147,28 +164,38 @@ def _ergebnis(place: tuple[int, int, int] | None) -> dict | None:
         "punkteGesamt": None,
         "aufstieg": 0,
         "laufzettel": False,
-        "vd": place[2],  # 3: disqualified by the chair (services/withdrawals.py); warnings are not recorded yet
+        "vd": place[2],  # 0 none, 1 warned / 2 disqualified for the step limit, 3 disqualified (flags())
     }
 
 
 def _wertung(event: Event, wr: list[str], rounds: list[Round], bib: int) -> list:
-    shapes = []
-    for r in rounds:
+    danced = [i for i, r in enumerate(rounds) if bib in r.bibs]
+    shapes: list = []
+    for r in rounds[: danced[-1] + 1] if danced else []:  # after the round it went out in, the array ends
         if bib not in r.bibs:
-            break  # after the round in which the couple went out, the array ends
-        if r.final is not None:
+            shapes.append(None)  # a round it did not dance: a star couple's, a redance it did not need
+        elif r.final is not None:
             shapes.append(tables.final_wertung(wr, event.dances, r.marks, r.final, bib))
         else:
             shapes.append(tables.recall_wertung(wr, r.letters, event.dances, r.marks, bib))
     return shapes
 
 
-def _starter(event: Event, entry: Entry, wr: list[str], rounds: list[Round], places: dict) -> dict:
+def _sterne(conn: sqlite3.Connection, event: Event) -> dict[int, int]:
+    """couple id -> `sterne` of each star couple: the rounds it was seeded past (a redance not counted)."""
+    rows = {r["number"]: r for r in rounds_db.rounds_of(conn, event.id)}
+    ladder = [r["number"] for r in rows.values() if r["redance_of"] is None]  # the rounds of the plan, in order
+    return {c: ladder.index(n) for c, n in stars_db.stars_of(conn, event.id).items() if n in ladder}
+
+
+def _starter(
+    event: Event, entry: Entry, wr: list[str], rounds: list[Round], places: dict, stars: dict[int, int]
+) -> dict:
     couple = entry.couple
     if len(couple.country) != 3:
         raise Invalid(f"couple {couple.bib} has no three-letter country code, which the ESV requires", "country")
     danced = any(couple.bib in r.bibs for r in rounds)
-    status = 2 if entry.status == "scratched" else 1 if danced else 3
+    status = 2 if entry.status == "scratched" else 1 if danced or couple.id in stars else 3  # a star: still in
     return {
         "id": None,
         "startNr": couple.bib,
@@ -179,12 +206,12 @@ def _starter(event: Event, entry: Entry, wr: list[str], rounds: list[Round], pla
         "staat": couple.country,
         "status": status,
         "meldungsTyp": 2 if entry.late else 1,
-        "sterne": 0,
+        "sterne": stars.get(couple.id, 0),  # a star couple: the rounds it was seeded past
         "startgruppe": AGE_GROUPS.get(event.age_group.casefold()),
         "startklasse": event.level.upper() if event.level.upper() in CLASSES else None,
         "wettbewerbsart": None,
         "ergebnis": _ergebnis(places.get(couple.bib)) if status == 1 else None,
-        "wertung": _wertung(event, wr, rounds, couple.bib or 0) if status == 1 else None,  # danced: has a bib
+        "wertung": (_wertung(event, wr, rounds, couple.bib or 0) or None) if status == 1 else None,  # has a bib
         "stichrundenwertung": None,
     }
 
@@ -216,6 +243,7 @@ def results_document(conn: sqlite3.Connection, event_id: int) -> dict:
         key=lambda e: (e.couple.bib is None, e.couple.bib or 0, e.couple.id),
     )
     places = _places(conn, event.id)
+    seeded = _sterne(conn, event)
     finals = [r for r in rounds if r.final is not None]
     order = [e.couple.bib for e in entries]
     document = {
@@ -234,7 +262,7 @@ def results_document(conn: sqlite3.Connection, event_id: int) -> dict:
         "stichrunden": None,
         "kombiniertMit": None,
         "zuschauer": None,
-        "starter": [_starter(event, e, letters, rounds, places) for e in entries],
+        "starter": [_starter(event, e, letters, rounds, places, seeded) for e in entries],
         "endrundentabellen": [
             tables.endrunden_table(r.final, event.dances, [b for b in order if b in r.bibs]) for r in finals if r.final
         ]

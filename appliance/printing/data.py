@@ -97,10 +97,13 @@ def draw_doc(conn: sqlite3.Connection, event: Event) -> dict:
     return {"rounds": rounds}
 
 
-def judges_sheets_doc(conn: sqlite3.Connection, event: Event) -> dict:
-    """The blank paper slips of every drawn round: one per dance and judge, with a box per couple."""
+def judges_sheets_doc(conn: sqlite3.Connection, event: Event, states: tuple[str, ...] | None = None) -> dict:
+    """The blank paper slips of every drawn round (or of the rounds in `states`): one per dance and judge, with a
+    box per couple."""
     rounds = []
     for row in rounds_db.rounds_of(conn, event.id):
+        if states is not None and row["state"] not in states:
+            continue
         heats = rounds_db.heats_by_bib(conn, row["id"])
         if not heats:
             continue
@@ -185,6 +188,17 @@ BUILDERS: dict[str, Callable[[sqlite3.Connection, Event], dict]] = {
     "results": results_doc,
     "chair-report": chair_report_doc,
 }
+
+
+STILL_TO_JUDGE = ("drawn", "running")
+"""A round drawn and not computed yet: the rounds whose blank judges' sheets the USB stick carries."""
+
+
+def blank_sheets(conn: sqlite3.Connection, event_id: int, box_key: str, printed_at: str) -> dict | None:
+    """The judges' blank sheets of the event's rounds still to judge (the stick's paper fallback), or None."""
+    context = page(conn, event_id, "judges-sheets", box_key, printed_at)
+    context.update(judges_sheets_doc(conn, lookups.event(conn, event_id), STILL_TO_JUDGE))
+    return context if context["rounds"] else None
 
 
 def build(conn: sqlite3.Connection, event_id: int, doc: str, box_key: str, printed_at: str) -> dict:

@@ -14,6 +14,7 @@ from appliance.scoring.explain import number, ordinal, reason
 from appliance.scoring.multidance import FinalResult
 from appliance.scoring.recall import RecallResult, natural_key
 from appliance.scoring.skating import Columns
+from appliance.services.joining_log import WORDS_KINDS, in_words
 
 
 def cell(col: Columns, k: int) -> str:
@@ -158,6 +159,7 @@ def chair_events(entries: list[dict], rounds: dict[int, str], couple: Callable[[
         "corrections": [],
         "withdrawals": [],
         "disqualifications": [],
+        "warnings": [],
         "sign_offs": [],
         "computations": [],
     }
@@ -165,7 +167,12 @@ def chair_events(entries: list[dict], rounds: dict[int, str], couple: Callable[[
         p, kind = e["payload"], e["kind"]
         where = rounds.get(p.get("round_id") or p.get("from_round") or 0, "")
         base = {"seq": e["seq"], "at": e["at"][:19].replace("T", " "), "round": where}
-        if kind == "round.decided":
+        if kind == "round.decided" and p.get("redance"):
+            what = f"a redance of the {len(p['redance']['tied'])} tied couples, recalling {p['redance']['recall']}"
+            out["decisions"].append({**base, "what": f"{what} (tie at the cut)"})
+        elif kind in WORDS_KINDS:  # star couples, redances (services/joining_log.py)
+            out["decisions"].append({**base, "what": in_words(kind, p, couple)})
+        elif kind == "round.decided":
             out["decisions"].append({**base, "what": f"recall {p['recall']} couples (tie at the cut)"})
         elif kind == "panel.set":
             out["decisions"].append({**base, "what": f"panel set: {' '.join(p.get('letters', []))}"})
@@ -177,7 +184,12 @@ def chair_events(entries: list[dict], rounds: dict[int, str], couple: Callable[[
             out["withdrawals"].append({**base, "what": f"{couple(p['couple_id'])} withdrawn: {p['reason']}"})
         elif kind == "couple.disqualified":
             why = f": {p['reason']}" if p.get("reason") else ""
-            out["disqualifications"].append({**base, "what": f"{couple(p.get('couple_id', 0))} disqualified{why}"})
+            ground = " for the step limit" if p.get("step_limit") else ""
+            what = f"{couple(p.get('couple_id', 0))} disqualified{ground}{why}"
+            out["disqualifications"].append({**base, "what": what})
+        elif kind == "couple.warned":
+            what = f"{couple(p['couple_id'])} warned for the step limit: {p['reason']}"
+            out["warnings"].append({**base, "what": what})
         elif kind == "result.official":
             out["sign_offs"].append({**base, "what": "the chair signed off the result: official"})
         elif kind in ("round.computed", "round.recomputed"):

@@ -4,14 +4,16 @@ Why WeasyPrint on a Raspberry Pi: it is a Python library on Debian's Pango (libp
 which Raspberry Pi OS already carries for its desktop; it implements CSS paged media (`@page` margin boxes,
 `counter(page)` / `counter(pages)`, running headers with `string-set`), so "page x of y" and a header per round
 are plain CSS; it runs in-process in a worker thread, needs no display, no browser profile and no second process,
-and a document takes a second or two and tens of MB. Headless Chromium (the kiosk's) would print the same HTML
-but is a 300+ MB process per document beside the kiosk's own, needs a DevTools driver or a subprocess with
-timeouts, and its "page x of y" needs Chromium's own header template, not the stylesheet.
+and a document peaks at 90-175 MB for the whole process (bench/print_documents.py, docs/performance.md). Headless
+Chromium (the kiosk's) prints the same HTML faster, but as a tree of processes beside the kiosk's own (its largest
+process alone over 200 MB), needs a DevTools driver or a subprocess with timeouts, and prints no running headers
+(`string-set`: the round in each page's header).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sqlite3
 import threading
 from pathlib import Path
@@ -22,6 +24,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from appliance.db.store import utc_now
 from appliance.printing import data
+from appliance.printing.kept import Kept
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "print"
 _env = jinja2.Environment(
@@ -41,9 +44,21 @@ def html(context: dict) -> str:
 
 def render(context: dict) -> bytes:
     """The PDF of a document's context (CPU-bound: call it off the event loop; one at a time)."""
+    return pdf_of(html(context))
+
+
+def pdf_of(text: str) -> bytes:
+    """The PDF of a document's HTML (CPU-bound: call it off the event loop; one at a time)."""
     with _one_at_a_time:
         stylesheet = weasyprint.CSS(filename=str(TEMPLATES / "print.css"))
-        return weasyprint.HTML(string=html(context), base_url=str(TEMPLATES)).write_pdf(stylesheets=[stylesheet])
+        return weasyprint.HTML(string=text, base_url=str(TEMPLATES)).write_pdf(stylesheets=[stylesheet])
+
+
+def kept(data_dir: Path) -> Kept:
+    """The PDFs kept in the data dir between exports, valid for this WeasyPrint and these templates."""
+    files = sorted(TEMPLATES.glob("*"))
+    version = hashlib.sha256(b"".join(f.name.encode() + f.read_bytes() for f in files if f.is_file())).hexdigest()
+    return Kept(data_dir, f"weasyprint {weasyprint.__version__} templates {version}", pdf_of)
 
 
 def document(conn: sqlite3.Connection, event_id: int, doc: str, box_key: str, printed_at: str | None = None) -> bytes:

@@ -130,6 +130,7 @@ def labelled(conn: sqlite3.Connection, event_id: int, placings: list[Placing], n
     ]:
         row = rounds_db.get_round(conn, outcome["round_id"]) if outcome["round_id"] is not None else None
         what = "withdrawn" if label == "withdrawn" else "disqualified"
+        what += " for the step limit" if label == "DQ" and outcome["step_limit"] else ""
         couple = names[bib]
         found.append(
             Placing(

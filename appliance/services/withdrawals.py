@@ -1,25 +1,30 @@
-"""A couple withdrawn mid-event by the scrutineer (issue #10 point 3) or disqualified by the chair (point 4).
+"""A couple withdrawn mid-event by the scrutineer (issue #10 point 3) or disqualified by the chair (point 4), and
+the chair's warning for the step limit (issue #11 point 1: the ESV's `vd` 1; a disqualification for the step limit
+is `vd` 2).
 
 What each changes in the tablets, the sheets' checks and the computation is in services/absences.py. Here:
-the use cases, each one write transaction, logged (`couple.withdrawn`, `couple.disqualified`: the chair's
-report lists both) and rebuilt by `floorcraft verify` (db/replay_outcomes.py).
+the use cases, each one write transaction, logged (`couple.withdrawn`, `couple.disqualified`, `couple.warned`:
+the chair's report lists them) and rebuilt by `floorcraft verify` (db/replay_outcomes.py).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
+from typing import TypeVar
 
 from appliance import auth
 from appliance.db import marks as marks_db
 from appliance.db import outcomes as db
 from appliance.db import rounds as rounds_db
 from appliance.errors import Conflict, Unauthorized
-from appliance.model.outcomes import DisqualificationIn, EntryOutcome, WithdrawalIn
+from appliance.model.outcomes import DisqualificationIn, EntryOutcome, EntryWarning, WarningIn, WithdrawalIn
 from appliance.model.registration import Entry
 from appliance.services import Context, chair_pin, lookups, results
 
 OPEN = ("drawn", "running")
+T = TypeVar("T")
 
 
 def _entry(conn: sqlite3.Connection, entry_id: int, status: str) -> Entry:
@@ -66,6 +71,7 @@ async def withdraw(ctx: Context, principal: auth.Principal, entry_id: int, data:
                 "round_id": row["id"],
                 "round": row["name"],
                 "danced": danced,
+                "placed": row["kind"] == "final",  # a final still places it; a recall round leaves it out
                 "reason": data.reason,
                 "by": principal.device_id,
             },
@@ -99,59 +105,103 @@ def _recompute(conn: sqlite3.Connection, final: sqlite3.Row) -> dict:
     return {"round_id": final["id"], "result": result, "sheets_checksum": checksum, "official": official}
 
 
-async def disqualify(ctx: Context, principal: auth.Principal, entry_id: int, data: DisqualificationIn) -> EntryOutcome:
-    """The chair disqualifies a couple: it leaves the event's result ("DQ"); a final with a result is computed
-    again without it. After the sign-off the chair's PIN is needed (checked first, with its lockout); the result
-    stays official and nothing else reopens."""
+def _signed_off(conn: sqlite3.Connection, entry: Entry, pin_given: bool, what: str) -> bool:
+    """Whether the event's final is signed off; then the chair's PIN is needed (401 without it)."""
+    final = _final_with_result(conn, entry.event_id)
+    signed_off = final is not None and final["state"] == "official"
+    if signed_off and not pin_given:
+        raise Unauthorized(f"the final of {entry.event} is signed off: {what} needs the chair's PIN", "pin")
+    return signed_off
+
+
+async def _as_chair(ctx: Context, principal: auth.Principal, entry_id: int, pin: str | None, tx: Callable) -> T:
+    """Run the chair's write `tx(conn, pin_given)`; a PIN, when given, is checked first (with its lockout)."""
     competition_id = await ctx.store.read(lambda conn: _competition(conn, entry_id))
     verdict = None
-    if data.pin is not None:
-        verdict = await chair_pin.check(ctx, principal.device_id, competition_id, data.pin)
+    if pin is not None:
+        verdict = await chair_pin.check(ctx, principal.device_id, competition_id, pin)
 
-    def tx(conn: sqlite3.Connection) -> EntryOutcome | None:
+    def run(conn: sqlite3.Connection) -> T | None:
         if verdict is not None and not chair_pin.settle(ctx, conn, principal.device_id, competition_id, verdict):
             return None  # the wrong PIN is counted (committed); answered below
+        return tx(conn, verdict is not None)
+
+    done = await ctx.store.write(run)
+    if done is None:
+        raise Unauthorized("wrong chair's PIN", "pin")
+    return done
+
+
+async def disqualify(ctx: Context, principal: auth.Principal, entry_id: int, data: DisqualificationIn) -> EntryOutcome:
+    """The chair disqualifies a couple (for the step limit or another reason): it leaves the event's result ("DQ");
+    a final with a result is computed again without it. After the sign-off the chair's PIN is needed (checked
+    first, with its lockout); the result stays official and nothing else reopens."""
+
+    def tx(conn: sqlite3.Connection, pin_given: bool) -> EntryOutcome:
         entry = _entry(conn, entry_id, "disqualified")
+        signed_off = _signed_off(conn, entry, pin_given, "a disqualification")
         final = _final_with_result(conn, entry.event_id)
-        if final is not None and final["state"] == "official" and verdict is None:
-            raise Unauthorized(
-                f"the final of {entry.event} is signed off: a disqualification needs the chair's PIN", "pin"
-            )
         latest = db.latest_round_of(conn, entry.event_id, entry.couple.id)
         in_final = final is not None and latest is not None and latest["id"] == final["id"]
         # the round it affects: still danced (its marks are left out) or the final with a result (computed again)
         row = latest if latest is not None and (in_final or latest["state"] in OPEN) else None
-        db.set_outcome(conn, entry_id, "disqualified", row["id"] if row else None, [], data.reason, principal.device_id)
+        round_id = row["id"] if row else None
+        db.set_outcome(conn, entry_id, "disqualified", round_id, [], data.reason, principal.device_id, data.step_limit)
         recomputed = _recompute(conn, final) if in_final and final is not None else None
-        ctx.log(
-            conn,
-            "couple.disqualified",
-            f"entry/{entry_id}",
-            {
-                "entry_id": entry_id,
-                "event_id": entry.event_id,
-                "couple_id": entry.couple.id,
-                "bib": entry.couple.bib,
-                "round_id": row["id"] if row else None,
-                "reason": data.reason,
-                "by": principal.device_id,
-                "after_sign_off": bool(final is not None and final["state"] == "official"),
-                "recomputed": recomputed,
-            },
-        )
+        payload = {
+            "entry_id": entry_id,
+            "event_id": entry.event_id,
+            "couple_id": entry.couple.id,
+            "bib": entry.couple.bib,
+            "round_id": round_id,
+            "reason": data.reason,
+            "step_limit": data.step_limit,
+            "by": principal.device_id,
+            "after_sign_off": signed_off,
+            "recomputed": recomputed,
+        }
+        ctx.log(conn, "couple.disqualified", f"entry/{entry_id}", payload)
         checksum = recomputed["sheets_checksum"] if recomputed else None
+        bib = entry.couple.bib
         return EntryOutcome(
-            entry_id,
-            entry.event_id,
-            entry.couple.bib,
-            "disqualified",
-            data.reason,
-            row["id"] if row else None,
-            [],
-            checksum,
+            entry_id, entry.event_id, bib, "disqualified", data.reason, round_id, [], checksum, data.step_limit
         )
 
-    outcome = await ctx.store.write(tx)
-    if outcome is None:
-        raise Unauthorized("wrong chair's PIN", "pin")
-    return outcome
+    return await _as_chair(ctx, principal, entry_id, data.pin, tx)
+
+
+async def warn(ctx: Context, principal: auth.Principal, entry_id: int, data: WarningIn) -> EntryWarning:
+    """The chair warns a couple for the step limit (the DTV's ESV `vd` 1): once per couple and event, for a couple
+    that has danced and is not disqualified; it changes no place. After the sign-off the chair's PIN is needed."""
+
+    def tx(conn: sqlite3.Connection, pin_given: bool) -> EntryWarning:
+        entry = _entry(conn, entry_id, "disqualified")  # scratched or disqualified: a warning changes nothing
+        bib = entry.couple.bib
+        if any(w["entry_id"] == entry_id for w in db.warnings_of_event(conn, entry.event_id)):
+            raise Conflict(
+                f"couple {bib} is warned for the step limit in {entry.event} already: "
+                "another breach is a disqualification for the step limit",
+                "entry_id",
+            )
+        row = db.latest_round_of(conn, entry.event_id, entry.couple.id)
+        if row is None:
+            raise Conflict(
+                f"couple {bib} is not drawn into a round of {entry.event} yet: it has not danced", "entry_id"
+            )
+        signed_off = _signed_off(conn, entry, pin_given, "a warning")
+        db.set_warning(conn, entry_id, row["id"], data.reason, principal.device_id)
+        payload = {
+            "entry_id": entry_id,
+            "event_id": entry.event_id,
+            "couple_id": entry.couple.id,
+            "bib": bib,
+            "round_id": row["id"],
+            "round": row["name"],
+            "reason": data.reason,
+            "by": principal.device_id,
+            "after_sign_off": signed_off,
+        }
+        ctx.log(conn, "couple.warned", f"entry/{entry_id}", payload)
+        return EntryWarning(entry_id, entry.event_id, bib, data.reason, row["id"])
+
+    return await _as_chair(ctx, principal, entry_id, data.pin, tx)

@@ -73,6 +73,24 @@ def test_an_export_holds_results_log_and_sealed_backup_under_a_signed_manifest(j
     assert floorcraft(judged, "verify-export", str(folder)).returncode == 0
 
 
+def test_an_unchanged_box_exports_the_same_documents_without_rendering_them_again(judged, tmp_path):
+    """The stick's PDFs show the state as of the last change: a second export of an unchanged box takes each one
+    from the data dir's kept documents (not re-rendered: same files, same bytes); the first stick still verifies."""
+    sticks = [tmp_path / "one", tmp_path / "two"]
+    kept = judged / "documents"
+    stamps = []
+    for stick in sticks:
+        stick.mkdir()
+        floorcraft(judged, "export", str(stick), check=True)
+        stamps.append({p.name: p.stat().st_mtime_ns for p in kept.glob("*.pdf")})
+    assert stamps[0] and stamps[0] == stamps[1]
+    one, two = (next(s.glob("floorcraft-export-*")) for s in sticks)
+    pdfs = sorted(p.name for p in one.glob("*.pdf"))
+    assert len(pdfs) == len(stamps[0]) and pdfs == sorted(p.name for p in two.glob("*.pdf"))
+    assert all((one / name).read_bytes() == (two / name).read_bytes() for name in pdfs)
+    assert floorcraft(judged, "verify-export", str(one)).returncode == 0
+
+
 def test_verify_export_names_an_altered_file_and_an_altered_manifest(judged, tmp_path):
     floorcraft(judged, "export", str(tmp_path), check=True)
     folder = next(tmp_path.glob("floorcraft-export-*"))
