@@ -21,7 +21,9 @@ class RoundOutcome(msgspec.Struct, frozen=True):
     recalled: list[int] | None = None
     places: dict[str, float] | None = None
     reasons: dict[str, str] | None = None
-    ahead: int | None = None  # couples who went further, if more than the recalled (star couples joined)
+    ahead: int | None = (
+        None  # placed couples who went further (star couples joined, withdrawn ones left); None: the recalled
+    )
 
 
 class Standing(msgspec.Struct, frozen=True):
@@ -56,7 +58,7 @@ def _out_in(outcome: RoundOutcome) -> list[Standing]:
         return []
     recalled = set(outcome.recalled)
     out = [(int(b), t) for b, t in outcome.totals.items() if int(b) not in recalled]
-    position = max(len(recalled), outcome.ahead or 0) + 1
+    position = (len(recalled) if outcome.ahead is None else outcome.ahead) + 1
     found = []
     for crosses in sorted({t for _, t in out}, reverse=True):
         group = sorted(b for b, t in out if t == crosses)

@@ -17,7 +17,7 @@ from appliance.planning import draw_heats
 from appliance.scoring import count_recall, place_final
 from appliance.scoring.explain import number, reasons
 from appliance.scoring.standings import RoundOutcome, label, standings
-from appliance.services import Context, absences, lookups
+from appliance.services import Context, absences, joining, lookups
 
 
 def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
@@ -114,16 +114,13 @@ def require_correctable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
     following = [r for r in rounds_db.rounds_of(conn, row["event_id"]) if r["number"] == row["number"] + 1]
     if following and following[0]["state"] not in ("planned", "drawn"):
         raise Conflict("the next round has started: this round can no longer change", "round_id")
+    if following and following[0]["redance_of"] == row["id"]:  # its couples are drawn into the redance
+        raise Conflict(f"the {row['name']}'s couples are drawn into the redance: it can no longer change", "round_id")
 
 
 def _advance(ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row, event: Event, recalled: list[int]) -> None:
     """The recalled couples go through: the next round gets them, its heats are drawn, the floor's order grows."""
-    following = [r for r in rounds_db.rounds_of(conn, row["event_id"]) if r["number"] == row["number"] + 1]
-    if not following:
-        raise Conflict("the plan has no round after this one", "round_id")
-    nxt = following[0]
-    bibs = db.round_bibs(conn, row["id"])
-    couples = sorted(bibs[b] for b in recalled)
+    nxt, couples = joining.target(ctx, conn, row, event, recalled)  # star couples, a redance (services/joining)
     rounds_db.set_round_couples(conn, nxt["id"], couples)
     heats = draw_heats(
         couples, event.dances, event.max_per_heat, nxt["seed"], event.redraw_per_dance, final=nxt["kind"] == "final"
@@ -144,6 +141,7 @@ def _advance(ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row, event: Ev
             "round_id": nxt["id"],
             "round": nxt["name"],
             "recalled": sorted(recalled),
+            "couples": couples,
             "heats": rounds_db.heats_by_bib(conn, nxt["id"]),
         },
     )
@@ -246,7 +244,11 @@ def outcomes(conn: sqlite3.Connection, event_id: int) -> list[RoundOutcome]:
     """The event's computed rounds in order, as the standings read them (the chair's decision applied)."""
     found = []
     rounds = rounds_db.rounds_of(conn, event_id)
-    dq = {b: o["couple_id"] for b, o in absences.of_event(conn, event_id)[1].items()}  # out of the result
+    withdrawn, disqualified = absences.of_event(conn, event_id)
+    dq = {b: o["couple_id"] for b, o in disqualified.items()}  # out of the result
+    kinds = {r["id"]: r["kind"] for r in rounds}
+    # nobody's place: the disqualified, and the couples withdrawn in a recall round (a final still places them)
+    unplaced = set(dq) | {b for b, o in withdrawn.items() if kinds.get(o["round_id"]) != "final"}
     for i, row in enumerate(rounds):
         stored = db.get_result(conn, row["id"])
         if stored is None:
@@ -256,11 +258,9 @@ def outcomes(conn: sqlite3.Connection, event_id: int) -> list[RoundOutcome]:
         recalled = result.get("recalled")
         if decision is not None:
             recalled = next(o for o in result["cut_options"] if len(o) == decision["recall"])
-        following = (
-            len([c for c in rounds_db.round_couples(conn, rounds[i + 1]["id"]) if c not in dq.values()])
-            if i + 1 < len(rounds)
-            else 0
-        )
+        if recalled is not None:
+            recalled = joining.went_through(conn, rounds, i, recalled)
+        following = len(joining.further(conn, rounds, i) - unplaced)  # a redance's and star couples too
         totals = result.get("totals")
         if totals is not None and recalled is not None:
             totals = {b: t for b, t in totals.items() if int(b) not in dq}
@@ -273,7 +273,7 @@ def outcomes(conn: sqlite3.Connection, event_id: int) -> list[RoundOutcome]:
                 recalled,
                 result.get("places"),
                 result.get("reasons"),
-                following if recalled is not None and following > len(recalled) else None,
+                None if recalled is None else following or len(set(recalled) - unplaced),
             )
         )
     return found

@@ -53,7 +53,7 @@ async def test_the_display_shows_setup_then_the_floor_and_a_final_within_a_secon
         acknowledged = time.monotonic()
         await page.locator("#result li").first.wait_for(timeout=5000)
         shown_after = time.monotonic() - acknowledged
-        await page.locator("#result .badge").filter(has_text="provisional").wait_for()
+        await page.locator("#side-title .badge").filter(has_text="provisional").wait_for()
         await page.wait_for_timeout(7500)  # all six placings revealed, last to first
         await page.screenshot(path=shot("display-final.png"))
         items = await page.locator("#result li").all_inner_texts()

@@ -58,3 +58,15 @@ def test_a_shared_final_place_is_a_range():
 def test_star_couples_who_joined_later_count_among_those_who_went_further():
     first = RoundOutcome("1st round", "recall", {str(b): 10 - b for b in range(1, 9)}, [1, 2, 3, 4], ahead=6)
     assert min(s.place_from for s in standings([first])) == 7
+
+
+def test_a_couple_withdrawn_after_its_recall_takes_no_place_of_those_out_before():
+    """Couple 24 was recalled from the 1st round, then withdrew in the quarter-final (no place, labelled
+    "withdrawn" by services/absences): 23 placed couples went further, so the 1st round's couples rank from 24 on,
+    with no place left to nobody."""
+    totals = {str(b): 20 if b <= 12 else 5 for b in range(1, 24)}  # 24's crosses are left out
+    quarter = RoundOutcome("Quarter-final", "recall", totals, list(range(1, 13)))
+    first = RoundOutcome(_first_round().name, "recall", _first_round().totals, list(range(1, 25)), ahead=23)
+    labels = _labels(standings([first, quarter]))
+    assert 24 not in labels and {labels[b] for b in range(13, 24)} == {"13.-23."}
+    assert {labels[b] for b in range(25, 31)} == {"24.-29."} and {labels[b] for b in range(31, 49)} == {"30.-47."}

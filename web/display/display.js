@@ -1,24 +1,34 @@
-// The hall's HDMI screen (1920x1080, read from 20 metres): the floor now and next, how many judges have sent,
-// then the recalled couples or the final placings revealed from last to first. Follows the live stream and
-// catches up by itself (EventSource resends Last-Event-ID on reconnect); when idle, rotates between floors.
+// The hall's HDMI screen (1280x720 or 1920x1080, read from 10 metres and more): the floor now and next with the
+// couples' numbers, names and clubs, how many judges have sent each dance, then the recalled couples or the
+// final's placings revealed from last to first; a withdrawn or disqualified couple is labelled in plain words.
+// Follows the live stream and catches up by itself (EventSource resends Last-Event-ID on reconnect); when idle,
+// rotates between floors. When neither the stream nor /api/live/state answers, a "connection lost" sign shows.
 import { follow } from "/lib/live.js";
+import { danceName, ordinal } from "/judge/dances.js";
 
 const params = new URLSearchParams(location.search);
 const wanted = params.get("floor");
 const $ = (id) => document.getElementById(id);
 let state = null;
 let floorIndex = 0;
+let couplePage = 0;     // the page of couples shown when a heat has more than the screen holds
 let reveal = null;      // {round_id, shown}
-let lastComputed = null;
 
-function ordinal(n) {
-  if (n % 100 >= 11 && n % 100 <= 13) return `${n}th`;
-  return `${n}${{ 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th"}`;
+function connected(yes) {
+  $("lost").hidden = yes;
+  document.documentElement.dataset.connection = yes ? "ok" : "lost";
 }
 
 async function load() {
-  const response = await fetch(`/api/live/state${wanted ? `?floor=${wanted}` : ""}`, { cache: "no-store" });
-  if (response.ok) state = await response.json();
+  try {
+    const response = await fetch(`/api/live/state${wanted ? `?floor=${wanted}` : ""}`, { cache: "no-store" });
+    if (!response.ok) throw new Error(`the box answered ${response.status}`);
+    state = await response.json();
+  } catch {
+    connected(false);
+    return;
+  }
+  connected(true);
   draw();
 }
 
@@ -29,38 +39,94 @@ function floorNow() {
   return pool[floorIndex % pool.length];
 }
 
+function known(eventId, bib) {
+  // The couple's names and club ({leader, follower, club}), or null for a number the state does not name.
+  return ((state.couples || {})[eventId] || {})[bib] || null;
+}
+
+function names(couple) {
+  return couple ? `${couple.leader} & ${couple.follower}` : "";
+}
+
+function span(className, text) {
+  const node = document.createElement("span");
+  node.className = className;
+  node.textContent = text;
+  return node;
+}
+
+function coupleItem(eventId, bib) {
+  const couple = known(eventId, bib);
+  const li = document.createElement("li");
+  li.append(span("bib", String(bib)), span("names", names(couple)), span("club", couple ? couple.club : ""));
+  return li;
+}
+
+function drawCouples(now) {
+  // Every couple of the heat; if they do not all fit, page through them (a page every 6 s).
+  const list = $("now-bibs");
+  list.replaceChildren(...(now ? now.bibs.map((bib) => coupleItem(now.event_id, bib)) : []));
+  const items = [...list.children];
+  const fits = items.filter((li) => li.offsetTop + li.offsetHeight <= list.clientHeight).length;
+  if (!now || fits >= items.length) return "";
+  const columns = getComputedStyle(list).gridTemplateColumns.split(" ").length;
+  const perPage = Math.max(fits - (fits % columns), 1);  // whole rows
+  const pages = Math.ceil(items.length / perPage);
+  const page = couplePage % pages;
+  items.forEach((li, i) => { li.hidden = Math.floor(i / perPage) !== page; });
+  const first = page * perPage + 1;
+  return ` · ${first}–${Math.min(first + perPage - 1, items.length)} of ${items.length}`;
+}
+
 function draw() {
   const floor = floorNow();
   if (!floor) return;
   $("floor-name").textContent = floor.floor;
   const now = floor.now;
   $("now-event").textContent = now ? now.event : "Waiting for the next event";
-  $("now-detail").textContent = now ? `${now.round} · ${now.dance} · heat ${now.heat} of ${now.heats}` : "";
-  $("now-bibs").textContent = now ? now.bibs.join("  ") : "";
-  $("next").textContent = floor.next ? `Next: ${floor.next.event} · ${floor.next.round} · ${floor.next.dance}` : "";
+  const detail = now ? `${now.round} · ${danceName(now.dance)} · heat ${now.heat} of ${now.heats}` : "";
+  $("now-detail").textContent = detail;  // first: its height is part of the couples' room
+  $("now-detail").textContent = detail + drawCouples(now);
+  const next = floor.next;
+  $("next").textContent = next ? `Next: ${next.event} · ${next.round} · ${danceName(next.dance)}` : "";
   const judging = now && state.rounds.find((r) => r.round_id === now.round_id);
   $("progress").replaceChildren(...(judging ? Object.entries(judging.sent).map(([dance, n]) => {
-    const chip = document.createElement("span");
-    chip.textContent = `${dance} ${n}/${judging.judges}`;
-    if (n === judging.judges) chip.className = "done";
+    const chip = span(n === judging.judges ? "done" : "", `${danceName(dance)} ${n}/${judging.judges}`);
+    chip.dataset.dance = dance;
     return chip;
   }) : []));
   drawResult();
 }
 
+function placesOf(eventId) {
+  const event = (state.standings || []).find((s) => s.event_id === eventId);
+  return event ? event.places : [];
+}
+
 function outPlaces(latest) {
-  // The couples out in this round, with their places below all who went further ("13.-24.  101 102").
-  const event = (state.standings || []).find((s) => s.event_id === latest.event_id);
-  const out = event ? event.places.filter((p) => p.round === latest.round && p.place === null) : [];
+  // The couples out in this round, with their places below all who went further ("13.-24.  101 102"), then the
+  // event's withdrawn and disqualified couples ("withdrawn 105 · DQ 107"), never silently ranked.
+  const out = placesOf(latest.event_id).filter((p) => (p.round === latest.round && p.place === null) || p.status);
   const groups = [];
-  for (const p of out) {
+  for (const p of out.filter((p) => !(latest.kind === "final" && p.status === "withdrawn" && p.place !== null))) {
     const last = groups[groups.length - 1];
     if (last && last.label === p.label) last.bibs.push(p.bib); else groups.push({ label: p.label, bibs: [p.bib] });
   }
   const list = document.createElement("p");
   list.className = "out-places";
   list.textContent = groups.map((g) => `${g.label} ${g.bibs.join(" ")}`).join("  ·  ");
+  list.hidden = !groups.length;
   return list;
+}
+
+function placing(latest, bib, place) {
+  const li = document.createElement("li");
+  li.value = Math.ceil(place);
+  const couple = known(latest.event_id, bib);
+  const withdrawn = placesOf(latest.event_id).some((p) => p.bib === Number(bib) && p.status === "withdrawn");
+  li.append(span("place", `${ordinal(Math.floor(place))}  ${bib}`),
+            span("names", [names(couple), withdrawn && "withdrawn"].filter(Boolean).join(" · ")));
+  return li;
 }
 
 function drawResult() {
@@ -84,16 +150,9 @@ function drawResult() {
   const list = document.createElement("ol");
   list.reversed = true;
   list.start = order.length;
-  for (const [bib, place] of order.slice(0, reveal.shown)) {
-    const li = document.createElement("li");
-    li.value = Math.ceil(place);
-    li.textContent = `${ordinal(Math.floor(place))}  couple ${bib}`;
-    list.append(li);
-  }
-  const badge = document.createElement("span");
-  badge.className = "badge";
-  badge.textContent = latest.official ? "official" : "provisional";
-  box.replaceChildren(list, badge);
+  list.append(...order.slice(0, reveal.shown).map(([bib, place]) => placing(latest, bib, place)));
+  $("side-title").append(span("badge", latest.official ? "official" : "provisional"));
+  box.replaceChildren(list, outPlaces(latest));
 }
 
 setInterval(() => {  // reveal the final's placings one by one, from last to first
@@ -104,11 +163,12 @@ setInterval(() => {  // reveal the final's placings one by one, from last to fir
 }, 1200);
 
 setInterval(() => { floorIndex += 1; draw(); }, 10000);  // idle rotation between floors
+setInterval(() => { couplePage += 1; if (state) draw(); }, 6000);  // the next page of a large heat
 
 async function setupScreen() {
   if (!["127.0.0.1", "localhost", "[::1]"].includes(location.hostname)) return false;
-  const response = await fetch("/api/setup/first-enrolment", { cache: "no-store" });
-  if (!response.ok) return false;
+  const response = await fetch("/api/setup/first-enrolment", { cache: "no-store" }).catch(() => null);
+  if (!response || !response.ok) return false;
   const first = await response.json();
   if (first.owned) { $("setup").hidden = true; $("board").hidden = false; return false; }
   $("qr").innerHTML = first.qr_svg;
@@ -124,14 +184,16 @@ async function start() {
     return;
   }
   await load();
-  const events = { state: (e) => { state = JSON.parse(e.data); draw(); } };
+  const events = { state: (e) => { state = JSON.parse(e.data); connected(true); draw(); } };
   for (const kind of ["floor.start", "floor.next", "floor.previous", "floor.stop", "sheet.submitted",
                       "sheet.amended", "round.computed", "round.recomputed", "round.advanced", "round.decided",
-                      "result.official"]) {
+                      "result.official", "couple.withdrawn", "couple.disqualified"]) {
     events[kind] = load;
   }
-  // The stream, or polling /api/live/state while the box refuses it (too many viewers), then the stream again.
-  follow(`/api/live${wanted ? `?floor=${wanted}` : ""}`, { events, poll: load });
+  // The stream, or polling /api/live/state while the box refuses it (too many viewers), then the stream again;
+  // a dropped stream (the box stopped, the network gone) is checked at once by polling: no answer, the sign.
+  follow(`/api/live${wanted ? `?floor=${wanted}` : ""}`, { events, poll: load, onOpen: () => connected(true),
+                                                             onDrop: load });
   $("link").textContent = `Results on your phone: ${location.host}/results/`;
 }
 

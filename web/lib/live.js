@@ -2,11 +2,13 @@
 // the connections its officials need: beyond the cap it answers 503, and an EventSource that gets a status
 // other than 200 gives up for good (readyState CLOSED). Then this polls instead, every `pollEvery` ms, and tries
 // the stream again after `retryAfter` ms plus a random part (so a full hall does not come back all at once).
-// While the stream is open, the browser itself reconnects after a dropped connection (Last-Event-ID).
+// While the stream is open, the browser itself reconnects after a dropped connection (Last-Event-ID); each drop
+// calls `onDrop` (e.g. to poll once and say so when the box does not answer either).
 //
 //   follow("/api/live", { events: { "round.computed": refresh }, poll: refresh, onOpen: refresh });
 
-export function follow(url, { events = {}, poll, onOpen = () => {}, pollEvery = 5000, retryAfter = 30000 }) {
+export function follow(url, { events = {}, poll, onOpen = () => {}, onDrop = () => {}, pollEvery = 5000,
+                              retryAfter = 30000 }) {
   let polling = null;
   let source = null;
 
@@ -29,7 +31,7 @@ export function follow(url, { events = {}, poll, onOpen = () => {}, pollEvery = 
       onOpen();
     });
     source.addEventListener("error", () => {
-      if (source.readyState !== EventSource.CLOSED) return;  // the browser reconnects by itself
+      if (source.readyState !== EventSource.CLOSED) { onDrop(); return; }  // the browser reconnects by itself
       document.documentElement.dataset.live = "polling";
       startPolling();
       setTimeout(open, retryAfter + Math.random() * retryAfter);

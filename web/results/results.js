@@ -1,74 +1,139 @@
-// Public results for phones: every computed round with its marks and the reason for each place.
-// On the box it follows the live stream; on the cloud (/cloud/web/results/?box=KEY) it polls the synced copy.
+// Public results for phones: one card per couple (place or range, number, names, club; "Withdrawn" or
+// "Disqualified" in plain words), its marks and the reasons for its places a tap away, a search by name, club or
+// number, and a link per event (?event=3 or #event-3 opens it). On the box it follows the live stream; on the
+// cloud (/cloud/web/results/?box=KEY) it polls the synced copy.
 import { follow } from "../lib/live.js";
+import { danceName, ordinal } from "../judge/dances.js";
 
 const params = new URLSearchParams(location.search);
 const onCloud = location.pathname.startsWith("/cloud/");
 const source = onCloud ? `/cloud/boxes/${encodeURIComponent(params.get("box") || "")}/public/results`
-                       : "/api/public/results";
+                         + (params.get("competition") ? `?competition=${encodeURIComponent(params.get("competition"))}` : "")
+                       : "../api/public/results";
+const chosen = params.get("event") || (location.hash.match(/^#event-(\d+)$/) || [])[1] || null;
+const $ = (id) => document.getElementById(id);
+let shown = false;  // the chosen event has been scrolled to once
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const child of children) node.append(child);
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
   return node;
 }
 
-function table(header, rows) {
+function table(caption, header, rows) {
   const head = el("tr", {}, ...header.map((h) => el("th", { scope: "col" }, String(h))));
-  const body = rows.map((r) => el("tr", {}, ...r.map((c, i) =>
-    el("td", i === r.length - 1 && typeof c === "string" && c.length > 12 ? { class: "reason" } : {}, String(c)))));
-  return el("div", { class: "scroll" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...body)));
+  const body = rows.map(([first, ...rest]) =>
+    el("tr", {}, el("th", { scope: "row" }, String(first)), ...rest.map((c) => el("td", {}, String(c)))));
+  return el("div", { class: "scroll" },
+            el("table", {}, el("caption", {}, caption), el("thead", {}, head), el("tbody", {}, ...body)));
 }
 
-function finalRound(round) {
+function recallMarks(round, bib) {
+  // The couple's crosses in a recall round: a row per dance, a column per judge.
   const marks = round.marks;
-  const couples = Object.keys(round.places).sort((a, b) => round.places[a] - round.places[b] || a - b);
-  const header = ["Place", "Couple", ...marks.dances.map((d) => `${d} (${marks.judges.join("")})`), "Reason"];
-  const rows = couples.map((c) => [
-    round.places[c], c,
-    ...marks.dances.map((d) => `${marks.marks[d][c].join(" ")} → ${round.dances[d][c]}`),
-    round.reasons[c],
-  ]);
-  return table(header, rows);
+  const crossed = (d, j) => (marks.marks[d][j].includes(bib) ? "X" : "·");
+  const went = round.recalled ? (round.recalled.includes(bib) ? "recalled" : "not recalled")
+                              : "tie at the cut: the chair decides";
+  const rows = marks.dances.map((d) => [danceName(d), ...marks.judges.map((j) => crossed(d, j))]);
+  return [el("h4", {}, `${round.round}: ${round.totals[bib]} crosses, ${went}`),
+          table(`Crosses of couple ${bib} in the ${round.round}`, ["Dance", ...marks.judges], rows)];
 }
 
-function recallRound(round) {
+function finalMarks(round, bib) {
+  // The couple's places from each judge in each dance, the dance's place, then the reason for its final place.
   const marks = round.marks;
-  const couples = Object.keys(round.totals).sort((a, b) => round.totals[b] - round.totals[a] || a - b);
-  const crossed = (d, j, c) => marks.marks[d][j].includes(Number(c)) ? "X" : "·";
-  const header = ["Couple", ...marks.dances.map((d) => `${d} ${marks.judges.join("")}`), "Crosses", "Recalled"];
-  const rows = couples.map((c) => [
-    c, ...marks.dances.map((d) => marks.judges.map((j) => crossed(d, j, c)).join("")), round.totals[c],
-    round.recalled && round.recalled.includes(Number(c)) ? "yes" : "",
-  ]);
-  return table(header, rows);
+  const rows = marks.dances.map((d) => [danceName(d), ...marks.marks[d][bib], round.dances[d][bib]]);
+  const place = round.places[bib];
+  return [el("h4", {}, `${round.round}: ${ordinal(Math.floor(place))}${place % 1 ? " (shared)" : ""}`),
+          table(`Places of couple ${bib} in the ${round.round}`, ["Dance", ...marks.judges, "Place"], rows),
+          el("p", { class: "reason" }, (round.reasons || {})[bib] || "")];
 }
 
-function places(event) {
-  // Places for everyone: the final's, then the couples out in each round below all who went further.
-  const rows = (event.standings || []).map((p) => [p.label, p.bib, p.round, p.crosses === null ? "" : p.crosses]);
-  return el("section", { class: "round places" }, el("h3", {}, "Places"),
-            table(["Place", "Couple", "Out in / final", "Crosses"], rows));
+function marksOf(event, bib) {
+  const parts = [];
+  for (const round of event.rounds) {
+    if (!round.marks) continue;
+    if (round.kind === "recall" && round.totals && bib in round.totals) parts.push(...recallMarks(round, bib));
+    if (round.kind === "final" && round.places && bib in round.places) parts.push(...finalMarks(round, bib));
+  }
+  return parts.length ? parts : [el("p", {}, "No marks of this couple are published.")];
+}
+
+function headline(place) {
+  if (place.status === "disqualified") return "Disqualified";
+  if (place.status === "withdrawn") return "Withdrawn";
+  if (place.status === "recalled") return "Still dancing";
+  return place.label;
+}
+
+function card(event, place) {
+  const names = [place.leader, place.follower].filter(Boolean).join(" & ");
+  const words = `${place.bib} ${names} ${place.club || ""}`.toLowerCase();
+  const where = place.status === "recalled" ? `recalled from the ${place.round}`
+              : place.place === null && place.round && !place.status ? `out in the ${place.round}` : "";
+  return el("li", { class: `card ${place.status || "placed"}`, "data-bib": String(place.bib), "data-search": words },
+    el("p", { class: "place" }, headline(place)),
+    el("p", { class: "who" }, el("span", { class: "bib" }, String(place.bib)), " ",
+       el("span", { class: "names" }, names || `Couple ${place.bib}`)),
+    place.club ? el("p", { class: "club" }, place.club) : null,
+    place.why || where ? el("p", { class: "why" }, place.why || where) : null,
+    el("details", { class: "marks", "data-key": `${event.event_id}-${place.bib}` },
+       el("summary", {}, "Marks and reasons"), ...marksOf(event, place.bib)));
+}
+
+function stillDancing(event) {
+  // The couples recalled from the latest recall round with no place yet: they are still in the event.
+  const last = event.rounds[event.rounds.length - 1];
+  if (!last || last.kind !== "recall" || !last.recalled) return [];
+  const placed = new Set(event.standings.map((p) => p.bib));
+  return last.recalled.filter((b) => !placed.has(b)).map((bib) => ({
+    bib, status: "recalled", round: last.round, place: null, label: "", ...((event.couples || {})[bib] || {}),
+  }));
+}
+
+function section(event) {
+  const final = event.rounds.find((r) => r.kind === "final");
+  const state = final ? (final.official ? "official" : "provisional") : "running";
+  const cards = [...stillDancing(event), ...event.standings].map((p) => card(event, p));
+  const link = el("a", { href: `?event=${event.event_id}`, class: "share" }, "Link to this event");
+  return el("section", { class: "event", id: `event-${event.event_id}` },
+    el("details", { "data-key": `event-${event.event_id}` },
+       el("summary", {}, el("h2", {}, event.event), " ", el("span", { class: `badge ${state}` }, state)),
+       link, el("ol", { class: "cards" }, ...cards)));
 }
 
 function render(data) {
-  const root = document.getElementById("events");
-  root.replaceChildren();
-  for (const event of data.events) {
-    const section = el("section", { class: "event" }, el("h2", {}, event.event));
-    if (event.standings && event.standings.length) section.append(places(event));
-    for (const round of [...event.rounds].reverse()) {
-      const badge = round.kind === "final"
-        ? el("span", { class: round.official ? "badge official" : "badge" }, round.official ? "official" : "provisional")
-        : el("span", { class: "badge" }, round.recalled ? `${round.recalled.length} recalled` : "tie at the cut: the chair decides");
-      section.append(el("section", { class: "round" }, el("h3", {}, `${round.round} `, badge),
-                        round.kind === "final" ? finalRound(round) : recallRound(round)));
-    }
-    root.append(section);
+  const root = $("events");
+  const open = new Set([...root.querySelectorAll("details[open]")].map((d) => d.dataset.key));
+  const first = !root.children.length;
+  root.replaceChildren(...data.events.map(section));
+  for (const details of root.querySelectorAll("details[data-key^=event-]")) {
+    const mine = details.dataset.key === `event-${chosen}`;
+    details.open = first ? (chosen === null || mine) : open.has(details.dataset.key);
   }
-  document.getElementById("status").textContent =
-    data.events.length ? `Updated ${new Date().toLocaleTimeString()}` : "No results yet.";
+  for (const details of root.querySelectorAll("details.marks")) details.open = open.has(details.dataset.key);
+  filter();
+  $("status").textContent = data.events.length ? `Updated ${new Date().toLocaleTimeString()}` : "No results yet.";
+  const target = chosen && $(`event-${chosen}`);
+  if (target && !shown) { shown = true; target.scrollIntoView(); }
+}
+
+function filter() {
+  // Cards whose number, names or club contain the search; an event without one is hidden, one with one opened.
+  const query = $("search").value.trim().toLowerCase();
+  let matches = 0;
+  for (const event of $("events").children) {
+    let here = 0;
+    for (const c of event.querySelectorAll(".card")) {
+      c.hidden = query !== "" && !c.dataset.search.includes(query);
+      here += c.hidden ? 0 : 1;
+    }
+    event.hidden = query !== "" && here === 0;
+    if (query !== "" && here) event.querySelector("details").open = true;
+    matches += here;
+  }
+  $("found").textContent = query ? `${matches} ${matches === 1 ? "couple matches" : "couples match"} “${query}”` : "";
 }
 
 async function refresh() {
@@ -76,16 +141,18 @@ async function refresh() {
     const response = await fetch(source, { cache: "no-store" });
     if (!response.ok) throw new Error(`results unavailable (${response.status})`);
     render(await response.json());
-  } catch (err) {
-    document.getElementById("status").textContent = err.message;
+  } catch (err) {  // a TypeError: no answer at all (the box or the network is down)
+    $("status").textContent = err instanceof TypeError
+      ? "No connection: these are the last results shown; trying again…" : err.message;
   }
 }
 
+$("search").addEventListener("input", filter);
 refresh();
 if (!onCloud) {  // the stream, or polling while the box refuses it (too many viewers), then the stream again
-  const events = Object.fromEntries(["round.computed", "round.recomputed", "round.decided", "result.official"]
-    .map((kind) => [kind, refresh]));
-  follow("/api/live", { events, poll: refresh, onOpen: refresh, pollEvery: 15000 });
+  const events = Object.fromEntries(["round.computed", "round.recomputed", "round.decided", "result.official",
+                                     "couple.withdrawn", "couple.disqualified"].map((kind) => [kind, refresh]));
+  follow("/api/live", { events, poll: refresh, onOpen: refresh, onDrop: refresh, pollEvery: 15000 });
 } else {
   setInterval(refresh, 15000);
 }
