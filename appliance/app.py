@@ -26,7 +26,9 @@ from appliance.api.outcomes import OutcomesController
 from appliance.api.printing import PrintController
 from appliance.api.registration import RegistrationController
 from appliance.api.rounds import RoundsController
+from appliance.api.schedule import ScheduleController
 from appliance.api.setup import CompetitionController, EventController
+from appliance.api.stars import StarsController
 from appliance.auth import Replayed, answer_recorder, principal, replayed_response
 from appliance.browser import SecurityHeaders
 from appliance.connections import limits_for
@@ -150,9 +152,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             EventController,
             RegistrationController,
             RoundsController,
+            ScheduleController,
             DeviceController,
             MarksController,
             OutcomesController,
+            StarsController,
             PrintController,
             create_static_files_router(
                 path="/", directories=[settings.web_path], html_mode=True, name="web", file_system=PageFiles()

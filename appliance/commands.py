@@ -130,6 +130,7 @@ async def simulate_against(settings: Settings, store: Store, pace: float) -> Non
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from appliance import fanout
     from appliance.app import create_app
     from appliance.connections import KEEP_ALIVE, guarded
     from appliance.demo import load_demo
@@ -152,6 +153,7 @@ def serve(args: argparse.Namespace) -> int:
     first = asyncio.run(enrolment.first_scrutineer_enrolment(ctx, FIRST_ENROLMENT))
     protocol = guarded(settings)  # raises the open-file limit first: create_app's viewers' cap depends on it
     app = create_app(settings, store)
+    fanout.attach(app, settings, store)  # live results on other cores (FLOORCRAFT_LIVE_WORKERS)
     _background(app, settings, store, args.simulate)
     config = uvicorn.Config(
         app,
@@ -246,7 +248,7 @@ def cloud(args: argparse.Namespace) -> int:
     settings = args.settings
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        app = create_cloud_app(Path(settings.data_dir), settings.web_path)
+        app = create_cloud_app(Path(settings.data_dir), settings.web_path, settings)
     except StoreError as exc:
         return _fail(str(exc))
     print(f"Floorcraft cloud receiver on http://{settings.host}:{settings.port}/cloud/", flush=True)

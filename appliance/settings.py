@@ -44,8 +44,12 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     cloud_url: Annotated[str, msgspec.Meta(pattern=URL)] = ""
     cloud_batch: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 500
     cloud_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=120)] = 10.0
+    # `floorcraft cloud` only: PostgreSQL (postgresql://...) instead of DATA_DIR/cloud.sqlite3, and its pool size
+    cloud_database_url: Annotated[str, msgspec.Meta(pattern=r"^(postgres(ql)?://\S*)?$")] = ""
+    cloud_pool_size: Annotated[int, msgspec.Meta(ge=1, le=500)] = 10
     max_connections: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: the open-file limit minus a reserve
     live_max_viewers: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: derived from max_connections
+    live_workers: Annotated[int, msgspec.Meta(ge=0, le=32)] = 2  # fan-out processes (appliance/fanout.py); 0: none
     header_timeout: Annotated[float, msgspec.Meta(ge=0.5, le=300)] = 10.0
     body_timeout: Annotated[float, msgspec.Meta(ge=0.5, le=600)] = 60.0
     backup_passphrase_file: str = ""  # the organiser's passphrase: a backup leaves the box only sealed with it

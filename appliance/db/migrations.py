@@ -276,6 +276,50 @@ def m012_entry_outcomes(db: sqlite_utils.Database) -> None:
     )""")
 
 
+@migrations()
+def m013_entry_warnings(db: sqlite_utils.Database) -> None:
+    """The chair's warning for the step limit, and a disqualification for it (the DTV's ESV `vd` 1 and 2)."""
+    db.execute("""CREATE TABLE entry_warnings (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+        round_id INTEGER NOT NULL REFERENCES rounds(id),
+        reason TEXT NOT NULL,
+        by TEXT NOT NULL
+    )""")
+    db.execute("ALTER TABLE entry_outcomes ADD COLUMN step_limit INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m014_schedule_settings(db: sqlite_utils.Database) -> None:
+    """The day's schedule with times (issue #10 point 8): each floor's timing; the log read by kind for re-timing."""
+    db.execute("""CREATE TABLE schedule_settings (
+        floor_id INTEGER PRIMARY KEY REFERENCES floors(id),
+        start TEXT NOT NULL,
+        dance_seconds INTEGER NOT NULL,
+        heat_change_seconds INTEGER NOT NULL,
+        dance_change_seconds INTEGER NOT NULL,
+        round_change_seconds INTEGER NOT NULL,
+        breaks TEXT NOT NULL DEFAULT '[]'
+    )""")
+    db.execute("CREATE INDEX IF NOT EXISTS change_log_by_kind ON change_log (kind, entity)")
+
+
+@migrations()
+def m015_stars_and_redance(db: sqlite_utils.Database) -> None:
+    """Star couples seeded into a later round, and redance rounds (issue #10 points 5 and 6): a redance is a
+        recall round of its own (`redance_of` the round it follows; `carried`: the couples that round recalled
+        straight into the next one); an event's redance after its 1st round is set by the chair (`redance_recall`), and
+    the scrutineer's deadline for seeding star couples (`star_deadline`, ISO 8601 with a time zone)."""
+    db.execute("""CREATE TABLE star_couples (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+        round_number INTEGER NOT NULL,
+        by TEXT NOT NULL
+    )""")
+    db.execute("ALTER TABLE rounds ADD COLUMN redance_of INTEGER REFERENCES rounds(id)")
+    db.execute("ALTER TABLE rounds ADD COLUMN carried TEXT")
+    db.execute("ALTER TABLE events ADD COLUMN redance_recall INTEGER")
+    db.execute("ALTER TABLE events ADD COLUMN star_deadline TEXT")
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the pending migrations; returns their names (none the second time)."""
     db = sqlite_utils.Database(conn)

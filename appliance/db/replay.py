@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable
 from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
-from appliance.db import replay_outcomes
+from appliance.db import replay_outcomes, replay_stars
 from appliance.db import rounds as rounds_db
+from appliance.db import schedule as schedule_db
 from appliance.db import signatures as sig_db
 from appliance.db.migrations import migrate
 
@@ -45,6 +46,9 @@ REBUILT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "signatures": (("round_id", "adjudicator_id"), ()),
     "devices": (("id",), ("key", "counter", "enrolled_at", "last_seen")),
     "entry_outcomes": (("entry_id", "status"), ()),
+    **replay_stars.REBUILT,
+    "entry_warnings": (("entry_id",), ()),
+    **schedule_db.REBUILT,
 }
 NOT_REBUILT = {
     "enrolments": "one-time secrets, never in the log",
@@ -54,7 +58,7 @@ NOT_REBUILT = {
     "sync_state": "the cloud sync's own bookkeeping, not logged",
 }
 JSON_COLUMNS = {("events", "dances"), ("sheets", "marks"), ("results", "result"), ("results", "decision")}
-JSON_COLUMNS |= replay_outcomes.JSON_COLUMNS
+JSON_COLUMNS |= replay_outcomes.JSON_COLUMNS | replay_stars.JSON_COLUMNS | schedule_db.JSON_COLUMNS
 IGNORED_KINDS = ("registration.link_created", "chair.pin_set", "enrolment.created")
 
 
@@ -214,7 +218,7 @@ def _drawn(conn: sqlite3.Connection, round_id: int, p: dict) -> None:
 
 def _advanced(conn: sqlite3.Connection, round_id: int, p: dict) -> None:
     bibs = marks_db.round_bibs(conn, p["from_round"])
-    couples = sorted(bibs[b] for b in p["recalled"])
+    couples = p.get("couples") or sorted(bibs[b] for b in p["recalled"])  # with star couples, after a redance
     rounds_db.set_round_couples(conn, round_id, couples)
     rounds_db.set_heats(conn, round_id, _heats_by_id(conn, round_id, p["heats"]))
     conn.execute("UPDATE rounds SET planned_couples = ?, state = 'drawn' WHERE id = ?", (len(couples), round_id))
@@ -321,6 +325,8 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "device.enrolled": _enrolled,
     "device.revoked": _revoked,
     **replay_outcomes.HANDLERS,
+    **replay_stars.HANDLERS,
+    **schedule_db.HANDLERS,
 }
 NEEDS = {
     "event.planned": "round_ids",

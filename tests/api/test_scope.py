@@ -21,8 +21,9 @@ from tests.conftest import enrolled
 
 ROLES = ("scrutineer", "chair", "adjudicator", "display")
 PARAM = re.compile(r"\{(\w+):\w+\}")
-BOX_ONLY = {("POST", "/api/competitions"), ("GET", "/api/sync")}
+BOX_ONLY = {("POST", "/api/competitions"), ("GET", "/api/sync"), ("POST", "/api/sync/pair")}  # the box owner's
 OWN = {("GET", "/api/competitions"), ("GET", "/api/devices"), ("POST", "/api/enrolments"), ("GET", "/api/judge/tasks")}
+OWN |= {("PUT", "/api/schedule/settings"), ("POST", "/api/schedule/move")}  # the floor or round in the body
 
 
 async def _competition(api, client, name: str) -> dict:
@@ -83,6 +84,10 @@ def _fill(path: str, ids: dict) -> str:
 def _body_for(method: str, path: str, first: dict) -> dict | None:
     if (method, path) == ("POST", "/api/enrolments"):
         return {"role": "display", "competition_id": first["competition_id"]}
+    if (method, path) == ("PUT", "/api/schedule/settings"):
+        return {"floor_id": first["floor_id"], "start": "2026-12-05T10:00:00+01:00"}
+    if (method, path) == ("POST", "/api/schedule/move"):
+        return {"round_id": first["round_id"], "position": 1}
     return {} if method in ("POST", "PUT", "PATCH") else None
 
 

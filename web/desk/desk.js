@@ -1,5 +1,7 @@
 // The scrutineer's (and the chair's) desk: setup, registration, devices, the running order, progress, results.
 import { device, signed } from "../lib/device.js";
+import { outcomeControls } from "./outcomes.js";
+import { starControls, tieControls } from "./stars.js";
 
 const me = device();
 const $ = (id) => document.getElementById(id);
@@ -218,11 +220,12 @@ const VIEWS = {
     nodes.push(el("h2", {}, "Devices"), table(["Device", "Role", "Judge", "Last seen", ""], devices.map((d) => [d.id, d.role,
       d.judge ?? "", d.last_seen ?? "", d.revoked ? "revoked" : el("button", { type: "button",
         onclick: async () => { await api("POST", `/api/devices/${d.id}/revoke`); show(); } }, "Revoke")])));
+    nodes.push(...await cloudSection());
     return nodes;
   },
 
   async results() {
-    const events = await api("GET", `${C()}/events`);
+    const [events, entries] = await Promise.all([api("GET", `${C()}/events`), api("GET", `${C()}/entries`)]);
     const nodes = [el("button", { type: "button", class: "no-print", onclick: () => window.print() }, "Print")];
     if (me.role === "chair") {
       nodes.push(form([{ name: "pin", label: "Chair's PIN (for corrections, 6 or more digits)", type: "password",
@@ -238,6 +241,8 @@ const VIEWS = {
         nodes.push(table(["Place", "Couple", "", "Round", "Crosses"], standing.placings.map((p) =>
           [p.label, p.bib, `${p.leader} / ${p.follower}`, p.round, p.crosses === null ? "" : p.crosses])));
       }
+      nodes.push(outcomeControls(el, { event: e, entries, standing, plan, role: me.role, refresh: show }));
+      nodes.push(starControls(el, { event: e, entries, plan, role: me.role, refresh: show }));
       for (const r of plan.rounds) {
         const row = el("div", {}, el("h3", {}, `${r.name}: ${r.state} · judges ${r.panel.join("")}`));
         if (["computed", "awaiting_chair", "closed", "official"].includes(r.state)) {
@@ -260,9 +265,7 @@ const VIEWS = {
             }));
           }
           if (me.role === "chair" && r.state === "awaiting_chair") {
-            for (const option of result.cut_options) {
-              row.append(el("button", { type: "button", onclick: async () => { await api("POST", `/api/rounds/${r.id}/decision`, { recall: option.length }); show(); } }, `Recall ${option.length}`));
-            }
+            row.append(...tieControls(el, { round: r, result, refresh: show }));  // recall more/fewer or a redance
           }
           if (me.role === "chair" && r.kind === "final" && r.state === "computed") {
             row.append(el("button", { type: "button", id: `sign-off-${r.id}`, onclick: async () => { await api("POST", `/api/rounds/${r.id}/sign-off`); show(); } }, "Sign off: make official"));
@@ -323,6 +326,20 @@ function marksTable(sheet) {
 const TABS = { setup: "Setup", registration: "Registration", floor: "Floors", devices: "Devices & progress", results: "Results" };
 
 let shown = 0; // the latest show(): an earlier one that answers later must not put older data back
+
+// The cloud: where the log goes, what waits, and the box's pairing (GET /api/sync); pairing with a code.
+async function cloudSection() {
+  const sync = await api("GET", "/api/sync");
+  const paired = sync.pairing ? `paired with ${sync.pairing.cloud} since ${sync.pairing.paired_at}` : "not paired";
+  const nodes = [el("h2", {}, "Cloud"), el("p", { id: "cloud-state" }, sync.endpoint
+    ? `${paired}; log #${sync.acked_seq} of #${sync.head} sent, ${sync.pending} waiting${sync.last_error ? `; last error: ${sync.last_error}` : ""}`
+    : "No cloud is set (FLOORCRAFT_CLOUD_URL).")];
+  if (sync.endpoint) {
+    nodes.push(form([{ name: "code", label: "Pairing code (floorcraft cloud pair)", attrs: { required: "", maxlength: 40 } }],
+      "Pair with the cloud", (v) => api("POST", "/api/sync/pair", { code: v.code })));
+  }
+  return nodes;
+}
 
 async function show() {
   const mine = ++shown;
