@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,44 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if Path(item.path).relative_to(ROOT).as_posix().startswith(ALONE):
             item.add_marker(pytest.mark.alone)
+
+
+def floorcraft(
+    data_dir: Path, *args: str, env: dict | None = None, check: bool = False, timeout: float = 180, text: bool = False
+) -> subprocess.CompletedProcess:
+    """`floorcraft ARGS` as a separate process on the data dir `data_dir` (no mDNS), as an operator runs it."""
+    full = {"FLOORCRAFT_DATA_DIR": str(data_dir), "FLOORCRAFT_MDNS": "false", "PATH": os.environ.get("PATH", "")}
+    run = subprocess.run(
+        [sys.executable, "-m", "appliance", *args],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=timeout,
+        env=full | (env or {}),
+        text=text,
+    )
+    if check:
+        assert run.returncode == 0, run.stderr
+    return run
+
+
+@pytest.fixture(scope="session")
+def judged_demo_master(tmp_path_factory) -> Path:
+    """The demo judged to official results by simulated tablets through the signed API (as `./dev run` does),
+    exported once: made once per test process; modules get copies (`judged_demo`)."""
+    data = tmp_path_factory.mktemp("judged-demo") / "data"
+    data.mkdir()
+    floorcraft(data, "demo", "--simulate", check=True)
+    floorcraft(data, "export", str(tmp_path_factory.mktemp("first-stick")), check=True)  # the box key, kept PDFs
+    return data
+
+
+@pytest.fixture(scope="module")
+def judged_demo(judged_demo_master, tmp_path_factory) -> Path:
+    """A module's own copy of the judged demo's data dir (database, box key, checkpoints, kept documents): its
+    exports take the PDFs of this unchanged state from the kept documents (appliance/printing/kept.py)."""
+    copy = tmp_path_factory.mktemp("judged") / "data"
+    shutil.copytree(judged_demo_master, copy)
+    return copy
 
 
 def public_cases() -> list[dict]:

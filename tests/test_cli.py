@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -15,14 +12,7 @@ from appliance.db.store import Store
 from appliance.model.competition import CompetitionIn, EventIn
 from appliance.services import Context, registration, setup
 from appliance.settings import Settings
-from tests.conftest import ROOT
-
-
-def floorcraft(data_dir, *args: str) -> subprocess.CompletedProcess:
-    env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "FLOORCRAFT_MDNS": "false", "PATH": os.environ.get("PATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], capture_output=True, cwd=ROOT, timeout=120, env=env
-    )
+from tests.conftest import floorcraft
 
 
 @pytest.fixture

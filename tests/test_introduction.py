@@ -5,36 +5,20 @@ commands pointed at a stick (its root checked whole; a folder that does not exis
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from appliance import __version__
 from appliance.client import SignedClient
-from tests.conftest import ROOT
+from tests.conftest import ROOT, floorcraft
 from tests.server import Server
 
 WEB = ROOT / "web"
 PAGES = ("/desk/", "/display/", "/results/")
-
-
-def floorcraft(data_dir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {
-        "FLOORCRAFT_DATA_DIR": str(data_dir),
-        "FLOORCRAFT_MDNS": "false",
-        "PATH": os.environ.get("PATH", ""),
-        **(env or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], capture_output=True, cwd=ROOT, timeout=120, env=environment
-    )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from appliance.db.store import StoreError, open_checked, utc_now
 from appliance.errors import AppError
 from appliance.export import write_atomically
-from appliance.printing import box_key_text, data, pdf
+from appliance.printing import box_key_text, data
 
 
 def _fail(message: str) -> int:
@@ -46,6 +46,8 @@ def print_document(args: argparse.Namespace) -> int:
         return _fail(f"{exc.message}; nothing was written")
     finally:
         conn.close()
+    from appliance.printing import pdf  # WeasyPrint (0.8 s to import) loads only when a document prints
+
     body = pdf.render(context)
     try:
         write_atomically(out, body)

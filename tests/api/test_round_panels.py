@@ -13,22 +13,12 @@ changes between rounds)").
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT, Api, enrolled
+from tests.conftest import Api, enrolled, floorcraft
 
 DANCES = ["W", "T"]
-
-
-def floorcraft(data_dir, *args) -> subprocess.CompletedProcess:
-    env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": os.environ.get("PATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=180, env=env
-    )
 
 
 async def setup_event(api: Api, client, couples: int = 14, panel: str = "ABCDE", judges: str = "ABCDEF"):

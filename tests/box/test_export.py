@@ -20,27 +20,15 @@ from appliance.db.store import Store
 from appliance.model.registration import CoupleUpdate
 from appliance.services import Context, registration
 from appliance.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, floorcraft
 
 PASSPHRASE = "the organiser's long passphrase"
 
 
-def floorcraft(data_dir, *args, check=False, env=None) -> subprocess.CompletedProcess:
-    env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": os.environ.get("PATH", ""), **(env or {})}
-    run = subprocess.run(
-        [sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=120, env=env
-    )
-    if check:
-        assert run.returncode == 0, run.stderr
-    return run
-
-
 @pytest.fixture(scope="module")
-def judged(tmp_path_factory):
+def judged(judged_demo):
     """A demo competition judged to its official results (simulated tablets)."""
-    data = tmp_path_factory.mktemp("box")
-    floorcraft(data, "demo", "--simulate", check=True)
-    return data
+    return judged_demo
 
 
 def sealing(tmp_path) -> dict:

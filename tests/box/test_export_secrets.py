@@ -28,24 +28,12 @@ import pytest
 
 from appliance import crypto
 from appliance.client import SignedClient
-from tests.conftest import ROOT
+from tests.conftest import ROOT, floorcraft
 from tests.server import Server
 
 PASSPHRASE = "a long organiser passphrase 7"
 PIN = "48291735"
 MAX_CANDIDATES = 2000  # bounds the attacker's loop (a small box yields a few hundred)
-
-
-def floorcraft(data_dir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    full = {
-        "FLOORCRAFT_DATA_DIR": str(data_dir),
-        "FLOORCRAFT_MDNS": "false",
-        "PATH": os.environ.get("PATH", ""),
-        **(env or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=120, env=full
-    )
 
 
 async def _make_box(server: Server) -> dict:

@@ -19,10 +19,8 @@ DESK = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def judged(tmp_path_factory):
-    data = tmp_path_factory.mktemp("box")
-    assert floorcraft(data, "demo", "--simulate").returncode == 0
-    return data
+def judged(judged_demo):
+    return judged_demo
 
 
 async def test_the_desk_downloads_each_document_as_a_pdf(judged, browser, tmp_path):

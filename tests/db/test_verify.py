@@ -8,31 +8,18 @@ differs; exports carry the checkpoints and `verify-export` checks them; a sheet'
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT, enrolled
-
-
-def floorcraft(data_dir, *args) -> subprocess.CompletedProcess:
-    env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": os.environ.get("PATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, timeout=180, env=env
-    )
+from tests.conftest import enrolled, floorcraft
 
 
 @pytest.fixture(scope="module")
-def judged_box(tmp_path_factory):
+def judged_box(judged_demo):
     """The demo judged to official results by simulated tablets through the signed API (as `./dev` does)."""
-    data = tmp_path_factory.mktemp("judged")
-    run = floorcraft(data, "demo", "--simulate")
-    assert run.returncode == 0, run.stderr
-    return data
+    return judged_demo
 
 
 @pytest.fixture

@@ -100,14 +100,6 @@ def test_the_checksum_is_the_first_six_hex_of_the_sha1_of_the_body():
     assert checksum(b"") == "da39a3"
 
 
-@pytest.fixture(scope="module")
-def judged_demo(tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo")
-    run = _cli(data, "demo", "--simulate")
-    assert run.returncode == 0, run.stderr
-    return data
-
-
 def _adds_up(document: dict) -> None:
     """What JSON Schema cannot check (formats.md 1.11 item 4): sums last, totals, running totals, the order."""
     kinds = [r["typ"] for r in document["ablauf"]]

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 
@@ -17,19 +16,17 @@ from appliance.db import changelog
 from appliance.db import marks as marks_db
 from appliance.db import rounds as rounds_db
 from appliance.db.store import Store
+from appliance.export import box_key, public_key_text
 from appliance.printing import DOCS
 from appliance.services import Context, registration, results
 from appliance.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import floorcraft as cli
 
 EVENT = 1  # Adult Standard Open: 26 couples, 1st round, semi-final and final, seven judges
 
 
 def floorcraft(data_dir, *args) -> subprocess.CompletedProcess:
-    env = {"FLOORCRAFT_DATA_DIR": str(data_dir), "PATH": os.environ.get("PATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
-    )
+    return cli(data_dir, *args, text=True, timeout=300)
 
 
 def pages_of(pdf) -> list[str]:
@@ -39,12 +36,8 @@ def pages_of(pdf) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def judged(tmp_path_factory):
-    data = tmp_path_factory.mktemp("box")
-    run = floorcraft(data, "demo", "--simulate")
-    assert run.returncode == 0, run.stderr
-    floorcraft(data, "export", str(tmp_path_factory.mktemp("stick")))  # makes the box key, as a box has one
-    return data
+def judged(judged_demo):
+    return judged_demo  # exported once already: it has its box key, as a box has one
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +75,7 @@ def facts(judged):
         head, rounds, judges, computed, heats = store.read_sync(tables)
     finally:
         store.close()
-    key = json.loads(next(judged.parent.glob("stick*/*/MANIFEST.json")).read_text())["box_public_key"]
+    key = public_key_text(box_key(judged))  # what an export's signed manifest names (made by the first export)
     return {
         "entries": sorted(entries, key=lambda e: e.couple.bib),
         "standings": standings,
@@ -248,17 +241,18 @@ def test_print_refuses_in_plain_words_and_writes_nothing(judged, tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
 
 
-def test_the_usb_export_carries_the_documents_under_its_signed_manifest(judged, facts):
+def test_the_usb_export_carries_the_documents_under_its_signed_manifest(judged, facts, tmp_path):
     from appliance.export import PRINTED
 
-    folder = next(judged.parent.glob("stick*/floorcraft-export-*"))
+    assert floorcraft(judged, "export", str(tmp_path)).returncode == 0
+    folder = next(tmp_path.glob("floorcraft-export-*"))
     manifest = json.loads((folder / "MANIFEST.json").read_text())
     for event in range(1, 5):  # every event of the demo has computed rounds
         for doc in PRINTED:
             name = f"event-{event}-{doc}.pdf"
             assert name in manifest["files"], name
             assert (folder / name).read_bytes().startswith(b"%PDF-")
-    assert not [n for n in manifest["files"] if "judges-sheets" in n]  # blank forms: printed from the desk
+    assert not [n for n in manifest["files"] if "judges-sheets" in n]  # every round judged: no blank sheets
     results = " ".join(pages_of(folder / "event-1-results.pdf"))
     assert f"box key {manifest['box_public_key']}" in results and "page 1 of 1" in results
     run = floorcraft(judged, "verify-export", str(folder))

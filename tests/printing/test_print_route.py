@@ -16,9 +16,8 @@ from tests.server import Server
 
 
 @pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    data = tmp_path_factory.mktemp("box")
-    assert floorcraft(data, "demo", "--simulate").returncode == 0
+def box(judged_demo):
+    data = judged_demo
     owner = floorcraft(data, "enrol", "--role", "scrutineer")
     assert owner.returncode == 0, owner.stderr
     running = Server(data, demo=False).start()
