@@ -8,7 +8,7 @@ import math
 import re
 import sys
 
-from appliance import __version__, commands
+from appliance import __version__, commands, datacommands
 from appliance.cloud import cli as cloud_cli
 from appliance.settings import SettingsError, load_settings
 
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrol.add_argument("--competition", type=_whole(1, MAX_ID), help="the competition's id")
     enrol.set_defaults(func=commands.enrol)
     verify = sub.add_parser("verify", help="recompute the change log's hash chain; name the first broken row")
-    verify.set_defaults(func=commands.verify)
+    verify.set_defaults(func=datacommands.verify)
     imp = sub.add_parser("import-entries", help="import couples and their entries from a CSV file")
     imp.add_argument("file", help="CSV with a header: leader,follower,club,country,events (events split by ;)")
     imp.add_argument("--competition", type=_whole(1, MAX_ID), required=True, help="the competition's id")
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=commands.import_entries)
     exp = sub.add_parser("export", help="export results, the change log and a sealed backup, with a signed manifest")
     exp.add_argument("target", help="the folder to write into (the USB stick's mount point)")
-    exp.set_defaults(func=commands.export_to)
+    exp.set_defaults(func=datacommands.export_to)
     check = sub.add_parser("verify-export", help="check an export offline: complete, signed, every checksum")
     check.add_argument("folder")
     check.add_argument(
@@ -110,14 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_pattern(r"[A-Za-z0-9_-]{43}", "a box key (43 characters of base64url)"),
         help="the box's public key (printed on its results) to insist on",
     )
-    check.set_defaults(func=commands.verify_export, needs_settings=False)
+    check.set_defaults(func=datacommands.verify_export, needs_settings=False)
     back = sub.add_parser("backup", help="write a checked online backup into DATA_DIR/backups (rolling)")
     back.add_argument("--keep", type=_whole(1, 10_000), default=24, help="how many backups to keep (1 to 10000)")
-    back.set_defaults(func=commands.backup)
+    back.set_defaults(func=datacommands.backup)
     rest = sub.add_parser("restore", help="put a backup in place of the database (stop the server first)")
     rest.add_argument("file", help="a backup: from DATA_DIR/backups, or an export's sealed backup")
     rest.add_argument("--passphrase-file", help="a file holding a sealed backup's passphrase (else asked for)")
-    rest.set_defaults(func=commands.restore)
+    rest.set_defaults(func=datacommands.restore)
     cloud_cli.add_parsers(sub, _whole, commands.cloud)
     _federation(sub)
     _print(sub)

@@ -9,7 +9,7 @@ from pathlib import Path
 import msgspec
 
 from appliance import checkpoints
-from appliance.db import changelog, replay
+from appliance.db import changelog, replay, replay_compare
 
 
 class Report(msgspec.Struct):
@@ -58,7 +58,7 @@ def check_tables(conn: sqlite3.Connection, report: Report) -> None:
         report.problems.append(f"the change log cannot be replayed ({type(exc).__name__}: {exc})")
         return
     try:
-        differences = replay.compare(conn, rebuilt)
+        differences = replay_compare.compare(conn, rebuilt)
     finally:
         rebuilt.close()
     report.problems += [f"derived table differs from the change log: {d}" for d in differences]

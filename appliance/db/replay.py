@@ -3,7 +3,8 @@
 A pure projection: every change-log row's payload is applied, in seq order, to an in-memory SQLite database
 with the same schema (the same migrations), reusing the db/ functions the services write with. Then each
 rebuilt table is compared with the real one, key by key, column by column; the first difference is named
-(table, key, column). `floorcraft verify` runs it after checking the hash chain and the checkpoints.
+(table, key, column): db/replay_compare.py. `floorcraft verify` runs both after checking the hash chain and
+the checkpoints.
 
 Not rebuilt, on purpose: the one-time enrolment secrets, the devices' keys, the stored idempotent answers
 and the registration links' tokens are secrets and are never written to the log; the devices' counters and
@@ -354,52 +355,6 @@ def rebuild(rows: Iterable[tuple]) -> tuple[sqlite3.Connection, list[str]]:
             raise Unrebuildable(seq, kind, NEEDS[kind])
         handler(conn, _id(entity), payload)
     return conn, unknown
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-
-
-def _rows(conn: sqlite3.Connection, table: str, key: tuple[str, ...], columns: list[str]) -> dict[tuple, dict]:
-    wanted = ", ".join(columns)
-    return {tuple(r[k] for k in key): dict(r) for r in conn.execute(f"SELECT {wanted} FROM {table}")}  # noqa: S608 - names from REBUILT  # nosec B608
-
-
-def _same(table: str, column: str, a: object, b: object) -> bool:
-    if (table, column) in JSON_COLUMNS and isinstance(a, str) and isinstance(b, str):
-        try:
-            return json.loads(a) == json.loads(b)
-        except ValueError:
-            return a == b
-    return a == b
-
-
-def _name(table: str, key: tuple[str, ...], values: tuple) -> str:
-    return f"{table} row " + ", ".join(f"{k}={v!r}" for k, v in zip(key, values, strict=True))
-
-
-def compare_table(real: sqlite3.Connection, rebuilt: sqlite3.Connection, table: str) -> str | None:
-    """The first difference between the database's table and the rebuilt one (None: identical)."""
-    key, skipped = REBUILT[table]
-    columns = [c for c in _columns(rebuilt, table) if c not in skipped and c in _columns(real, table)]
-    have, want = _rows(real, table, key, columns), _rows(rebuilt, table, key, columns)
-    for values in sorted(set(have) | set(want), key=lambda v: tuple((x is None, str(type(x)), x) for x in v)):
-        if values not in want:
-            return f"{_name(table, key, values)} is in the database but not in the change log (inserted)"
-        if values not in have:
-            return f"{_name(table, key, values)} is in the change log but not in the database (deleted)"
-        for column in columns:
-            if not _same(table, column, have[values][column], want[values][column]):
-                return (
-                    f"{_name(table, key, values)}, column {column}: the database has "
-                    f"{have[values][column]!r}, the change log says {want[values][column]!r}"
-                )
-    return None
-
-
-def compare(real: sqlite3.Connection, rebuilt: sqlite3.Connection) -> list[str]:
-    """One line per table that differs, naming its first differing row (empty: every table matches)."""
-    return [found for table in REBUILT if (found := compare_table(real, rebuilt, table)) is not None]
 
 
 def log_rows(conn: sqlite3.Connection) -> Iterable[tuple]:

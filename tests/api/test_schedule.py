@@ -19,7 +19,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from appliance.app import create_app
-from appliance.db import replay
+from appliance.db import replay, replay_compare
 from appliance.db.store import Store
 from tests.api.test_marks import bibs_of, places
 from tests.conftest import Api, enrolled
@@ -210,7 +210,7 @@ async def test_a_move_changes_the_floors_order_and_the_running_order_and_is_rebu
     ]
 
     def rebuilt(conn):
-        return replay.compare(conn, replay.rebuild(replay.log_rows(conn))[0])
+        return replay_compare.compare(conn, replay.rebuild(replay.log_rows(conn))[0])
 
     assert box.store.read_sync(rebuilt) == []
 

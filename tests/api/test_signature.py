@@ -7,7 +7,7 @@ import base64
 import struct
 import zlib
 
-from appliance.db import replay
+from appliance.db import replay, replay_compare
 from appliance.db import signatures as sig_db
 from tests.conftest import enrolled
 from tests.federation.example import CROSSES, DANCES, set_up
@@ -72,7 +72,7 @@ async def test_a_judge_signs_the_round_once_every_dance_is_sent_and_it_is_stored
 
     def rebuilt(conn):
         copy, _ = replay.rebuild(replay.log_rows(conn))
-        return replay.compare(conn, copy), sig_db.signatures_of(copy, ids["first"])
+        return replay_compare.compare(conn, copy), sig_db.signatures_of(copy, ids["first"])
 
     differences, from_log = await store.read(rebuilt)
     assert differences == [] and from_log == {"A": again}

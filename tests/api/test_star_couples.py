@@ -22,7 +22,7 @@ Published rule text (found with the `search` tool; WDSF publishes these as web p
 
 from __future__ import annotations
 
-from appliance.db import replay
+from appliance.db import replay, replay_compare
 from appliance.federation.esv import results_document
 from appliance.federation.schema import results_errors
 from appliance.printing.data import chair_report_doc
@@ -97,7 +97,7 @@ def rebuilt_matches(client) -> list[str]:
     def check(conn):
         rebuilt, unknown = replay.rebuild(replay.log_rows(conn))
         assert not unknown, unknown
-        return replay.compare(conn, rebuilt)
+        return replay_compare.compare(conn, rebuilt)
 
     return client.app.state["ctx"].store.read_sync(check)
 

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from appliance.db import replay
+from appliance.db import replay, replay_compare
 from appliance.federation.esv import results_document
 from appliance.federation.schema import results_errors
 from appliance.printing import data, pdf
@@ -60,7 +60,7 @@ async def test_warnings_and_disqualifications_for_the_step_limit_reach_the_esv_d
 
     def rebuilt(conn):
         copy, _ = replay.rebuild(replay.log_rows(conn))
-        return replay.compare(conn, copy), [tuple(r) for r in copy.execute("SELECT * FROM entry_warnings")]
+        return replay_compare.compare(conn, copy), [tuple(r) for r in copy.execute("SELECT * FROM entry_warnings")]
 
     differences, warnings = await store.read(rebuilt)
     assert differences == [] and sorted(w[0] for w in warnings) == [entries[101]["id"], entries[102]["id"]]

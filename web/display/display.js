@@ -3,8 +3,8 @@
 // final's placings revealed from last to first; a withdrawn or disqualified couple is labelled in plain words.
 // Follows the live stream and catches up by itself (EventSource resends Last-Event-ID on reconnect); when idle,
 // rotates between floors. When neither the stream nor /api/live/state answers, a "connection lost" sign shows.
-import { follow } from "/lib/live.js";
-import { danceName, ordinal } from "/judge/dances.js";
+import { follow } from "../lib/live.js";
+import { danceName, ordinal } from "../lib/dances.js";
 
 const params = new URLSearchParams(location.search);
 const wanted = params.get("floor");

@@ -2,7 +2,7 @@
 // yet (to amend), and an outbox that never loses a sheet and says plainly what the box has received.
 import { device, randomId, signed } from "../lib/device.js";
 import { base64, canvasToPng, signaturePad } from "./signature.js";
-import { danceName, ordinal } from "./dances.js";
+import { danceName, ordinal } from "../lib/dances.js";
 import * as outbox from "./queue.js";
 
 const $ = (id) => document.getElementById(id);

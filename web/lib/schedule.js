@@ -83,7 +83,7 @@ function nowNext(element, answer) {
 }
 
 async function deskView(element, answer, refresh) {
-  const { signed, device } = await import("/lib/device.js");
+  const { signed, device } = await import("./device.js");
   const scrutineer = (device() || {}).role === "scrutineer";  // the chair's desk shows it, without the controls
   const message = el("p", "", "schedule-error");
   message.setAttribute("role", "alert");
@@ -183,6 +183,6 @@ function mount(element) {
 }
 
 const style = document.createElement("link");
-Object.assign(style, { rel: "stylesheet", href: "/lib/schedule.css" });
+Object.assign(style, { rel: "stylesheet", href: new URL("./schedule.css", import.meta.url).href });
 document.head.append(style);
 for (const element of document.querySelectorAll("[data-schedule]")) mount(element);

@@ -3,7 +3,7 @@
 // number, and a link per event (?event=3 or #event-3 opens it). On the box it follows the live stream; on the
 // cloud (/cloud/web/results/?box=KEY) it polls the synced copy.
 import { follow } from "../lib/live.js";
-import { danceName, ordinal } from "../judge/dances.js";
+import { danceName, ordinal } from "../lib/dances.js";
 
 const params = new URLSearchParams(location.search);
 const onCloud = location.pathname.startsWith("/cloud/");
