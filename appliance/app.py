@@ -184,5 +184,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     document(app)  # the OpenAPI document: the one error shape and every status each route answers
     handler = HeadAsGet(SchemaNotFound(app.asgi_handler))  # HEAD as GET; /api/schema/x: the error shape
-    app.asgi_handler = SecurityHeaders(handler, settings.web_path)  # every answer, 404 and 405 too
+    app.asgi_handler = SecurityHeaders(handler, settings.web_path, settings.tls)  # every answer, 404 and 405 too
     return app

@@ -3,7 +3,8 @@
 Every answer (pages, API, errors) carries a Content-Security-Policy that allows no inline script or style
 (the one inline element the pages have is the import map for the vendored noble modules: the CSP allows it by
 its SHA-256 hash, computed from the pages at start-up), forbids framing (the desk must not render inside another
-site), plus nosniff, no-referrer and a same-origin opener policy.
+site), plus nosniff, no-referrer and a same-origin opener policy; with TLS also Strict-Transport-Security.
+worker-src 'self': the judge page's service worker (web/judge/sw.js, registered over https only).
 
 The public writes (registration through a link, enrolment completion) refuse a request another site's page made
 (an Origin that is not the box's own, or `Sec-Fetch-Site: cross-site`: 403) and take only application/json (415).
@@ -50,13 +51,17 @@ def content_security_policy(web_path: Path) -> str:
     return (
         "default-src 'self'; "
         f"script-src {scripts}; "
-        "style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+        "style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; worker-src 'self'; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
     )
 
 
-def security_headers(web_path: Path) -> list[tuple[bytes, bytes]]:
+HSTS = (b"strict-transport-security", b"max-age=31536000")  # only over TLS: plain http must stay reachable
+
+
+def security_headers(web_path: Path, tls: bool = False) -> list[tuple[bytes, bytes]]:
     return [
+        *([HSTS] if tls else []),
         (b"content-security-policy", content_security_policy(web_path).encode()),
         (b"x-frame-options", b"DENY"),
         (b"x-content-type-options", b"nosniff"),
@@ -68,9 +73,9 @@ def security_headers(web_path: Path) -> list[tuple[bytes, bytes]]:
 class SecurityHeaders:
     """ASGI middleware: add the security headers to every HTTP response (replacing any the app set)."""
 
-    def __init__(self, app, web_path: Path):
+    def __init__(self, app, web_path: Path, tls: bool = False):
         self.app = app
-        self.headers = security_headers(web_path)
+        self.headers = security_headers(web_path, tls)
         self.names = {name for name, _ in self.headers}
 
     async def __call__(self, scope, receive, send):

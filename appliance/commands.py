@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from appliance import calculator, startup
+from appliance import calculator, startup, tls
 from appliance.client import SignedClient
 from appliance.datalock import exclusive
 from appliance.db import competitions as db_competitions
@@ -106,16 +106,19 @@ async def simulate_against(settings: Settings, store: Store, pace: float) -> Non
     import httpx
 
     ctx = Context(store, settings)
-    base = f"http://127.0.0.1:{settings.port}"
-    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+    base = f"{'https' if settings.tls else 'http'}://127.0.0.1:{settings.port}"
+    async with httpx.AsyncClient(base_url=base, timeout=10, verify=tls.loopback_client(settings)) as http:
         for _ in range(100):
             try:
                 if (await http.get("/api/health")).status_code == 200:
                     break
             except httpx.TransportError:
                 await asyncio.sleep(0.1)
-        competitions = store.read_sync(db_competitions.list_competitions)
+        # the simulated judges mark the newest competition whose registration is closed (the demo's), not one
+        # still being set up beside it
+        competitions = [c for c in store.read_sync(db_competitions.list_competitions) if c.registration == "closed"]
         if not competitions:
+            logging.getLogger(__name__).info("simulated judges: no competition with registration closed to judge")
             return
         made = await enrolment.create_enrolment(ctx, EnrolmentIn("scrutineer"))
         desk = await SignedClient.enrol(http, made.url)
@@ -138,9 +141,10 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = args.settings
     startup.configure_logging(settings)
-    try:  # first: a port in use stops here, before the database, a QR code or mDNS
+    try:  # first: the certificate, a port in use stop here, before the database, a QR code or mDNS
+        tls.check(settings)
         listener = startup.bind(settings)
-    except startup.PortError as exc:
+    except (tls.TLSError, startup.PortError) as exc:
         return _fail(str(exc))
     try:
         store = _open(args)
@@ -167,6 +171,7 @@ def serve(args: argparse.Namespace) -> int:
         lifespan="on",
         **startup.uvicorn_logging(settings),
         **forwarded(settings),
+        **tls.uvicorn_options(settings),
     )
     redact_logs()  # after uvicorn.Config set its loggers up: no token or enrolment secret in any log line
     startup.introduce(settings, first)

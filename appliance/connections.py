@@ -280,4 +280,4 @@ def guarded(settings: Settings) -> type[GuardedProtocol]:
         limits.max_connections,
         limits.max_viewers,
     )
-    return guarded_protocol(limits, security_headers(settings.web_path))
+    return guarded_protocol(limits, security_headers(settings.web_path, settings.tls))

@@ -44,7 +44,13 @@ def service_infos(settings: Settings, competition: str, suffix: str, addresses: 
     """One ServiceInfo per service type, named after the competition with a unique suffix."""
     packed = [ipaddress.ip_address(a).packed for a in addresses]
     label = f"{(competition or settings.mdns_name)[:50].strip()} {suffix}"
-    properties = {"version": __version__, "api": "/api", "competition": competition[:100], "path": "/"}
+    properties = {
+        "version": __version__,
+        "api": "/api",
+        "competition": competition[:100],
+        "path": "/",
+        "scheme": "https" if settings.tls else "http",
+    }
     host = f"floorcraft-{suffix}.local."
     return [
         ServiceInfo(kind, f"{label}.{kind}", port=settings.port, properties=properties, server=host, addresses=packed)

@@ -238,8 +238,10 @@ class Fanout:
 
 
 def attach(app: Any, settings: Settings, store: Store) -> Fanout | None:
-    """With FLOORCRAFT_LIVE_WORKERS > 0: the app's live stream hands its viewers to that many workers."""
-    if not settings.live_workers:
+    """With FLOORCRAFT_LIVE_WORKERS > 0: the app's live stream hands its viewers to that many workers.
+
+    Not with TLS: a connection's encryption lives in this process, so its socket cannot be handed over."""
+    if not settings.live_workers or settings.tls:
         return None
     from appliance.browser import security_headers
 

@@ -59,6 +59,8 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     federation_mode: Literal["live", "final"] = "live"  # live: after every computed round; final: the final only
     federation_events: tuple[str, ...] = ()  # EVENT=TURNIER pairs: the federation's id of each event to upload
     federation_timeout: Annotated[float, msgspec.Meta(ge=0.1, le=120)] = 10.0
+    tls_cert: str = ""  # PEM certificate (chain) the tablets trust (the organiser's): serve over https
+    tls_key: str = ""  # its private key (PEM, unencrypted, root-only); both or neither
 
     @property
     def database_path(self) -> Path:
@@ -70,12 +72,17 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return Path(self.web_dir) if self.web_dir else DEFAULT_WEB
 
     @property
+    def tls(self) -> bool:
+        """Served over https (FLOORCRAFT_TLS_CERT and _KEY): URLs, QR codes and mDNS say https, HSTS is sent."""
+        return bool(self.tls_cert)
+
+    @property
     def base_url(self) -> str:
         """The URL that QR codes and registration links carry (the box's IP address, not .local)."""
         if self.public_url:
             return self.public_url.rstrip("/")
         host = "127.0.0.1" if _every_interface(self.host) else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
 
 FIELDS = tuple(f.name for f in msgspec.structs.fields(Settings))
@@ -109,6 +116,21 @@ def _check_pairs(entries) -> None:
             )
 
 
+def _check_tls(raw: dict[str, object]) -> None:
+    """The certificate and its key come together, and the QR codes then carry https (the files: appliance/tls.py)."""
+    if bool(raw.get("tls_cert")) != bool(raw.get("tls_key")):
+        given, missing = ("CERT", "KEY") if raw.get("tls_cert") else ("KEY", "CERT")
+        raise SettingsError(
+            f"{PREFIX}TLS_{given} is set but {PREFIX}TLS_{missing} is not: set both (the certificate and its "
+            "private key) or neither"
+        )
+    if raw.get("tls_cert") and str(raw.get("public_url", "")).startswith("http://"):
+        raise SettingsError(
+            f"{PREFIX}PUBLIC_URL says http:// but {PREFIX}TLS_CERT makes the box serve https only: "
+            "give the https:// URL (or leave it empty)"
+        )
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Parse the FLOORCRAFT_* variables of `environ` (default: os.environ) into Settings."""
     environ = os.environ if environ is None else environ
@@ -124,6 +146,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raw[name] = [part.strip() for part in value.split(",") if part.strip()] if listed else value
     _check_networks(raw.get("trusted_proxies", []))
     _check_pairs(raw.get("federation_events", []))
+    _check_tls(raw)
     try:
         return msgspec.convert(raw, Settings, strict=False)
     except msgspec.ValidationError as exc:

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -40,7 +41,9 @@ class Server:
         self.extra = list(extra)
         self.env = env or {}
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        cert = self.env.get("FLOORCRAFT_TLS_CERT")  # over https: httpx trusts that certificate
+        self.verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=cert) if cert else True
+        self.base = f"{'https' if cert else 'http'}://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log_path = data_dir / "server.log"
         self._log = None
@@ -65,7 +68,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.base}/api/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.base}/api/health", timeout=1, verify=self.verify).status_code == 200:
                     return self
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -73,7 +76,7 @@ class Server:
         raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
 
     def first_enrolment_url(self) -> str:
-        return re.findall(r"http://\S+/join#\S+", self.log_path.read_text())[-1]
+        return re.findall(r"https?://\S+/join#\S+", self.log_path.read_text())[-1]
 
     def terminate(self, timeout: float = 15) -> int:
         """SIGTERM: a graceful stop, which must end with exit status 0 (not death by the signal)."""

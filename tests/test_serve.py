@@ -14,7 +14,7 @@ import pytest
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
 from appliance.client import SignedClient
-from tests.conftest import ROOT
+from tests.conftest import ROOT, floorcraft
 from tests.server import Server
 
 
@@ -97,8 +97,31 @@ def test_sigterm_stops_the_server_gracefully_within_its_stop_timeout(server, tmp
     assert "Application shutdown complete" in log
 
 
+def _a_competition_being_set_up_beside_the_demo(data_dir) -> None:
+    """The organiser creates next month's competition on the demo box (its registration still open)."""
+    import asyncio
+    import datetime as dt
+
+    from appliance.db.store import Store
+    from appliance.model.competition import CompetitionIn
+    from appliance.services import Context, setup
+    from appliance.settings import Settings
+
+    assert floorcraft(data_dir, "demo").returncode == 0
+    store = Store(data_dir / "floorcraft.sqlite3")
+    try:
+        ctx = Context(store, Settings(data_dir=str(data_dir), mdns=False))
+        day = dt.date(2027, 1, 9)
+        asyncio.run(setup.create_competition(ctx, CompetitionIn("Winter Cup", day, day, "Town Hall")))
+    finally:
+        store.close()
+
+
 def test_serve_can_keep_simulated_judges_marking_until_every_result_is_official(tmp_path):
-    running = Server(tmp_path, extra=("--simulate", "0.01")).start()
+    """The simulated judges mark the demo, also when a newer competition is being set up beside it (they used to
+    pick the newest competition and stop for good: "close registration first")."""
+    _a_competition_being_set_up_beside_the_demo(tmp_path)
+    running = Server(tmp_path, demo=False, extra=("--simulate", "0.01")).start()
     try:
         deadline = time.monotonic() + 60
         state = {}

@@ -4,6 +4,7 @@ import { device, randomId, signed } from "../lib/device.js";
 import { base64, canvasToPng, signaturePad } from "./signature.js";
 import { danceName, ordinal } from "../lib/dances.js";
 import * as outbox from "./queue.js";
+import { keepOffline } from "./offline.js";
 
 const $ = (id) => document.getElementById(id);
 const me = device();
@@ -137,7 +138,7 @@ function coupleButton(t, bib, open, view) {
     const place = document.createElement("span");
     place.className = "place";
     place.textContent = ordinal(view.places.get(bib));
-    b.append(place);
+    b.append(" ", place);  // "12 1st": the visible text is part of the name below
     b.setAttribute("aria-label", `Couple ${bib}, ${ordinal(view.places.get(bib))}`);
   }
   if (bib === picked) b.classList.add("picked");
@@ -363,4 +364,5 @@ if (!me || me.role !== "adjudicator") {
   setInterval(() => { flush(); refresh(); }, 2000);
   setInterval(renderStatus, 1000);
   window.addEventListener("online", () => { flush(); refresh(); });
+  keepOffline();  // over https: a reload while the box is unreachable still shows this page
 }
