@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import secrets
 import sqlite3
@@ -39,7 +40,9 @@ from appliance.services import Context, lookups, provisioning, setup
 def qr_svg(text: str) -> str:
     """A QR code as an SVG document (no Pillow needed)."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return image.to_string(encoding="unicode")
+    svg = image.to_string(encoding="unicode")
+    label = html.escape(f"QR code of {text}")  # its text alternative: the address it carries
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
 def _link(ctx: Context, row: sqlite3.Row) -> RegistrationLink:
