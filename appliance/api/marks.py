@@ -24,6 +24,7 @@ from appliance.model.marks import (
 from appliance.model.signature import SignatureIn, SignatureReceipt
 from appliance.scope import OWN
 from appliance.services import Context, chair_pin, judging, marking, results, signatures
+from appliance.services import progress as sheets_progress
 
 Dance = Annotated[str, PathParameter(min_length=1, max_length=12)]
 Letter = Annotated[str, PathParameter(pattern=r"^[A-Z]{1,2}$")]
@@ -129,7 +130,7 @@ class MarksController(Controller):
     async def progress(
         self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id
     ) -> Fleet:
-        return await judging.progress(ctx, competition_id)
+        return await sheets_progress.progress(ctx, competition_id)
 
     @get("/rounds/{round_id:int}/result", summary="A round's result with the explanation", opt={"roles": READERS})
     async def result(

@@ -9,8 +9,17 @@ from litestar.params import JSONBody
 from appliance.api import Id
 from appliance.auth import DESK, OFFICIALS, READERS, Principal
 from appliance.model.competition import RoundPanelIn
-from appliance.model.rounds import CloseIn, CloseReport, EventPlan, FloorStatus, PlanIn, Round, RunningItem
-from appliance.services import Context, panels, provisioning, running_order
+from appliance.model.rounds import (
+    CloseIn,
+    ClosePreview,
+    CloseReport,
+    EventPlan,
+    FloorStatus,
+    PlanIn,
+    Round,
+    RunningItem,
+)
+from appliance.services import Context, closing_preview, panels, provisioning, running_order
 
 
 class RoundsController(Controller):
@@ -31,6 +40,16 @@ class RoundsController(Controller):
         data: JSONBody[CloseIn],
     ) -> CloseReport:
         return await provisioning.close_registration(ctx, competition_id, data)
+
+    @get(
+        "/competitions/{competition_id:int}/close-registration/preview",
+        summary="What closing registration would do (bibs, rounds, first heats), planned without writing",
+        opt={"roles": DESK, "errors": (409,)},  # 409: registration is closed already
+    )
+    async def close_preview(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id
+    ) -> ClosePreview:
+        return await closing_preview.preview(ctx, competition_id)
 
     @get("/events/{event_id:int}/plan", summary="An event's rounds and heats", opt={"roles": READERS})
     async def plan(

@@ -88,10 +88,24 @@ class JudgeTasks(msgspec.Struct, frozen=True):
     review: list[JudgeTask] = msgspec.field(default_factory=list)  # sheets sent in rounds not computed yet
 
 
-class DanceProgress(msgspec.Struct, frozen=True):
+class LateJudge(msgspec.Struct, frozen=True):
+    letter: str
+    name: str
+
+
+class DanceProgress(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Who has sent a dance's sheet; `late`: the missing judges once the dance has begun, waited for since
+    `late_since` (`late_from`: "first_sheet", the first sheet of the dance arrived, or "started", the floor went
+    onto the dance), both the box's times."""
+
     dance: str
     sent: list[str]
     missing: list[str]
+    late: list[LateJudge] = msgspec.field(default_factory=list)
+    started_at: str | None = None
+    first_sheet_at: str | None = None
+    late_since: str | None = None
+    late_from: str | None = None
 
 
 class RoundProgress(msgspec.Struct, frozen=True):
@@ -113,6 +127,7 @@ class DeviceSeen(msgspec.Struct, frozen=True):
 class Fleet(msgspec.Struct, frozen=True):
     rounds: list[RoundProgress]
     devices: list[DeviceSeen]
+    now: str | None = None  # the box's time (how long a judge has been late, whatever the desk's clock says)
 
 
 class Placing(msgspec.Struct, frozen=True):

@@ -68,3 +68,31 @@ class FloorStatus(msgspec.Struct, frozen=True):
     now: RunningItem | None
     next: RunningItem | None
     items: int
+
+
+class PreviewRound(msgspec.Struct, frozen=True):
+    name: str
+    kind: str
+    couples: int
+    recall: int | None
+
+
+class PreviewEvent(msgspec.Struct, frozen=True):
+    event_id: int
+    event: str
+    entries: int
+    dances: list[str]
+    rounds: list[PreviewRound]
+    heats: int  # heats of each dance of the 1st round (a final: one)
+
+
+class ClosePreview(msgspec.Struct, frozen=True):
+    """What closing registration would do, planned without writing: bibs, each event's rounds, the first heats."""
+
+    competition_id: int
+    couples: int  # couples with an entry (each dances under one bib)
+    bibs: int  # bibs to be given now
+    first_bib: int | None  # the numbers they would get, from first to last
+    last_bib: int | None
+    events: list[PreviewEvent]
+    heats: int  # every heat of every 1st round (heats x dances), the start of the running order

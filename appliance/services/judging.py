@@ -1,4 +1,4 @@
-"""What each judge's tablet is shown, and the scrutineer's view of who has sent what."""
+"""What each judge's tablet is shown: the tasks on the floor, the sheets to review and the rounds to sign."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ import sqlite3
 
 from appliance import auth
 from appliance.db import competitions as comp_db
-from appliance.db import devices as dev_db
 from appliance.db import marks as db
 from appliance.db import rounds as rounds_db
-from appliance.model.marks import DanceProgress, DeviceSeen, Fleet, Heat, JudgeTask, JudgeTasks, RoundProgress
+from appliance.model.marks import Heat, JudgeTask, JudgeTasks
 from appliance.model.rounds import RunningItem
 from appliance.services import Context, absences, lookups, running_order, signatures
-
-ACTIVE = ("drawn", "running", "computed", "awaiting_chair")
 
 
 def _task(
@@ -112,29 +109,3 @@ def judge_tasks_tx(conn: sqlite3.Connection, principal: auth.Principal) -> Judge
 
 async def judge_tasks(ctx: Context, principal: auth.Principal) -> JudgeTasks:
     return await ctx.store.read(lambda conn: judge_tasks_tx(conn, principal))
-
-
-def _progress(conn: sqlite3.Connection, competition_id: int) -> Fleet:
-    lookups.competition(conn, competition_id)
-    rounds: list[RoundProgress] = []
-    for event in comp_db.list_events(conn, competition_id):
-        for row in rounds_db.rounds_of(conn, event.id):
-            if row["state"] not in ACTIVE:
-                continue
-            letters = [p["letter"] for p in db.round_panel(conn, row["id"])]
-            sent = {(s["dance"], s["letter"]) for s in db.sheets_of(conn, row["id"])}
-            dances = [
-                DanceProgress(d, [j for j in letters if (d, j) in sent], [j for j in letters if (d, j) not in sent])
-                for d in event.dances
-            ]
-            rounds.append(RoundProgress(row["id"], event.name, row["name"], row["state"], dances))
-    devices = [
-        DeviceSeen(d["id"], d["role"], d["letter"], d["last_seen"], bool(d["revoked"]))
-        for d in dev_db.list_devices(conn)
-        if d["competition_id"] in (None, competition_id)
-    ]
-    return Fleet(rounds, devices)
-
-
-async def progress(ctx: Context, competition_id: int) -> Fleet:
-    return await ctx.store.read(lambda conn: _progress(conn, competition_id))

@@ -230,8 +230,8 @@ async def test_a_csv_import_cleans_and_refuses_names_the_same_way(api):
 @pytest.mark.parametrize(
     ("body", "field", "words"),
     [
-        ({**BASE, "first_bib": 99999}, "first_bib", "first_bib must be at most 9000"),
-        ({**BASE, "first_bib": "one"}, "first_bib", "first_bib must be a whole number, not text"),
+        ({**BASE, "first_bib": 99999}, "first_bib", "the first bib must be a number from 1 to 9000"),
+        ({**BASE, "first_bib": "one"}, "first_bib", "the first bib must be a number from 1 to 9000"),
         ({**BASE, "name": "x" * 121}, "name", "name must have at most 120 characters"),
         ({**BASE, "floors": []}, "floors", "floors must not be empty"),
         ({**BASE, "starts_on": "5th"}, "starts_on", "starts_on must be a date such as 2026-12-05"),

@@ -2,6 +2,9 @@
 import { device, signed } from "../lib/device.js";
 import { outcomeControls } from "./outcomes.js";
 import { starControls, tieControls } from "./stars.js";
+import { liveDesk, progressSection } from "./progress.js";
+import { clearFieldErrors, said, showFieldError, statusLine } from "./feedback.js";
+import { closeRegistration } from "./registration.js";
 
 const me = device();
 const $ = (id) => document.getElementById(id);
@@ -24,7 +27,7 @@ async function api(method, path, body = null) {
     const message = data.error ? `${data.error.message}${data.error.field ? ` (${data.error.field})` : ""}` : `error ${response.status}`;
     $("error").textContent = message;
     $("error").hidden = false;
-    throw new Error(message);
+    throw Object.assign(new Error(message), { field: data.error?.field, plain: data.error?.message });
   }
   $("error").hidden = true;
   return data;
@@ -38,8 +41,9 @@ function table(header, rows) {
 let formCount = 0;
 // A form's fields sit in a fieldset that is disabled while the form saves: nothing can be typed into a form
 // whose answer is still coming, and a second click cannot send it twice. After a successful save the view is
-// shown again (a fresh, empty form); after a refusal the form is enabled again with what was typed.
-function form(fields, label, submit) {
+// shown again (a fresh, empty form) and the status line says what was done (`says(values, answer)`, or the
+// button's label); after a refusal the form is enabled again with what was typed, the refusal next to its field.
+function form(fields, label, submit, says = () => `${label}: done.`) {
   const inputs = {};
   const box = el("fieldset", {});
   const node = el("form", { class: "inline", "data-form": label }, box);
@@ -59,13 +63,18 @@ function form(fields, label, submit) {
     const values = Object.fromEntries(Object.entries(inputs).map(([k, i]) => [k, i.value.trim()]));
     box.disabled = true;
     node.setAttribute("aria-busy", "true");
+    let answer;
     try {
-      await submit(values);
-    } catch { /* shown in #error */
+      answer = await submit(values);
+    } catch (err) { /* shown next to its field */
       box.disabled = false;
       node.removeAttribute("aria-busy");
+      showFieldError(node, err);
+      $("error").hidden = true;
       return;
     }
+    clearFieldErrors(node);
+    said(says(values, answer));
     node.dataset.saved = "true"; // shown again empty, not carried over as "being edited"
     await show();
   });
@@ -130,7 +139,7 @@ const VIEWS = {
       competition = await api("POST", "/api/competitions/", { name: v.name, starts_on: v.starts_on,
         ends_on: v.ends_on, venue: v.venue, floors: v.floors.split(",").map((s) => s.trim()).filter(Boolean) });
       await loadCompetitions();
-    })];
+    }, (v) => `Created the competition “${v.name}”.`)];
     if (!competition) return nodes;
     nodes.push(el("h2", {}, "Events"), table(["Event", "Dances", "Floor", "Panel", "Entries"],
       events.map((e) => [e.name, e.dances.join(" "), e.floor, e.panel.join(""), e.entries])));
@@ -140,16 +149,17 @@ const VIEWS = {
       { name: "max_per_heat", label: "Per heat", type: "number", value: 12 },
       { name: "final_size", label: "Final", type: "number", value: 6 }], "Add event", (v) => api("POST", `${C()}/events`, {
       name: v.name, style: v.style, dances: list(v.dances), floor: v.floor, max_per_heat: Number(v.max_per_heat),
-      final_size: Number(v.final_size) })));
+      final_size: Number(v.final_size) }), (v) => `Added the event “${v.name}” on ${v.floor}.`));
     nodes.push(form([{ name: "event", label: "Event", options: events.map((e) => e.name) },
       { name: "letters", label: "Panel (letters)" }, { name: "reason", label: "Reason (once the event has started)" }],
     "Set panel", (v) => {
       const event = events.find((e) => e.name === v.event);
       return api("PUT", `/api/events/${event.id}/panel`, { letters: list(v.letters.toUpperCase()).flatMap((x) => x.length > 2 ? [...x] : [x]), reason: v.reason });
-    }));
+    }, (v) => `Set the panel of ${v.event}: ${v.letters.toUpperCase()}.`));
     nodes.push(el("h2", {}, "Adjudicators"), table(["Letter", "Name", "Country"], judges.map((j) => [j.letter, j.name, j.country])),
       form([{ name: "name", label: "Name" }, { name: "country", label: "Country" }], "Add adjudicator",
-        (v) => api("POST", `${C()}/adjudicators`, { name: v.name, country: v.country.toUpperCase() })));
+        (v) => api("POST", `${C()}/adjudicators`, { name: v.name, country: v.country.toUpperCase() }),
+        (v, made) => `Added the adjudicator ${v.name} as judge ${made.letter}.`));
     return nodes;
   },
 
@@ -159,20 +169,25 @@ const VIEWS = {
     const nodes = [el("h2", {}, "Registration links")];
     if (competition.registration === "open") {
       nodes.push(form([{ name: "role", label: "For", options: ["couple", "adjudicator"] }], "New link",
-        async (v) => showQr(await api("POST", `${C()}/registration-links`, { role: v.role }))));
+        async (v) => showQr(await api("POST", `${C()}/registration-links`, { role: v.role })),
+        (v) => `Made a new registration link for ${v.role === "couple" ? "couples" : "adjudicators"}.`));
     }
     nodes.push(table(["For", "Link", ""], links.map((l) => [l.role, el("span", { class: "small" }, l.url),
       el("button", { type: "button", onclick: () => showQr(l) }, "QR")])));
     nodes.push(el("h2", {}, `Entries (${entries.length})`), table(["Bib", "Couple", "Club", "Event", "Status", ""],
       entries.map((e) => [e.couple.bib ?? "", `${e.couple.leader} / ${e.couple.follower}`, e.couple.club, e.event,
         e.status + (e.late ? " (late)" : ""), e.status === "entered"
-          ? el("button", { type: "button", onclick: async () => { await api("POST", `/api/entries/${e.id}/scratch`); show(); } }, "Scratch") : ""])));
+          ? el("button", { type: "button", onclick: async () => {
+            await api("POST", `/api/entries/${e.id}/scratch`);
+            said(`Scratched ${e.couple.leader} / ${e.couple.follower} from ${e.event}.`);
+            show();
+          } }, "Scratch") : ""])));
     nodes.push(form([{ name: "event", label: "Event", options: events.map((e) => e.name) },
       { name: "leader", label: "Leader" }, { name: "follower", label: "Follower" }, { name: "club", label: "Club" }],
       competition.registration === "open" ? "Enter couple" : "Late entry", (v) => {
         const event = events.find((e) => e.name === v.event);
         return api("POST", `/api/events/${event.id}/entries`, { leader: v.leader, follower: v.follower, club: v.club });
-      }));
+      }, (v, made) => `Entered ${v.leader} / ${v.follower} in ${v.event}${made.couple.bib ? ` with bib ${made.couple.bib}` : ""}.`));
     const couples = [...new Map(entries.map((e) => [e.couple.id, e.couple])).values()];
     nodes.push(form([{ name: "couple", label: "Couple", options: couples.map((c) => `${c.id}: ${c.leader} / ${c.follower}`) },
       { name: "leader", label: "Leader" }, { name: "follower", label: "Follower" }, { name: "club", label: "Club" }],
@@ -180,13 +195,10 @@ const VIEWS = {
         const body = Object.fromEntries(Object.entries({ leader: v.leader, follower: v.follower, club: v.club })
           .filter(([, value]) => value));
         return api("PATCH", `/api/couples/${v.couple.split(":")[0]}`, body);
-      }));
-    if (competition.registration === "open") {
-      nodes.push(el("button", { type: "button", id: "close-registration", onclick: async () => {
-        await api("POST", `${C()}/close-registration`, {});
-        await loadCompetitions();
-        show();
-      } }, "Close registration: bibs, rounds, heats, running order"));
+      }, (v, c) => `Saved the couple: ${c.leader} / ${c.follower}${c.club ? `, ${c.club}` : ""}.`));
+    if (competition.registration === "open") {  // asks first, saying what closing will do
+      nodes.push(...closeRegistration(el, { competitionId: competition.id, api, said,
+        done: async () => { await loadCompetitions(); await show(); } }));
     }
     return nodes;
   },
@@ -197,13 +209,18 @@ const VIEWS = {
       const status = await api("GET", `/api/floors/${f.id}/status`);
       const order = await api("GET", `/api/floors/${f.id}/running-order`);
       const describe = (i) => i ? `${i.event} · ${i.round} · ${i.dance} · heat ${i.heat}/${i.heats}` : "—";
-      nodes.push(el("h2", {}, `${f.name} (${status.state})`), el("p", {}, `Now: ${describe(status.now)}`),
-        el("p", {}, `Next: ${describe(status.next)}`),
+      nodes.push(el("h2", {}, `${f.name} (${status.state})`), el("p", { id: `now-${f.id}` }, `Now: ${describe(status.now)}`),
+        el("p", { id: `next-${f.id}` }, `Next: ${describe(status.next)}`),
         el("div", { class: "no-print" }, ...["start", "previous", "next", "stop"].map((m) => el("button", {
-          type: "button", id: `floor-${f.id}-${m}`, onclick: async () => { await api("POST", `/api/floors/${f.id}/${m}`); show(); } }, m))),
+          type: "button", id: `floor-${f.id}-${m}`, onclick: async () => {
+            const moved = await api("POST", `/api/floors/${f.id}/${m}`);
+            said(`${f.name}: ${m === "stop" ? "stopped" : `now ${describe(moved.now)}`}.`);
+            show();
+          } }, m))),
         table(["#", "Event", "Round", "Dance", "Heat", "Bibs"], order.map((i) => [i.position, i.event, i.round, i.dance,
           `${i.heat}/${i.heats}`, i.bibs.join(" ")])));
     }
+    nodes.unshift(progressSection(el, await api("GET", `${C()}/progress`)));  // updated live (liveDesk below)
     return nodes;
   },
 
@@ -219,8 +236,8 @@ const VIEWS = {
       progress.rounds.map((r) => [r.event, r.round, r.state, r.dances.map((d) => `${d.dance}: ${d.sent.join("") || "-"} / ${d.missing.join("") || "-"}`).join("  ")])));
     nodes.push(el("h2", {}, "Devices"), table(["Device", "Role", "Judge", "Last seen", ""], devices.map((d) => [d.id, d.role,
       d.judge ?? "", d.last_seen ?? "", d.revoked ? "revoked" : el("button", { type: "button",
-        onclick: async () => { await api("POST", `/api/devices/${d.id}/revoke`); show(); } }, "Revoke")])));
-    nodes.push(...await cloudSection());
+        onclick: async () => { await api("POST", `/api/devices/${d.id}/revoke`); said(`Revoked the device ${d.id}.`); show(); } }, "Revoke")])));
+    if (me.competition == null) nodes.push(...await cloudSection()); // the box's cloud: its owner's alone
     return nodes;
   },
 
@@ -231,7 +248,7 @@ const VIEWS = {
       nodes.push(form([{ name: "pin", label: "Chair's PIN (for corrections, 6 or more digits)", type: "password",
         attrs: { inputmode: "numeric", pattern: "[0-9]{6,32}", minlength: 6, maxlength: 32, required: "",
           autocomplete: "new-password", title: "6 to 32 digits" } }], "Set PIN",
-        (v) => api("PUT", `${C()}/chair-pin`, { pin: v.pin })));
+        (v) => api("PUT", `${C()}/chair-pin`, { pin: v.pin }), () => "Set the chair's PIN."));
     }
     for (const e of events) {
       const plan = await api("GET", `/api/events/${e.id}/plan`);
@@ -262,13 +279,13 @@ const VIEWS = {
               const bibs = list(v.marks).map(Number);
               const sheet = r.kind === "final" ? { places: Object.fromEntries(bibs.map((b, i) => [String(b), i + 1])) } : { crosses: bibs };
               return api("POST", `/api/rounds/${r.id}/sheets/${v.dance}/judges/${v.judge.toUpperCase()}/correction`, { sheet, pin: v.pin });
-            }));
+            }, (v) => `Corrected judge ${v.judge.toUpperCase()}'s sheet of ${v.dance} in ${e.name}, ${r.name}; the round is computed again.`));
           }
           if (me.role === "chair" && r.state === "awaiting_chair") {
             row.append(...tieControls(el, { round: r, result, refresh: show }));  // recall more/fewer or a redance
           }
           if (me.role === "chair" && r.kind === "final" && r.state === "computed") {
-            row.append(el("button", { type: "button", id: `sign-off-${r.id}`, onclick: async () => { await api("POST", `/api/rounds/${r.id}/sign-off`); show(); } }, "Sign off: make official"));
+            row.append(el("button", { type: "button", id: `sign-off-${r.id}`, onclick: async () => { await api("POST", `/api/rounds/${r.id}/sign-off`); said(`${e.name}: the results are official.`); show(); } }, "Sign off: make official"));
           }
         }
         if (me.role === "scrutineer" && ["drawn", "running"].includes(r.state)) {
@@ -277,7 +294,7 @@ const VIEWS = {
             const bibs = list(v.marks).map(Number);
             const body = r.kind === "final" ? { places: Object.fromEntries(bibs.map((b, i) => [String(b), i + 1])) } : { crosses: bibs };
             return api("POST", `/api/rounds/${r.id}/sheets/${v.dance}/judges/${v.judge.toUpperCase()}`, body);
-          }));
+          }, (v) => `Keyed in judge ${v.judge.toUpperCase()}'s paper sheet of ${v.dance} in ${e.name}, ${r.name}.`));
         }
         nodes.push(row);
       }
@@ -344,7 +361,7 @@ async function cloudSection() {
 async function show() {
   const mine = ++shown;
   $("tabs").replaceChildren(...Object.entries(TABS).map(([key, label]) => el("button", { type: "button",
-    id: `tab-${key}`, "aria-current": String(key === tab), onclick: () => { tab = key; show(); } }, label)));
+    id: `tab-${key}`, "aria-current": String(key === tab), onclick: () => { tab = key; said(""); show(); } }, label)));
   const view = competition || tab === "setup" ? VIEWS[tab] : VIEWS.setup;
   const sameTab = $("view").dataset.tab === tab;
   let nodes;
@@ -358,7 +375,7 @@ async function show() {
   const caret = focused && focused.tagName === "INPUT" ? [focused.selectionStart, focused.selectionEnd] : null;
   // the same tab again: do not wipe what is being typed, and give the cursor back to the field it was in
   const refocus = sameTab ? keepFormsInUse(formsInUse(), nodes) : null;
-  $("view").replaceChildren(...nodes);
+  $("view").replaceChildren(statusLine(), ...nodes);
   $("view").dataset.tab = tab;
   if (refocus && !refocus.disabled) {
     refocus.focus();
@@ -380,4 +397,5 @@ if (!me || !["scrutineer", "chair"].includes(me.role)) {
 } else {
   $("who").textContent = `Desk · ${me.role}`;
   loadCompetitions().then(() => { if (!competition) tab = "setup"; show(); });
+  liveDesk(() => { if (competition && ["floor", "devices"].includes(tab)) show(); });  // no reload, no refresh button
 }

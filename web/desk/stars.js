@@ -4,6 +4,7 @@
 // resolves a tie at a recall cut by recalling more or fewer (POST /api/rounds/{id}/decision) or by a redance of the
 // tied couples (POST /api/rounds/{id}/redance). The box's answer, or its refusal in its own words, stays next to the
 // control that asked, also after the view is rebuilt.
+import { said as done } from "./feedback.js";
 import { signed } from "../lib/device.js";
 
 const said = new Map(); // control key -> { ok, text }: the last answer, shown again after the view is rebuilt
@@ -35,6 +36,7 @@ async function act(button, show, work, refresh) {
     const text = await work();
     if (text === null) return; // refused before sending: the reason is shown already
     show(true, text);
+    done(text); // also in the view's status line: it outlives a control the rebuilt view no longer shows
     await refresh();
   } catch (err) {
     show(false, `Not done: ${err.message}`);
