@@ -116,7 +116,8 @@ async def principal(request: Request, ctx: NamedDependency[Context]) -> Principa
         raise Unauthorized("bad signature", "X-Signature")
     roles = request.route_handler.opt.get("roles", ())
     if row["role"] not in roles:
-        raise Forbidden(f"a {row['role']} device may not do this", "X-Device")
+        article = "an" if row["role"][:1] in "aeiou" else "a"  # "an adjudicator device"
+        raise Forbidden(f"{article} {row['role']} device may not do this", "X-Device")
     who = Principal(
         device_id,
         row["role"],

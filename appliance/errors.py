@@ -125,7 +125,18 @@ _PATTERNS = {  # what a pattern means, in words (msgspec would show the regex)
     "^[A-Za-z0-9_-]{43}$": "must be a 32-byte key in base64url (43 characters)",
     "^[A-Za-z0-9_-]{8,64}$": "must be 8 to 64 letters, digits, _ or -",
     "^(https?://[^ /?#]+(/[^ ]*)?)?$": "must be an http:// or https:// URL (or empty)",
+    "^[A-Za-z0-9 -]+$": "must be the code `floorcraft cloud pair` printed: letters and digits, such as ABCDE-FGHJK",
+    # msgspec shows a pattern as its repr: the backslash of \S comes doubled
+    r"^(postgres(ql)?://\\S*)?$": "must be a PostgreSQL URL such as postgresql://user:password@host/dbname (or empty)",
 }
+
+
+_FIELD_WORDS = {  # a setup field whose bounds are a rule of the sport: its rule in the words the desk shows by it
+    "final_size": "the final must have 6 to 8 couples",
+    "max_per_heat": "a heat must have 2 to 48 couples",
+    "first_bib": "the first bib must be a number from 1 to 9000",
+}
+_KEEP = re.compile(r"^(is required|is not a field this request takes)$")
 
 
 def _kind(text: str) -> str:
@@ -182,6 +193,8 @@ def plain_validation(text: str, key: str | None = None) -> tuple[str, str | None
         rule = next(((pattern, make) for pattern, make in _RULES if pattern.match(words)), None)
         if rule is not None:
             words = rule[1](rule[0].match(words))  # type: ignore[operator]
+    if field in _FIELD_WORDS and not _KEEP.match(words):
+        return _FIELD_WORDS[field], field
     if field:
         return f"{field} {words}", field
     return (f"the request body {words}" if words.startswith(("must ", "is ", "may ")) else words), None

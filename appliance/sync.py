@@ -18,7 +18,7 @@ import httpx
 import msgspec
 
 from appliance import crypto
-from appliance.cloud.pairing import Pairing, pairing_state
+from appliance.cloud.pairing import Pairing, pairing_state, refusal
 from appliance.db import changelog
 from appliance.db import sync as db
 from appliance.db.store import Store
@@ -186,4 +186,4 @@ class Syncer(Outbox):
         if response.status_code == 409 and isinstance(expected, int):
             await self._record(expected - 1, None)  # a gap: start again where the receiver is
             return 0.0
-        return await self.failed(f"HTTP {response.status_code}: {response.text[:200]}", response)
+        return await self.failed(f"HTTP {response.status_code}: {refusal(response)}", response)

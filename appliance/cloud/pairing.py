@@ -48,14 +48,25 @@ def pair_with_cloud(data_dir: Path, cloud_url: str, code: str, name: str = "", t
     except httpx.HTTPError as exc:
         raise PairingError(f"cannot reach the cloud at {url}: {exc}") from None
     if response.status_code != 200:
-        try:
-            message = response.json()["error"]["message"]
-        except (ValueError, KeyError, TypeError):
-            message = response.text[:200]
-        raise PairingRefused(f"the cloud refused the pairing (HTTP {response.status_code}): {message}")
-    made = Pairing(cloud_url.rstrip("/"), box, str(response.json()["paired_at"]))
+        raise PairingRefused(f"the cloud refused the pairing (HTTP {response.status_code}): {refusal(response)}")
+    try:  # a captive portal or another web server answers 200 with a page of its own
+        made = Pairing(cloud_url.rstrip("/"), box, str(response.json()["paired_at"]))
+    except (ValueError, KeyError, TypeError):
+        raise PairingError(
+            f"{url} did not answer as a Floorcraft cloud (HTTP 200 without a pairing): is FLOORCRAFT_CLOUD_URL "
+            "the cloud's address, and is the uplink past the venue's Wi-Fi sign-in page?"
+        ) from None
     write_atomically(Path(data_dir) / STATE_FILE, msgspec.json.encode(made))
     return made
+
+
+def refusal(response: httpx.Response) -> str:
+    """The cloud's refusal in its own words (its error's message, as the desk shows it), else what it answered."""
+    try:
+        message = response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        message = None
+    return message if isinstance(message, str) else response.text[:200]
 
 
 def pairing_state(data_dir: Path) -> Pairing | None:

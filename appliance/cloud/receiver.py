@@ -24,7 +24,8 @@ from appliance import crypto
 from appliance.db import changelog
 from appliance.db import cloud as db
 from appliance.db.cloud_backend import CloudDB, Tx
-from appliance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from appliance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, plain_validation
+from appliance.model.text import OPTIONAL_NAME, Input
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
 CODE_LENGTH = 10
@@ -57,10 +58,13 @@ class Batch(msgspec.Struct, forbid_unknown_fields=True):
     rows: Annotated[list[Row], msgspec.Meta(max_length=5000)]
 
 
-class PairIn(msgspec.Struct, forbid_unknown_fields=True):
+class PairIn(Input, forbid_unknown_fields=True, frozen=True):
+    """A box's pairing request; its name (shown by `floorcraft cloud boxes`) is text like any other: trimmed, no
+    control characters or text-direction overrides."""
+
     box: Annotated[str, msgspec.Meta(pattern=BOX_KEY)]
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
-    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    name: Annotated[str, msgspec.Meta(max_length=200, extra=OPTIONAL_NAME)] = ""
 
 
 def now_text() -> str:
@@ -70,8 +74,9 @@ def now_text() -> str:
 def _decode(body: bytes, kind: type, what: str):
     try:
         return msgspec.json.decode(body, type=kind)
-    except msgspec.ValidationError as exc:
-        raise Invalid(f"the {what} is not valid: {exc}", "body") from None
+    except msgspec.ValidationError as exc:  # in plain words naming the field, never the validator's own text
+        words, field = plain_validation(str(exc))
+        raise Invalid(f"the {what} is not valid: {words.removeprefix('the request body ')}", field or "body") from None
     except msgspec.DecodeError:
         raise Invalid(f"the {what} is not JSON", "body") from None
 

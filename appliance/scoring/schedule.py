@@ -12,7 +12,9 @@ Re-timed live: a round that has finished (its result computed) ends when it did,
 when it did and ends at its start plus its length, or now if it runs over; every following round starts after
 the one before it (and its change-over), and never before now; a round the floor has moved on from before its
 result was computed ("danced") ended when the next one started, less the change-over. So a round that finishes
-early pulls the following rounds forward, one that finishes late pushes them back.
+early pulls the following rounds forward, one that finishes late pushes them back. A round to come never starts
+before the round on the floor ends, wherever that stands in the order (the floor may dance a round placed after one
+that was moved up but not drawn in time), nor before a round to come earlier in the order ends.
 """
 
 from __future__ import annotations
@@ -85,6 +87,18 @@ def _timed(timing: Timing, slot: Slot, cursor: int, now: int, moved_on: int | No
     return Timed(slot.round_id, start, start + length, "to come")
 
 
+def _on_the_floor_until(timing: Timing, slots: list[Slot], later: list[int | None], now: int) -> int | None:
+    """When the round on the floor will end, wherever it stands in the order: a round to come starts after it, and
+    after every round to come before it. (The floor may dance a round placed after one that cannot start yet: a
+    round moved up the order that was not drawn in time.)"""
+    ends = [
+        max(s.started + round_seconds(timing, s.dances, s.heats), now)
+        for s, moved_on in zip(slots, later, strict=True)
+        if s.started is not None and s.finished is None and moved_on is None
+    ]
+    return max(ends, default=None)
+
+
 def estimate(timing: Timing, slots: Iterable[Slot], now: int) -> tuple[list[Timed], list[TimedBreak]]:
     """Each round's start and end in the floor's order, and the breaks between them, re-timed from `now`."""
     timed: list[Timed] = []
@@ -92,9 +106,12 @@ def estimate(timing: Timing, slots: Iterable[Slot], now: int) -> tuple[list[Time
     cursor = timing.start
     slots = list(slots)
     later = [min((s.started for s in slots[i + 1 :] if s.started is not None), default=None) for i in range(len(slots))]
+    busy = _on_the_floor_until(timing, slots, later, now)
     for position, slot in enumerate(slots, start=1):
         if timed:
             cursor += timing.round_change_seconds
+        if busy is not None and slot.started is None and slot.finished is None:
+            cursor = max(cursor, busy + timing.round_change_seconds)
         for pause in (b for b in timing.breaks if b.before == position):
             begins = cursor if slot.started is not None else max(cursor, now)
             breaks.append(TimedBreak(position, pause.label, begins, begins + pause.minutes * 60))
@@ -102,6 +119,8 @@ def estimate(timing: Timing, slots: Iterable[Slot], now: int) -> tuple[list[Time
         made = _timed(timing, slot, cursor, now, later[position - 1])
         timed.append(made)
         cursor = made.end
+        if made.status in ("to come", "on the floor"):
+            busy = made.end if busy is None else max(busy, made.end)
     return timed, breaks
 
 

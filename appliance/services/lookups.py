@@ -66,3 +66,8 @@ def floor_row(conn: sqlite3.Connection, floor_id: int) -> sqlite3.Row:
 
 def entry(conn: sqlite3.Connection, entry_id: int) -> Entry:
     return _found(reg_db.get_entry(conn, entry_id), f"no entry {entry_id}", "entry_id")
+
+
+def couple_label(couple: Couple) -> str:
+    """How a message names a couple: by its bib ("couple 12"), or by its names before bibs are given."""
+    return f"couple {couple.bib}" if couple.bib is not None else f"the couple {couple.leader} / {couple.follower}"

@@ -52,14 +52,14 @@ def _target(conn: sqlite3.Connection, event_id: int, number: int) -> sqlite3.Row
 
 def _star_entry(conn: sqlite3.Connection, entry_id: int):
     entry = lookups.entry(conn, entry_id)
-    bib = entry.couple.bib
+    who = lookups.couple_label(entry.couple)
     if entry.status == "scratched":
-        raise Conflict(f"couple {bib} is scratched from {entry.event}: it no longer dances", "entry_id")
+        raise Conflict(f"{who} is scratched from {entry.event}: it no longer dances", "entry_id")
     if any(o["entry_id"] == entry_id for o in outcomes_db.of_event(conn, entry.event_id)):
-        raise Conflict(f"couple {bib} is withdrawn or disqualified in {entry.event}", "entry_id")
+        raise Conflict(f"{who} is withdrawn or disqualified in {entry.event}", "entry_id")
     seeded = db.star_of(conn, entry_id)
     if seeded is not None:
-        raise Conflict(f"couple {bib} is a star couple of {entry.event} already (round {seeded})", "entry_id")
+        raise Conflict(f"{who} is a star couple of {entry.event} already (round {seeded})", "entry_id")
     return entry
 
 
@@ -116,6 +116,8 @@ async def set_star_deadline(
     """The scrutineer's deadline for seeding star couples into the event (None: each round's draw only)."""
     if data.deadline is not None and data.deadline.tzinfo is None:
         raise Invalid("deadline needs a time zone (e.g. 2026-12-05T09:00:00+01:00)", "deadline")
+    if data.deadline is not None and data.deadline.year < 2000:  # a bare number is read as seconds after 1970
+        raise Invalid(f"deadline is in {data.deadline.year}: it must be a date and time in 2000 or later", "deadline")
 
     def tx(conn: sqlite3.Connection) -> StarDeadline:
         lookups.event(conn, event_id)

@@ -29,10 +29,11 @@ T = TypeVar("T")
 
 def _entry(conn: sqlite3.Connection, entry_id: int, status: str) -> Entry:
     entry = lookups.entry(conn, entry_id)
+    who = lookups.couple_label(entry.couple)
     if entry.status == "scratched":
-        raise Conflict(f"couple {entry.couple.bib} is scratched from {entry.event}: it no longer dances", "entry_id")
+        raise Conflict(f"{who} is scratched from {entry.event}: it no longer dances", "entry_id")
     if any(o["entry_id"] == entry_id and o["status"] == status for o in db.of_event(conn, entry.event_id)):
-        raise Conflict(f"couple {entry.couple.bib} is {status} already in {entry.event}", "entry_id")
+        raise Conflict(f"{who} is {status} already in {entry.event}", "entry_id")
     return entry
 
 
@@ -41,17 +42,18 @@ async def withdraw(ctx: Context, principal: auth.Principal, entry_id: int, data:
 
     def tx(conn: sqlite3.Connection) -> EntryOutcome:
         entry = _entry(conn, entry_id, "withdrawn")
+        who = lookups.couple_label(entry.couple)
         if any(o["entry_id"] == entry_id for o in db.of_event(conn, entry.event_id)):
-            raise Conflict(f"couple {entry.couple.bib} is disqualified from {entry.event} already", "entry_id")
+            raise Conflict(f"{who} is disqualified from {entry.event} already", "entry_id")
         row = db.latest_round_of(conn, entry.event_id, entry.couple.id)
         if row is None:
             raise Conflict(
-                f"couple {entry.couple.bib} is not drawn into a round of {entry.event} yet: scratch the entry instead",
+                f"{who} is not drawn into a round of {entry.event} yet: scratch the entry instead",
                 "entry_id",
             )
         if row["state"] not in OPEN:
             raise Conflict(
-                f"couple {entry.couple.bib} has finished dancing in {entry.event} (the {row['name']} is "
+                f"{who} has finished dancing in {entry.event} (the {row['name']} is "
                 f"{row['state']}): a withdrawal changes nothing now; a disqualification is the chair's",
                 "entry_id",
             )
@@ -176,18 +178,16 @@ async def warn(ctx: Context, principal: auth.Principal, entry_id: int, data: War
 
     def tx(conn: sqlite3.Connection, pin_given: bool) -> EntryWarning:
         entry = _entry(conn, entry_id, "disqualified")  # scratched or disqualified: a warning changes nothing
-        bib = entry.couple.bib
+        bib, who = entry.couple.bib, lookups.couple_label(entry.couple)
         if any(w["entry_id"] == entry_id for w in db.warnings_of_event(conn, entry.event_id)):
             raise Conflict(
-                f"couple {bib} is warned for the step limit in {entry.event} already: "
+                f"{who} is warned for the step limit in {entry.event} already: "
                 "another breach is a disqualification for the step limit",
                 "entry_id",
             )
         row = db.latest_round_of(conn, entry.event_id, entry.couple.id)
         if row is None:
-            raise Conflict(
-                f"couple {bib} is not drawn into a round of {entry.event} yet: it has not danced", "entry_id"
-            )
+            raise Conflict(f"{who} is not drawn into a round of {entry.event} yet: it has not danced", "entry_id")
         signed_off = _signed_off(conn, entry, pin_given, "a warning")
         db.set_warning(conn, entry_id, row["id"], data.reason, principal.device_id)
         payload = {

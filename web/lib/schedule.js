@@ -50,6 +50,15 @@ function table(floor, extra) {
   return t;
 }
 
+// A table wider than a phone scrolls sideways: a named region the keyboard can reach (Tab, then the arrows).
+function scroller(name) {
+  const box = el("div", "", "schedule-scroll");
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", `Schedule of ${name}`);
+  return box;
+}
+
 function day(element, answer, extra = null) {
   const parts = [el("h2", "Schedule")];
   for (const floor of answer.floors) {
@@ -57,7 +66,7 @@ function day(element, answer, extra = null) {
     box.dataset.floor = floor.floor_id;
     box.append(el("h3", floor.floor));
     if (!floor.rounds.length) box.append(el("p", "Nothing planned on this floor yet."));
-    else box.append(el("div", "", "schedule-scroll"));
+    else box.append(scroller(floor.floor));
     if (floor.rounds.length) box.lastChild.append(table(floor, extra));
     parts.push(box);
   }
@@ -165,6 +174,11 @@ function mount(element) {
     clearTimeout(timer);
     timer = setTimeout(refresh, REFRESH);
     const response = await fetch(url(), { cache: "no-store" });
+    if (response.status === 404) {  // no schedule where this page is served (the cloud's copy): stop asking
+      clearTimeout(timer);
+      element.hidden = true;
+      return;
+    }
     if (!response.ok) return;
     const answer = await response.json();
     const typing = element.contains(document.activeElement) && document.activeElement.tagName === "INPUT";
