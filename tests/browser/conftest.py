@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import pytest
+import pytest_asyncio
 from playwright.async_api import async_playwright
 
 from tests.browser import shots
+from tests.server import Server
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -30,3 +35,22 @@ async def browser():
         chromium = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         yield chromium
         await chromium.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_browser():
+    """One Chromium for a whole module (its tests run on the module's event loop)."""
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield chromium
+        await chromium.close()
+
+
+@contextlib.contextmanager
+def small_box(tmp_path_factory, set_up):
+    """A box with no demo, set up by `set_up(server)` (a coroutine answering the test's facts): (server, facts)."""
+    server = Server(tmp_path_factory.mktemp("box"), demo=False).start()
+    try:
+        yield server, asyncio.run(set_up(server))
+    finally:
+        server.terminate()

@@ -12,10 +12,8 @@ import asyncio
 import httpx
 import pytest
 import pytest_asyncio
-from playwright.async_api import async_playwright
 
 from appliance.client import SignedClient
-from tests.browser.conftest import CHROMIUM, FLAGS
 from tests.cloud.boxes import CloudProcess
 from tests.conftest import ROOT
 from tests.server import Server
@@ -126,12 +124,9 @@ async def day(tmp_path_factory):
         server.kill()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser():
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        await chromium.close()
+@pytest.fixture(scope="module")
+def browser(module_browser):
+    return module_browser  # one Chromium for the module (tests/browser/conftest.py)
 
 
 async def _page(browser, viewport: dict):

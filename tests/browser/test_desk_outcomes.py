@@ -8,12 +8,11 @@ round (Waltz, Tango) is drawn, panel A-C, set up through the signed API (tests/t
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
 from appliance.client import SignedClient
+from tests.browser.conftest import small_box
 from tests.browser.shots import shot
 from tests.conftest import Api
 from tests.server import Server
@@ -42,11 +41,8 @@ async def _set_up(server: Server) -> dict:
 
 @pytest.fixture(scope="module")
 def box(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("box"), demo=False).start()
-    try:
-        yield server, asyncio.run(_set_up(server))
-    finally:
-        server.terminate()
+    with small_box(tmp_path_factory, _set_up) as made:
+        yield made
 
 
 async def _as_owner(server: Server, facts: dict, method: str, path: str, body: dict | None = None) -> dict:

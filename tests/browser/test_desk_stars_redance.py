@@ -9,7 +9,6 @@ is keyed in with a tie on the 6th place (five couples with every cross; two with
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import httpx
@@ -17,6 +16,7 @@ import pytest
 
 from appliance.client import SignedClient
 from tests.api.test_star_couples import bibs_in, rounds_of, small_event
+from tests.browser.conftest import small_box
 from tests.browser.shots import shot
 from tests.browser.test_desk_outcomes import _as_owner
 from tests.conftest import Api
@@ -52,11 +52,8 @@ async def _set_up(server: Server) -> dict:
 
 @pytest.fixture(scope="module")
 def box(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("box"), demo=False).start()
-    try:
-        yield server, asyncio.run(_set_up(server))
-    finally:
-        server.terminate()
+    with small_box(tmp_path_factory, _set_up) as made:
+        yield made
 
 
 async def _desk(server: Server, facts: dict, browser, role: str, competition: int):

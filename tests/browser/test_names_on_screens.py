@@ -13,11 +13,9 @@ import sqlite3
 import httpx
 import pytest
 import pytest_asyncio
-from playwright.async_api import async_playwright
 
 from appliance.client import SignedClient
 from appliance.services.public import NAMES, PUBLISHED, published
-from tests.browser.conftest import CHROMIUM, FLAGS
 from tests.browser.shots import shot
 from tests.browser.test_legibility import SMALLEST_TEXT
 from tests.browser.test_standings_pages import _judge_first_round
@@ -80,12 +78,9 @@ async def box(tmp_path_factory):
         server.kill()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser():
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        await chromium.close()
+@pytest.fixture(scope="module")
+def browser(module_browser):
+    return module_browser  # one Chromium for the module (tests/browser/conftest.py)
 
 
 async def test_the_live_state_labels_the_withdrawn_and_disqualified_couples_and_names_every_couple(box: Box):

@@ -5,12 +5,11 @@ whole tab with a refusal."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
 from appliance.client import SignedClient
+from tests.browser.conftest import small_box
 from tests.conftest import Api
 from tests.server import Server
 
@@ -29,11 +28,8 @@ async def _set_up(server: Server) -> str:
 
 @pytest.fixture(scope="module")
 def box(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("box"), demo=False).start()
-    try:
-        yield server, asyncio.run(_set_up(server))
-    finally:
-        server.terminate()
+    with small_box(tmp_path_factory, _set_up) as made:
+        yield made
 
 
 async def test_a_competition_s_scrutineer_sees_devices_and_progress(box, browser):
