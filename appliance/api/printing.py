@@ -12,7 +12,7 @@ from litestar.params import PathParameter
 from appliance.api import Id
 from appliance.auth import OFFICIALS, Principal
 from appliance.errors import NotFound
-from appliance.printing import DOCS, box_key_text, pdf, unknown_document
+from appliance.printing import DOCS, box_key_text, unknown_document
 from appliance.services import Context
 
 Doc = Annotated[str, PathParameter(min_length=1, max_length=40, description=f"one of {', '.join(DOCS)}")]
@@ -34,6 +34,8 @@ class PrintController(Controller):
     ) -> Response[bytes]:
         if doc not in DOCS:
             raise NotFound(unknown_document(doc), "doc")
+        from appliance.printing import pdf  # WeasyPrint (0.5 s, Pango) loads with the first document, not at start
+
         body = await pdf.document_async(ctx.store, event_id, doc, box_key_text(Path(ctx.settings.data_dir)))
         disposition = f'inline; filename="event-{event_id}-{doc}.pdf"'
         return Response(body, media_type="application/pdf", headers={"Content-Disposition": disposition})

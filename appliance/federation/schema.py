@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-
-from jsonschema import Draft6Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT6
+from typing import TYPE_CHECKING
 
 from appliance.errors import Invalid
+
+if TYPE_CHECKING:
+    from jsonschema import Draft6Validator
 
 SCHEMAS = Path(__file__).with_name("schemas") / "esv" / "v1"
 RESULTS = {1: "ergebnis-level1.json", 2: "ergebnis-level2.json"}
@@ -24,6 +24,11 @@ RESULTS = {1: "ergebnis-level1.json", 2: "ergebnis-level2.json"}
 
 @functools.cache
 def _validator(level: int) -> Draft6Validator:
+    # jsonschema loads with the first document checked: importing it takes ~2 s (its format checkers' grammars)
+    from jsonschema import Draft6Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT6
+
     registry: Registry = Registry()
     for path in sorted(SCHEMAS.glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
