@@ -71,6 +71,12 @@ def redance_after(conn: sqlite3.Connection, round_id: int) -> sqlite3.Row | None
     return conn.execute("SELECT * FROM rounds WHERE redance_of = ?", (round_id,)).fetchone()
 
 
+def redances_before(conn: sqlite3.Connection, event_id: int, number: int) -> int:
+    """How many redance rounds the event has before its round `number` (they do not count in the ESV's keys)."""
+    query = "SELECT count(*) FROM rounds WHERE event_id = ? AND number < ? AND redance_of IS NOT NULL"
+    return int(conn.execute(query, (event_id, number)).fetchone()[0])
+
+
 def carried(row: sqlite3.Row) -> list[int]:
     """The couple ids the round a redance follows recalled straight into the next round."""
     return json.loads(row["carried"]) if row["redance_of"] is not None and row["carried"] else []

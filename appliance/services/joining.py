@@ -17,6 +17,7 @@ import sqlite3
 
 from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
+from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
 from appliance.db import stars as db
 from appliance.errors import Conflict
@@ -73,7 +74,7 @@ def add_redance(
     db.make_room_after(conn, event_id, after["number"])
     from appliance.services.provisioning import round_seed  # provisioning imports the plan's use cases
 
-    competition = conn.execute("SELECT competition_id FROM events WHERE id = ?", (event_id,)).fetchone()[0]
+    competition = lookups.event(conn, event_id).competition_id
     seed = round_seed(comp_db.draw_seed(conn, competition) or 0, event_id, 1000 + after["number"])
     values = {"name": REDANCE, "recall": recall, "seed": seed, "carried": sorted(carried), "couples": sorted(couples)}
     round_id = db.insert_redance(conn, after, values)
@@ -129,17 +130,10 @@ def further(conn: sqlite3.Connection, rounds: list[sqlite3.Row], i: int) -> set[
     found = set(marks_db.round_bibs(conn, nxt["id"]))
     if nxt["redance_of"] == rounds[i]["id"]:
         ids = set(db.carried(nxt))
-        found |= {b for b, c in _bibs(conn, nxt["event_id"]).items() if c in ids}
+        found |= {b for b in reg_db.bibs(conn, sorted(ids)).values() if b is not None}
         if i + 2 < len(rounds):
             found |= set(marks_db.round_bibs(conn, rounds[i + 2]["id"]))
     return found
-
-
-def _bibs(conn: sqlite3.Connection, event_id: int) -> dict[int, int]:
-    rows = conn.execute(
-        "SELECT c.bib, c.id FROM entries e JOIN couples c ON c.id = e.couple_id WHERE e.event_id = ?", (event_id,)
-    )
-    return {r[0]: r[1] for r in rows}
 
 
 def went_through(conn: sqlite3.Connection, rounds: list[sqlite3.Row], i: int, recalled: list[int]) -> list[int]:
@@ -156,8 +150,4 @@ def round_key(conn: sqlite3.Connection, row: sqlite3.Row) -> int | str:
         return "F"
     if row["redance_of"] is not None:
         return "R"
-    before = conn.execute(
-        "SELECT count(*) FROM rounds WHERE event_id = ? AND number < ? AND redance_of IS NOT NULL",
-        (row["event_id"], row["number"]),
-    ).fetchone()[0]
-    return int(row["number"]) - before
+    return int(row["number"]) - db.redances_before(conn, row["event_id"], row["number"])
