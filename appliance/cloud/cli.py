@@ -19,7 +19,9 @@ def add_parsers(sub, whole, serve) -> None:
     made.add_argument("--minutes", type=whole(1, 24 * 60), default=15, help="how long the code is valid (1 to 1440)")
     made.set_defaults(func=new_code)
     gone = below.add_parser("revoke", help="revoke a box's pairing: its batches are refused from then on")
-    gone.add_argument("box", help="the box's key (floorcraft cloud boxes lists them)")
+    gone.add_argument(
+        "box", help="the box's key (floorcraft cloud boxes lists them); a key that starts with - goes after --"
+    )
     gone.set_defaults(func=revoke)
     listed = below.add_parser("boxes", help="list the boxes paired with this cloud (and the revoked ones)")
     listed.set_defaults(func=boxes)

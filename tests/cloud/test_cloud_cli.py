@@ -56,9 +56,10 @@ def test_pair_a_box_on_postgresql_list_it_and_revoke_it(tmp_path, pg_url, floorc
         assert status == 0 and box in listed and "paired" in listed
         one_line_exit_2(floorcraft("pair", code, env=box_env), "already used")
         one_line_exit_2(floorcraft("pair", "WRONG-CODE", env=box_env), "unknown")
-        assert floorcraft("cloud", "revoke", box, env=env)[0] == 0
+        # a box's key is base64url: one in 64 starts with "-", which only follows "--" on a command line
+        assert floorcraft("cloud", "revoke", "--", box, env=env)[0] == 0
         assert httpx.get(f"{cloud.base}/cloud/boxes").json() == []
-        one_line_exit_2(floorcraft("cloud", "revoke", box, env=env), "no paired box")
+        one_line_exit_2(floorcraft("cloud", "revoke", "--", box, env=env), "no paired box")
         assert "revoked" in floorcraft("cloud", "boxes", env=env)[1]
     finally:
         cloud.stop()
