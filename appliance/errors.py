@@ -13,6 +13,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
+from appliance.i18n import for_request, translate
+
 log = logging.getLogger(__name__)
 
 
@@ -90,10 +92,15 @@ async def send_error(send, status: int, code: str, message: str, field: str | No
     await send({"type": "http.response.body", "body": body})
 
 
-def _app_error(_: Request, exc: AppError) -> Response:
+def said(request: Request, message: str) -> str:
+    """`message` in the language of whoever sent `request` (appliance/i18n.py)."""
+    return translate(message, for_request(request.cookies, request.headers.get("accept-language")))
+
+
+def _app_error(request: Request, exc: AppError) -> Response:
     retry = getattr(exc, "retry_after", None)
     return Response(
-        error_body(exc.status, exc.code, exc.message, exc.field, exc.details),
+        error_body(exc.status, exc.code, said(request, exc.message), exc.field, exc.details),
         status_code=exc.status,
         headers={"Retry-After": str(retry)} if retry else None,
     )
