@@ -276,7 +276,7 @@ async def test_the_desk_results_tab_with_a_final_computed(day: Day, browser):
     await _desk(page, day.desk)
     await page.locator("#tab-results").click()
     await page.locator("#view h2").filter(has_text="Senior Latin").first.wait_for()
-    await page.locator("#view table").first.wait_for()
+    await page.locator("#view table.marks-layout").first.wait_for()  # the marks as printed (test_desk_marks_layout.py)
     problems = await audit(page, "desk (results tab, a final's marks)")
     await context.close()
     assert problems == []

@@ -16,6 +16,7 @@ import pytest_asyncio
 from playwright.async_api import expect
 
 from appliance.client import SignedClient
+from appliance.model.competition import DANCE_NAMES
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit
 from tests.browser.test_desk import DESK, fill
@@ -86,7 +87,8 @@ async def test_a_judges_sheet_updates_the_desk_progress_without_reload_and_names
     floor = box.first["floors"][0]["id"]
     moved = (await box.owner.post(f"/api/floors/{floor}/start")).json()["now"]
     now = page.locator(f"#now-{floor}")
-    await expect(now).to_contain_text(f"Now: {moved['event']} · {moved['round']} · {moved['dance']}")
+    dance = DANCE_NAMES[moved["dance"]]  # by name, not its code
+    await expect(now).to_contain_text(f"Now: {moved['event']} · {moved['round']} · {dance} · heat")
     late = page.locator(f'#progress tr[data-round="{moved["round_id"]}"] td.late[data-dance="{moved["dance"]}"]')
     await expect(late).to_contain_text("Late: A (Ann Archer), B (Bob Baker), C (Cid Cooper)")
     await expect(late).to_contain_text(re.compile(r"since the dance started at \d\d:\d\d:\d\d"))

@@ -4,19 +4,21 @@
 // the final's sign-off the chair's PIN too. Nothing is sent before a confirmation that says, in plain words, what
 // the box will do; the answer (or the refusal) is shown next to the control, and kept across the view's refresh.
 import { signed } from "../lib/device.js";
+import { t, n_ } from "../lib/i18n.js";
 
 const said = new Map(); // event id -> { ok, text }: the last answer, shown again after the view is rebuilt
 
 const ACTIONS = {
-  scrutineer: { withdraw: "Withdraw" },
-  chair: { disqualify: "Disqualify", step_limit: "Disqualify for the step limit", warn: "Warn for the step limit" },
+  scrutineer: { withdraw: n_("Withdraw") },
+  chair: { disqualify: n_("Disqualify"), step_limit: n_("Disqualify for the step limit"),
+    warn: n_("Warn for the step limit") },
 };
 
 const CONFIRM = {
-  withdraw: (bib) => `withdraw couple ${bib}`,
-  disqualify: (bib) => `disqualify couple ${bib}`,
-  step_limit: (bib) => `disqualify couple ${bib} for the step limit`,
-  warn: (bib) => `warn couple ${bib} for the step limit`,
+  withdraw: (bib) => t("withdraw couple {bib}", { bib }),
+  disqualify: (bib) => t("disqualify couple {bib}", { bib }),
+  step_limit: (bib) => t("disqualify couple {bib} for the step limit", { bib }),
+  warn: (bib) => t("warn couple {bib} for the step limit", { bib }),
 };
 
 function couplesOf(event, entries, standing) {
@@ -40,45 +42,50 @@ function finalSignedOff(plan) {
 
 // What the box will do, in words, before anything is sent.
 export function consequence(action, couple, event, plan) {
-  const who = `Couple ${couple.bib} (${couple.name})`;
   const round = roundOf(plan, couple.bib);
-  const signedOff = finalSignedOff(plan);
+  const said = { bib: couple.bib, name: couple.name, event: event.name, round: round ? round.name : "" };
   if (action === "withdraw") {
     if (!round || !["drawn", "running"].includes(round.state)) {
-      return `${who} is not dancing a round of ${event.name} now: the box will refuse (before the draw, scratch the entry instead).`;
+      return t("Couple {bib} ({name}) is not dancing a round of {event} now: the box will refuse (before the draw, scratch the entry instead).", said);
     }
     if (round.kind === "final") {
-      return `${who} will be withdrawn from the ${round.name} of ${event.name}: in every dance it has not danced yet, every judge places it last (the tablets drop it); its result says "withdrawn". This cannot be undone.`;
+      return t('Couple {bib} ({name}) will be withdrawn from the {round} of {event}: in every dance it has not danced yet, every judge places it last (the tablets drop it); its result says "withdrawn". This cannot be undone.', said);
     }
-    return `${who} will be withdrawn from the ${round.name} of ${event.name}: it will not be recalled, the judges' tablets stop showing it, and sheets already sent stand; its result says "withdrawn". This cannot be undone.`;
+    return t(`Couple {bib} ({name}) will be withdrawn from the {round} of {event}: it will not be recalled, the judges' tablets stop showing it, and sheets already sent stand; its result says "withdrawn". This cannot be undone.`, said);
   }
-  const after = signedOff ? " The final is signed off: your PIN is needed, the result stays official and nothing else reopens." : "";
+  const after = finalSignedOff(plan)
+    ? ` ${t("The final is signed off: your PIN is needed, the result stays official and nothing else reopens.")}` : "";
   if (action === "warn") {
-    return `${who} will be warned for the step limit in ${event.name} (ESV flag 1). No place changes; the warning is logged and listed in the chair's report.${after}`;
+    return t("Couple {bib} ({name}) will be warned for the step limit in {event} (ESV flag 1). No place changes; the warning is logged and listed in the chair's report.", said) + after;
   }
-  const ground = action === "step_limit" ? " for the step limit (ESV flag 2)" : " (ESV flag 3)";
-  return `${who} will be disqualified from ${event.name}${ground}: it leaves the result ("DQ") and the other couples are placed again by the rules (a computed final is computed again without it). This cannot be undone.${after}`;
+  return (action === "step_limit"
+    ? t('Couple {bib} ({name}) will be disqualified from {event} for the step limit (ESV flag 2): it leaves the result ("DQ") and the other couples are placed again by the rules (a computed final is computed again without it). This cannot be undone.', said)
+    : t('Couple {bib} ({name}) will be disqualified from {event} (ESV flag 3): it leaves the result ("DQ") and the other couples are placed again by the rules (a computed final is computed again without it). This cannot be undone.', said)) + after;
 }
 
 // What the box did, in words, from its answer.
 function outcomeText(action, couple, answer, plan) {
-  const who = `Couple ${couple.bib} (${couple.name})`;
-  const round = plan.rounds.find((r) => r.id === answer.round_id);
-  if (action === "warn") return `${who} is warned for the step limit: ${answer.reason}.`;
+  const found = plan.rounds.find((r) => r.id === answer.round_id);
+  const said = { bib: couple.bib, name: couple.name, reason: answer.reason, round: found ? found.name : "" };
+  if (action === "warn") return t("Couple {bib} ({name}) is warned for the step limit: {reason}.", said);
   if (action === "withdraw") {
-    const danced = answer.danced.length ? ` It had danced ${answer.danced.join(" ")}; it is placed last in the other dances.` : "";
-    return `${who} is withdrawn from the ${round ? round.name : "event"}: ${answer.reason}.${danced}`;
+    const danced = answer.danced.length
+      ? ` ${t("It had danced {dances}; it is placed last in the other dances.", { dances: answer.danced.join(" ") })}` : "";
+    return (found ? t("Couple {bib} ({name}) is withdrawn from the {round}: {reason}.", said)
+      : t("Couple {bib} ({name}) is withdrawn from the event: {reason}.", said)) + danced;
   }
-  const ground = answer.step_limit ? " for the step limit" : "";
-  const again = answer.sheets_checksum ? ` The ${round ? round.name : "final"} is placed again (sheets checksum ${answer.sheets_checksum}).` : " The other couples are placed again.";
-  return `${who} is disqualified${ground}: ${answer.reason}.${again}`;
+  const again = !answer.sheets_checksum ? t("The other couples are placed again.")
+    : found ? t("The {round} is placed again (sheets checksum {checksum}).", { ...said, checksum: answer.sheets_checksum })
+      : t("The final is placed again (sheets checksum {checksum}).", { checksum: answer.sheets_checksum });
+  return `${answer.step_limit ? t("Couple {bib} ({name}) is disqualified for the step limit: {reason}.", said)
+    : t("Couple {bib} ({name}) is disqualified: {reason}.", said)} ${again}`;
 }
 
 async function send(action, couple, body) {
   const path = { withdraw: "withdraw", warn: "warn", disqualify: "disqualify", step_limit: "disqualify" }[action];
   const response = await signed("POST", `/api/entries/${couple.entry.id}/${path}`, body);
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error ? data.error.message : `the box answered ${response.status}`);
+  if (!response.ok) throw new Error(data.error ? data.error.message : t("the box answered {status}", { status: response.status }));
   return data;
 }
 
@@ -96,11 +103,11 @@ export function outcomeControls(el, { event, entries, standing, plan, role, refr
   const couple = el("select", { id: id("couple"), name: "couple" }, ...couples.map((c, i) =>
     el("option", { value: i }, `${c.bib} ${c.name}${c.label === "withdrawn" || c.label === "DQ" ? ` (${c.label})` : ""}`)));
   const action = el("select", { id: id("action"), name: "action" },
-    ...Object.entries(actions).map(([k, v]) => el("option", { value: k }, v)));
+    ...Object.entries(actions).map(([k, v]) => el("option", { value: k }, t(v))));
   const reason = el("input", { id: id("reason"), name: "reason", maxlength: 120, autocomplete: "off" });
   const pin = el("input", { id: id("pin"), name: "pin", type: "password", inputmode: "numeric", autocomplete: "off" });
   const signedOff = role === "chair" && finalSignedOff(plan);
-  const confirm = el("div", { class: "confirm", role: "group", "aria-label": "Confirm" });
+  const confirm = el("div", { class: "confirm", role: "group", "aria-label": t("Confirm") });
   confirm.hidden = true;
   const answer = el("p", { class: "outcome-answer", role: "status", "aria-live": "polite" });
   const show = (ok, text) => {
@@ -111,8 +118,8 @@ export function outcomeControls(el, { event, entries, standing, plan, role, refr
   if (said.has(event.id)) show(said.get(event.id).ok, said.get(event.id).text);
   const review = el("button", { type: "button", onclick: () => {
     const chosen = couples[Number(couple.value)];
-    if (!reason.value.trim()) { show(false, "Give the reason first: the box records why."); reason.focus(); return; }
-    if (signedOff && !pin.value) { show(false, "The final is signed off: enter the chair's PIN first."); pin.focus(); return; }
+    if (!reason.value.trim()) { show(false, t("Give the reason first: the box records why.")); reason.focus(); return; }
+    if (signedOff && !pin.value) { show(false, t("The final is signed off: enter the chair's PIN first.")); pin.focus(); return; }
     answer.textContent = "";
     answer.className = "outcome-answer";
     const yes = el("button", { type: "button", class: "danger", onclick: async () => {
@@ -126,19 +133,19 @@ export function outcomeControls(el, { event, entries, standing, plan, role, refr
         confirm.hidden = true;
         await refresh();
       } catch (err) {
-        show(false, `Not done: ${err.message}`);
+        show(false, t("Not done: {reason}", { reason: err.message }));
         confirm.hidden = true;
       }
-    } }, `Confirm: ${CONFIRM[action.value](chosen.bib)}`);
+    } }, t("Confirm: {what}", { what: CONFIRM[action.value](chosen.bib) }));
     confirm.replaceChildren(el("p", { class: "consequence" }, consequence(action.value, chosen, event, plan)), yes,
-      el("button", { type: "button", onclick: () => { confirm.hidden = true; } }, "Cancel"));
+      el("button", { type: "button", onclick: () => { confirm.hidden = true; } }, t("Cancel")));
     confirm.hidden = false;
     yes.focus();
-  } }, "Review…");
-  const fields = [field(el, id("couple"), "Couple", couple), field(el, id("action"), "Action", action),
-    field(el, id("reason"), "Reason (required)", reason)];
-  if (signedOff) fields.push(field(el, id("pin"), "Chair's PIN (the final is signed off)", pin));
-  box.append(el("h3", {}, role === "chair" ? "Disqualify or warn a couple" : "Withdraw a couple"),
+  } }, t("Review…"));
+  const fields = [field(el, id("couple"), t("Couple"), couple), field(el, id("action"), t("Action"), action),
+    field(el, id("reason"), t("Reason (required)"), reason)];
+  if (signedOff) fields.push(field(el, id("pin"), t("Chair's PIN (the final is signed off)"), pin));
+  box.append(el("h3", {}, role === "chair" ? t("Disqualify or warn a couple") : t("Withdraw a couple")),
     el("div", { class: "outcome-fields" }, ...fields, review), confirm, answer);
   return box;
 }

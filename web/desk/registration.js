@@ -2,29 +2,35 @@
 // writing: GET .../close-registration/preview) and says it (how many couples get bibs, the rounds planned per
 // event, how many heats) before anything is written. Cancel writes nothing.
 import { danceName } from "../lib/dances.js";
+import { t, tn } from "../lib/i18n.js";
 
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const couples = (n) => tn(n, "{n} couple", "{n} couples");
+const heats = (n) => tn(n, "{n} heat", "{n} heats");
+const events = (n) => tn(n, "{n} event", "{n} events");
 
 function eventLine(el, e) {
-  if (!e.rounds.length) return el("li", {}, `${e.event}: no couples, so no rounds.`);
+  if (!e.rounds.length) return el("li", {}, t("{event}: no couples, so no rounds.", { event: e.event }));
   const rounds = e.rounds.map((r) => `${r.name} (${r.couples})`).join(", ");
   const dances = e.dances.map(danceName).join(", ");
-  return el("li", {}, `${e.event}: ${plural(e.entries, "couple")}; ${rounds}; ` +
-    `${plural(e.heats, "heat")} in each dance of the first round (${dances}).`);
+  return el("li", {}, t("{event}: {couples}; {rounds}; {heats} in each dance of the first round ({dances}).",
+    { event: e.event, couples: couples(e.entries), rounds, heats: heats(e.heats), dances }));
 }
 
 function describe(el, p) {
-  const bibs = p.bibs
-    ? `Give bib numbers to ${plural(p.bibs, "couple")} (${p.first_bib} to ${p.last_bib})` +
-      (p.couples > p.bibs ? `; ${plural(p.couples - p.bibs, "couple")} keep the bib they have.` : ".")
-    : `Give no new bib numbers (${plural(p.couples, "couple")} have theirs).`;
+  const range = { couples: couples(p.bibs), first: p.first_bib, last: p.last_bib };
+  const bibs = !p.bibs ? t("Give no new bib numbers ({couples} have theirs).", { couples: couples(p.couples) })
+    : p.couples > p.bibs
+      ? t("Give bib numbers to {couples} ({first} to {last}); {others} keep the bib they have.",
+        { ...range, others: couples(p.couples - p.bibs) })
+      : t("Give bib numbers to {couples} ({first} to {last}).", range);
   return [
-    el("h3", { id: "close-confirm-title" }, "Close registration?"),
-    el("p", {}, "Closing registration will:"),
-    el("ul", {}, el("li", {}, bibs), el("li", {}, `Plan the rounds of ${plural(p.events.length, "event")}:`,
+    el("h3", { id: "close-confirm-title" }, t("Close registration?")),
+    el("p", {}, t("Closing registration will:")),
+    el("ul", {}, el("li", {}, bibs), el("li", {}, t("Plan the rounds of {events}:", { events: events(p.events.length) }),
       el("ul", {}, ...p.events.map((e) => eventLine(el, e)))),
-      el("li", {}, `Draw the first rounds: ${plural(p.heats, "heat")} in all, and build each floor's running order.`)),
-    el("p", {}, "Couples can then be added only as late entries, and bibs given stay."),
+      el("li", {}, t("Draw the first rounds: {heats} in all, and build each floor's running order.",
+        { heats: heats(p.heats) }))),
+    el("p", {}, t("Couples can then be added only as late entries, and bibs given stay.")),
   ];
 }
 
@@ -38,24 +44,24 @@ export function closeRegistration(el, { competitionId, api, said, done }) {
       confirm.disabled = true;
       try {
         const report = await api("POST", `/api/competitions/${competitionId}/close-registration`, {});
-        const heats = report.events.reduce((n, e) => n + (e.rounds[0] ? Object.values(e.rounds[0].heats)
+        const drawn = report.events.reduce((n, e) => n + (e.rounds[0] ? Object.values(e.rounds[0].heats)
           .reduce((m, h) => m + h.length, 0) : 0), 0);
-        said(`Registration closed: ${plural(report.bibs, "bib")} given, ${plural(report.events.length, "event")} ` +
-          `planned, ${plural(heats, "heat")} drawn.`);
+        said(t("Registration closed: {bibs} given, {events} planned, {heats} drawn.", {
+          bibs: tn(report.bibs, "{n} bib", "{n} bibs"), events: events(report.events.length), heats: heats(drawn) }));
         await done(report);
       } finally { confirm.disabled = false; }
-    } }, "Close registration");
+    } }, t("Close registration"));
     const cancel = el("button", { type: "button", id: "close-registration-cancel", onclick: () => {
       box.hidden = true;
       box.replaceChildren();
       ask.hidden = false;
-      said("Registration is still open: nothing was changed.");
+      said(t("Registration is still open: nothing was changed."));
       ask.focus();
-    } }, "Cancel");
+    } }, t("Cancel"));
     box.replaceChildren(...describe(el, preview), el("p", {}, confirm, " ", cancel));
     box.hidden = false;
     ask.hidden = true;
     confirm.focus();
-  } }, "Close registration…");
+  } }, t("Close registration…"));
   return [ask, box];
 }

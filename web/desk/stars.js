@@ -6,6 +6,7 @@
 // control that asked, also after the view is rebuilt.
 import { said as done } from "./feedback.js";
 import { signed } from "../lib/device.js";
+import { t } from "../lib/i18n.js";
 
 const said = new Map(); // control key -> { ok, text }: the last answer, shown again after the view is rebuilt
 let built = 0; // each event's section carries the build it belongs to (data-view): a rebuilt view is told apart
@@ -13,7 +14,7 @@ let built = 0; // each event's section carries the build it belongs to (data-vie
 async function call(method, path, body) {
   const response = await signed(method, path, body);
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error ? data.error.message : `the box answered ${response.status}`);
+  if (!response.ok) throw new Error(data.error ? data.error.message : t("the box answered {status}", { status: response.status }));
   return data;
 }
 
@@ -39,7 +40,7 @@ async function act(button, show, work, refresh) {
     done(text); // also in the view's status line: it outlives a control the rebuilt view no longer shows
     await refresh();
   } catch (err) {
-    show(false, `Not done: ${err.message}`);
+    show(false, t("Not done: {reason}", { reason: err.message }));
   } finally {
     button.disabled = false;
   }
@@ -58,30 +59,35 @@ function starSeeding(el, { event, entries, plan, refresh }) {
     .sort((a, b) => a.couple.bib - b.couple.bib);
   const later = plan.rounds.filter((r, i) => i > 0 && r.redance_of === null);
   if (!couples.length || !later.length) return [];
-  const couple = el("select", { id: id("couple") }, ...couples.map((e) => el("option", { value: e.id },
-    `${e.couple.bib} ${e.couple.leader} / ${e.couple.follower}${stars[e.couple.bib] ? ` (star, round ${stars[e.couple.bib]})` : ""}`)));
-  const round = el("select", { id: id("round") }, ...later.map((r) => el("option", { value: r.number }, `${r.name} (round ${r.number})`)));
+  const couple = el("select", { id: id("couple") }, ...couples.map((e) => {
+    const name = `${e.couple.bib} ${e.couple.leader} / ${e.couple.follower}`;
+    const star = stars[e.couple.bib];
+    return el("option", { value: e.id }, star ? t("{couple} (star, round {number})", { couple: name, number: star }) : name);
+  }));
+  const round = el("select", { id: id("round") }, ...later.map((r) =>
+    el("option", { value: r.number }, t("{round} (round {number})", { round: r.name, number: r.number }))));
   const [seeded, showSeeded] = answerLine(el, id("seeded"));
   const seed = el("button", { type: "button", onclick: () => act(seed, showSeeded, async () => {
     const done = await call("POST", `/api/entries/${couple.value}/star`, { round_number: Number(round.value) });
-    return `Couple ${done.bib} is a star couple of ${event.name}: it dances no round before the ${done.round}, which is now planned for ${done.planned_couples} couples.`;
-  }, refresh) }, "Seed as a star couple");
+    return t("Couple {bib} is a star couple of {event}: it dances no round before the {round}, which is now planned for {couples} couples.",
+      { bib: done.bib, event: event.name, round: done.round, couples: done.planned_couples });
+  }, refresh) }, t("Seed as a star couple"));
   const deadline = el("input", { id: id("deadline"), type: "datetime-local" });
   const [until, showUntil] = answerLine(el, id("deadline"));
   const setDeadline = (value) => async () => {
     const done = await call("PUT", `/api/events/${event.id}/star-deadline`, { deadline: value });
-    return done.deadline ? `Star couples of ${event.name} may be seeded until ${utc(done.deadline)}.`
-      : `Star couples of ${event.name} may be seeded until each round is drawn (no deadline).`;
+    return done.deadline ? t("Star couples of {event} may be seeded until {deadline}.", { event: event.name, deadline: utc(done.deadline) })
+      : t("Star couples of {event} may be seeded until each round is drawn (no deadline).", { event: event.name });
   };
   const set = el("button", { type: "button", onclick: () => act(set, showUntil, async () => {
-    if (!deadline.value) { showUntil(false, "Give the deadline first: a date and a time."); deadline.focus(); return null; }
+    if (!deadline.value) { showUntil(false, t("Give the deadline first: a date and a time.")); deadline.focus(); return null; }
     return setDeadline(new Date(deadline.value).toISOString())();
-  }, refresh) }, "Set the deadline");
-  const clear = el("button", { type: "button", onclick: () => act(clear, showUntil, setDeadline(null), refresh) }, "No deadline");
-  return [el("h4", {}, "Star couples (seeded into a later round)"),
-    el("div", { class: "outcome-fields" }, field(el, id("couple"), "Couple", couple), field(el, id("round"), "Into", round), seed),
+  }, refresh) }, t("Set the deadline"));
+  const clear = el("button", { type: "button", onclick: () => act(clear, showUntil, setDeadline(null), refresh) }, t("No deadline"));
+  return [el("h4", {}, t("Star couples (seeded into a later round)")),
+    el("div", { class: "outcome-fields" }, field(el, id("couple"), t("Couple"), couple), field(el, id("round"), t("Into"), round), seed),
     seeded,
-    el("div", { class: "outcome-fields" }, field(el, id("deadline"), "Deadline for star couples", deadline), set, clear),
+    el("div", { class: "outcome-fields" }, field(el, id("deadline"), t("Deadline for star couples"), deadline), set, clear),
     until];
 }
 
@@ -93,18 +99,19 @@ function redanceSetting(el, { event, plan, refresh }) {
   const [line, show] = answerLine(el, id("set"));
   const describe = (done) => {
     const next = done.rounds.find((r, i) => i > 0 && r.redance_of === null);
-    if (done.redance_recall === null || done.redance_recall === undefined) return `${event.name} has no redance.`;
-    return `${event.name} has a redance after the 1st round recalling ${done.redance_recall}: the couples the 1st round does not recall dance it; the ${next.name} is now planned for ${next.planned_couples} couples.`;
+    if (done.redance_recall === null || done.redance_recall === undefined) return t("{event} has no redance.", { event: event.name });
+    return t("{event} has a redance after the 1st round recalling {recall}: the couples the 1st round does not recall dance it; the {round} is now planned for {couples} couples.",
+      { event: event.name, recall: done.redance_recall, round: next.name, couples: next.planned_couples });
   };
   const set = el("button", { type: "button", onclick: () => act(set, show, async () => {
     const n = Number(recall.value);
-    if (!recall.value || !Number.isInteger(n) || n < 1) { show(false, "Give how many couples the redance recalls (1 or more)."); recall.focus(); return null; }
+    if (!recall.value || !Number.isInteger(n) || n < 1) { show(false, t("Give how many couples the redance recalls (1 or more).")); recall.focus(); return null; }
     return describe(await call("PUT", `/api/events/${event.id}/redance`, { recall: n }));
-  }, refresh) }, "Set the redance");
+  }, refresh) }, t("Set the redance"));
   const none = el("button", { type: "button", onclick: () => act(none, show, async () =>
-    describe(await call("PUT", `/api/events/${event.id}/redance`, { recall: null })), refresh) }, "No redance");
-  return [el("h4", {}, "Redance after the 1st round"),
-    el("div", { class: "outcome-fields" }, field(el, id("recall"), "The redance recalls", recall), set, none), line];
+    describe(await call("PUT", `/api/events/${event.id}/redance`, { recall: null })), refresh) }, t("No redance"));
+  return [el("h4", {}, t("Redance after the 1st round")),
+    el("div", { class: "outcome-fields" }, field(el, id("recall"), t("The redance recalls"), recall), set, none), line];
 }
 
 // The event's star couples and redance, under its places on the Results tab.
@@ -116,9 +123,11 @@ export function starControls(el, { event, entries, plan, role, refresh }) {
     ...(["scrutineer", "chair"].includes(role) ? redanceSetting(el, { event, plan, refresh }) : []),
   ];
   if (!parts.length) return box;
-  const now = [stars.length ? `Star couples: ${stars.map(([bib, n]) => `${bib} (round ${n})`).join(", ")}.` : "No star couples.",
-    plan.redance_recall ? `Redance after the 1st round recalling ${plan.redance_recall}.` : "No redance after the 1st round."];
-  box.append(el("h3", {}, "Star couples and redance"), el("p", { class: "stars-now" }, now.join(" ")), ...parts);
+  const seeded = stars.map(([bib, n]) => t("{bib} (round {number})", { bib, number: n })).join(", ");
+  const now = [stars.length ? t("Star couples: {couples}.", { couples: seeded }) : t("No star couples."),
+    plan.redance_recall ? t("Redance after the 1st round recalling {recall}.", { recall: plan.redance_recall })
+      : t("No redance after the 1st round.")];
+  box.append(el("h3", {}, t("Star couples and redance")), el("p", { class: "stars-now" }, now.join(" ")), ...parts);
   return box;
 }
 
@@ -129,8 +138,8 @@ export function tieControls(el, { round, result, refresh }) {
   for (const option of result.cut_options) {
     const button = el("button", { type: "button", onclick: () => act(button, show, async () => {
       const done = await call("POST", `/api/rounds/${round.id}/decision`, { recall: option.length });
-      return `The ${round.name} recalls ${done.recalled.length}: ${done.recalled.join(" ")}.`;
-    }, refresh) }, `Recall ${option.length}`);
+      return t("The {round} recalls {n}: {bibs}.", { round: round.name, n: done.recalled.length, bibs: done.recalled.join(" ") });
+    }, refresh) }, t("Recall {n}", { n: option.length }));
     box.append(button);
   }
   const above = Math.min(...result.cut_options.map((o) => o.length));
@@ -138,8 +147,9 @@ export function tieControls(el, { round, result, refresh }) {
     const done = await call("POST", `/api/rounds/${round.id}/redance`, {});
     const added = done.rounds.find((r) => r.redance_of === round.id);
     const tied = (Object.values(added.heats)[0] || []).flat().sort((a, b) => a - b);
-    return `The ${above} couples above the tie go through; the ${tied.length} tied couples (${tied.join(" ")}) dance a redance recalling ${added.recall}.`;
-  }, refresh) }, "Redance the tied couples");
+    return t("The {above} couples above the tie go through; the {tied} tied couples ({bibs}) dance a redance recalling {recall}.",
+      { above, tied: tied.length, bibs: tied.join(" "), recall: added.recall });
+  }, refresh) }, t("Redance the tied couples"));
   box.append(redance);
   return [box, line];
 }

@@ -4,7 +4,8 @@
 // Follows the live stream and catches up by itself (EventSource resends Last-Event-ID on reconnect); when idle,
 // rotates between floors. When neither the stream nor /api/live/state answers, a "connection lost" sign shows.
 import { follow } from "../lib/live.js";
-import { danceName, ordinal } from "../lib/dances.js";
+import { danceName, ordinal, roundName } from "../lib/dances.js";
+import { n_, t } from "../lib/i18n.js";
 
 const params = new URLSearchParams(location.search);
 const wanted = params.get("floor");
@@ -13,6 +14,9 @@ let state = null;
 let floorIndex = 0;
 let couplePage = 0;     // the page of couples shown when a heat has more than the screen holds
 let reveal = null;      // {round_id, shown}
+// The live state is the same for every screen (English, the box's words): its few fixed words are said here.
+const LABELS = { withdrawn: n_("withdrawn"), DQ: n_("DQ") };
+const label = (text) => (text in LABELS ? t(LABELS[text]) : text);
 
 function connected(yes) {
   $("lost").hidden = yes;
@@ -75,7 +79,8 @@ function drawCouples(now) {
   const page = couplePage % pages;
   items.forEach((li, i) => { li.hidden = Math.floor(i / perPage) !== page; });
   const first = page * perPage + 1;
-  return ` · ${first}–${Math.min(first + perPage - 1, items.length)} of ${items.length}`;
+  return ` · ${t("{first}–{last} of {count}", { first, last: Math.min(first + perPage - 1, items.length),
+                                                 count: items.length })}`;
 }
 
 function draw() {
@@ -83,12 +88,16 @@ function draw() {
   if (!floor) return;
   $("floor-name").textContent = floor.floor;
   const now = floor.now;
-  $("now-event").textContent = now ? now.event : "Waiting for the next event";
-  const detail = now ? `${now.round} · ${danceName(now.dance)} · heat ${now.heat} of ${now.heats}` : "";
+  $("now-event").textContent = now ? now.event : t("Waiting for the next event");
+  const detail = now ? t("{round} · {dance} · heat {heat} of {heats}", { round: roundName(now.round),
+                                                                        dance: danceName(now.dance),
+                                                                        heat: now.heat, heats: now.heats }) : "";
   $("now-detail").textContent = detail;  // first: its height is part of the couples' room
   $("now-detail").textContent = detail + drawCouples(now);
   const next = floor.next;
-  $("next").textContent = next ? `Next: ${next.event} · ${next.round} · ${danceName(next.dance)}` : "";
+  $("next").textContent = next ? t("Next: {event} · {round} · {dance}", { event: next.event,
+                                                                           round: roundName(next.round),
+                                                                           dance: danceName(next.dance) }) : "";
   const judging = now && state.rounds.find((r) => r.round_id === now.round_id);
   $("progress").replaceChildren(...(judging ? Object.entries(judging.sent).map(([dance, n]) => {
     const chip = span(n === judging.judges ? "done" : "", `${danceName(dance)} ${n}/${judging.judges}`);
@@ -114,7 +123,7 @@ function outPlaces(latest) {
   }
   const list = document.createElement("p");
   list.className = "out-places";
-  list.textContent = groups.map((g) => `${g.label} ${g.bibs.join(" ")}`).join("  ·  ");
+  list.textContent = groups.map((g) => `${label(g.label)} ${g.bibs.join(" ")}`).join("  ·  ");
   list.hidden = !groups.length;
   return list;
 }
@@ -125,7 +134,7 @@ function placing(latest, bib, place) {
   const couple = known(latest.event_id, bib);
   const withdrawn = placesOf(latest.event_id).some((p) => p.bib === Number(bib) && p.status === "withdrawn");
   li.append(span("place", `${ordinal(Math.floor(place))}  ${bib}`),
-            span("names", [names(couple), withdrawn && "withdrawn"].filter(Boolean).join(" · ")));
+            span("names", [names(couple), withdrawn && t("withdrawn")].filter(Boolean).join(" · ")));
   return li;
 }
 
@@ -136,12 +145,13 @@ function drawResult() {
   const latest = idle && recent.length ? recent[recent.length - 1 - (floorIndex % recent.length)]
                                        : state.results[state.results.length - 1];
   const box = $("result");
-  if (!latest) { box.replaceChildren(); $("side-title").textContent = "Judges"; return; }
-  $("side-title").textContent = `${latest.event} · ${latest.round}`;
+  if (!latest) { box.replaceChildren(); $("side-title").textContent = t("Judges"); return; }
+  $("side-title").textContent = `${latest.event} · ${roundName(latest.round)}`;
   if (latest.kind === "recall") {
     const p = document.createElement("p");
     p.className = "recalled";
-    p.textContent = latest.recalled ? `Recalled: ${latest.recalled.join("  ")}` : "Tie at the cut: the chair decides";
+    p.textContent = latest.recalled ? t("Recalled: {bibs}", { bibs: latest.recalled.join("  ") })
+      : t("Tie at the cut: the chair decides");
     box.replaceChildren(p, outPlaces(latest));
     return;
   }
@@ -151,7 +161,7 @@ function drawResult() {
   list.reversed = true;
   list.start = order.length;
   list.append(...order.slice(0, reveal.shown).map(([bib, place]) => placing(latest, bib, place)));
-  $("side-title").append(span("badge", latest.official ? "official" : "provisional"));
+  $("side-title").append(span("badge", latest.official ? t("official") : t("provisional")));
   box.replaceChildren(list, outPlaces(latest));
 }
 
@@ -194,7 +204,7 @@ async function start() {
   // a dropped stream (the box stopped, the network gone) is checked at once by polling: no answer, the sign.
   follow(`/api/live${wanted ? `?floor=${wanted}` : ""}`, { events, poll: load, onOpen: () => connected(true),
                                                              onDrop: load });
-  $("link").textContent = `Results on your phone: ${location.host}/results/`;
+  $("link").textContent = t("Results on your phone: {address}", { address: `${location.host}/results/` });
 }
 
 start();

@@ -2,7 +2,8 @@
 // yet (to amend), and an outbox that never loses a sheet and says plainly what the box has received.
 import { device, randomId, signed } from "../lib/device.js";
 import { base64, canvasToPng, signaturePad } from "./signature.js";
-import { danceName, ordinal } from "../lib/dances.js";
+import { danceName, ordinal, roundName } from "../lib/dances.js";
+import { t } from "../lib/i18n.js";
 import * as outbox from "./queue.js";
 import { keepOffline } from "./offline.js";
 
@@ -18,81 +19,89 @@ let places = new Map();   // final: bib -> place
 let picked = null;        // final: the couple just placed, whose place the judge may choose next
 const receipts = {};      // round/dance -> the box's receipt (checksum, version, log position), this session
 
-const keyOf = (t) => `${t.round_id}/${t.dance}`;
-const dance = (t) => danceName(t.dance);
+const keyOf = (task) => `${task.round_id}/${task.dance}`;
+const dance = (task) => danceName(task.dance);
+const round = (task) => roundName(task.round);
 const signTask = (r) => `sign/${r.round_id}`;
 
 function message(id, text) { $(id).textContent = text; $(id).hidden = !text; }
 
 function duration(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  return s < 60 ? t("{s} s", { s }) : t("{m} min {s} s", { m: Math.floor(s / 60), s: s % 60 });
 }
 
 // What the box holds of a task: the newest of the receipt this tablet got and what the box last listed.
-function held(t) {
-  const r = receipts[keyOf(t)];
-  return r && r.version >= (t.version || 0) ? r : { checksum: t.checksum, version: t.version || 0 };
+function held(task) {
+  const r = receipts[keyOf(task)];
+  return r && r.version >= (task.version || 0) ? r : { checksum: task.checksum, version: task.version || 0 };
 }
 
-function stateOf(t) {
-  if (outbox.isQueued(keyOf(t))) return "queued";
-  return receipts[keyOf(t)] || t.sent ? "received" : "open";
+function stateOf(task) {
+  if (outbox.isQueued(keyOf(task))) return "queued";
+  return receipts[keyOf(task)] || task.sent ? "received" : "open";
 }
 
-const editing = (t) => amending || stateOf(t) === "open";
-const complete = (t) => (t.kind === "recall" ? crosses.length === t.recall : places.size === t.bibs.length);
+const editing = (task) => amending || stateOf(task) === "open";
+const complete = (task) => (task.kind === "recall" ? crosses.length === task.recall : places.size === task.bibs.length);
 const clearMarks = () => { crosses = []; places = new Map(); picked = null; };
 
-function queuedFor(t) {
-  const item = outbox.queue().find((q) => q.task === keyOf(t));
+function queuedFor(task) {
+  const item = outbox.queue().find((q) => q.task === keyOf(task));
   return item ? Date.now() - (item.queuedAt || Date.now()) : 0;
 }
 
-function hintFor(t) {
-  const state = stateOf(t);
+function hintFor(task) {
+  const state = stateOf(task);
   if (!amending && state === "queued") {
-    return `Queued, not yet received by the box: waiting ${duration(queuedFor(t))}. It goes as soon as the box answers.`;
+    return t("Queued, not yet received by the box: waiting {wait}. It goes as soon as the box answers.",
+             { wait: duration(queuedFor(task)) });
   }
   if (!amending && state === "received") {
-    const h = held(t);
-    return `Received by the box · checksum ${h.checksum}` + (h.version > 1 ? ` · amended (version ${h.version})` : "");
+    const h = held(task);
+    const got = t("Received by the box · checksum {checksum}", { checksum: h.checksum });
+    return h.version > 1 ? `${got} · ${t("amended (version {version})", { version: h.version })}` : got;
   }
-  const prefix = amending ? `Amending your ${dance(t)}: ` : "";
-  if (t.kind === "recall") return `${prefix}${crosses.length} of ${t.recall} crossed`;
-  return `${prefix}${places.size} of ${t.bibs.length} placed: tap the couples from 1st to last. `
-    + "Tap a placed couple to take it out; tap a couple, then a place, to put it there.";
+  const done = task.kind === "recall" ? t("{n} of {total} crossed", { n: crosses.length, total: task.recall })
+    : `${t("{n} of {total} placed: tap the couples from 1st to last.", { n: places.size, total: task.bibs.length })} `
+      + t("Tap a placed couple to take it out; tap a couple, then a place, to put it there.");
+  return amending ? t("Amending your {dance}: {done}", { dance: dance(task), done }) : done;
 }
 
 function renderStatus() {
   const n = outbox.queue().length;
-  $("pending").textContent = n ? `${n} queued, not yet received · waiting ${duration(outbox.waited())}`
-                               : "All sheets received";
+  $("pending").textContent = n
+    ? t("{n} queued, not yet received · waiting {wait}", { n, wait: duration(outbox.waited()) })
+    : t("All sheets received");
   $("pending").classList.toggle("waiting", n > 0);
   const l = outbox.link;
-  $("link").textContent = l.ok === null ? "Connecting…"
-    : l.ok ? "Online" : `Box unreachable · last try ${duration(Date.now() - l.at)} ago (${l.why})`;
+  $("link").textContent = l.ok === null ? t("Connecting…")
+    : l.ok ? t("Online")
+      : t("Box unreachable · last try {ago} ago ({why})", { ago: duration(Date.now() - l.at), why: l.why });
   $("link").classList.toggle("down", l.ok === false);
   if (current) $("hint").textContent = hintFor(current);
 }
 outbox.onChange(renderStatus);
 
 function renderSign() {
-  const round = toSign.find((r) => !outbox.isQueued(signTask(r)));
-  $("sign").hidden = !round;
-  if (round) $("sign-text").textContent = `${round.event} · ${round.round}: every dance is sent. Please sign the round.`;
-  return round;
+  const unsigned = toSign.find((r) => !outbox.isQueued(signTask(r)));
+  $("sign").hidden = !unsigned;
+  if (unsigned) {
+    $("sign-text").textContent = t("{event} · {round}: every dance is sent. Please sign the round.",
+                                   { event: unsigned.event, round: round(unsigned) });
+  }
+  return unsigned;
 }
 
 const pad = signaturePad($("pad"), (inked) => { $("sign-send").disabled = !inked; });
 $("clear").onclick = () => pad.clear();
 $("sign-send").onclick = async () => {
-  const round = renderSign();
-  if (!round) return;
+  const unsigned = renderSign();
+  if (!unsigned) return;
   $("sign-send").disabled = true;
   const png = base64(await canvasToPng($("pad")));
-  outbox.enqueue({ key: randomId(16), task: signTask(round), path: `/api/rounds/${round.round_id}/signature`,
-                   body: { png }, label: `Your signature of the ${round.round}` });
+  outbox.enqueue({ key: randomId(16), task: signTask(unsigned), path: `/api/rounds/${unsigned.round_id}/signature`,
+                   body: { png }, label: t("Your signature of the {round}", { round: round(unsigned) }) });
   pad.clear();
   render();
   flush();
@@ -108,65 +117,66 @@ function button(text, onclick, cls = "") {
 }
 
 function renderTasks() {
-  $("tasks").replaceChildren(...tasks.map((t) => {
-    const state = stateOf(t);
-    const twice = tasks.some((o) => o !== t && o.dance === t.dance);  // the same dance in two rounds: say which
-    const name = twice ? `${dance(t)} (${t.event}, ${t.round})` : dance(t);
-    const b = button(`${name}${state === "received" ? " ✓" : state === "queued" ? " · queued" : ""}`, () => select(t));
-    b.title = `${t.event}, ${t.round}`;
-    b.setAttribute("aria-current", String(Boolean(current && keyOf(t) === keyOf(current))));
+  $("tasks").replaceChildren(...tasks.map((task) => {
+    const state = stateOf(task);
+    const twice = tasks.some((o) => o !== task && o.dance === task.dance);  // the same dance in two rounds: say which
+    const name = twice ? `${dance(task)} (${task.event}, ${round(task)})` : dance(task);
+    const mark = state === "received" ? " ✓" : state === "queued" ? ` · ${t("queued")}` : "";
+    const b = button(`${name}${mark}`, () => select(task));
+    b.title = `${task.event}, ${round(task)}`;
+    b.setAttribute("aria-current", String(Boolean(current && keyOf(task) === keyOf(current))));
     return b;
   }));
 }
 
 // The marks a sent sheet carries: the queued one, else the one the box acknowledged or last listed.
-function sentMarks(t) {
-  const item = outbox.queue().find((q) => q.task === keyOf(t));
-  const r = receipts[keyOf(t)];
-  const body = item ? item.body : r && r.version >= (t.version || 0) ? r.body
-    : t.kind === "recall" ? { crosses: t.marks || [] } : { places: t.marks || {} };
+function sentMarks(task) {
+  const item = outbox.queue().find((q) => q.task === keyOf(task));
+  const r = receipts[keyOf(task)];
+  const body = item ? item.body : r && r.version >= (task.version || 0) ? r.body
+    : task.kind === "recall" ? { crosses: task.marks || [] } : { places: task.marks || {} };
   return { crosses: body.crosses || [],
            places: new Map(Object.entries(body.places || {}).map(([bib, place]) => [Number(bib), place])) };
 }
 
-function coupleButton(t, bib, open, view) {
+function coupleButton(task, bib, open, view) {
   const b = button(String(bib), () => tap(bib));
   b.dataset.bib = String(bib);
-  const on = t.kind === "recall" ? view.crosses.includes(bib) : view.places.has(bib);
+  const on = task.kind === "recall" ? view.crosses.includes(bib) : view.places.has(bib);
   b.setAttribute("aria-pressed", String(on));
-  if (t.kind === "final" && on) {
+  if (task.kind === "final" && on) {
     const place = document.createElement("span");
     place.className = "place";
     place.textContent = ordinal(view.places.get(bib));
     b.append(" ", place);  // "12 1st": the visible text is part of the name below
-    b.setAttribute("aria-label", `Couple ${bib}, ${ordinal(view.places.get(bib))}`);
+    b.setAttribute("aria-label", t("Couple {bib}, {place}", { bib, place: ordinal(view.places.get(bib)) }));
   }
   if (bib === picked) b.classList.add("picked");
   b.disabled = !open;
   return b;
 }
 
-function renderCouples(t, open) {
-  const view = open ? { crosses, places } : sentMarks(t);
+function renderCouples(task, open) {
+  const view = open ? { crosses, places } : sentMarks(task);
   const cells = [];
-  for (const heat of t.heats) {
-    if (t.heats.length > 1) {
+  for (const heat of task.heats) {
+    if (task.heats.length > 1) {
       const label = document.createElement("div");
       label.className = "heat-label";
-      label.textContent = `Heat ${heat.heat}`;
+      label.textContent = t("Heat {heat}", { heat: heat.heat });
       cells.push(label);
     }
-    for (const bib of heat.bibs) cells.push(coupleButton(t, bib, open, view));
+    for (const bib of heat.bibs) cells.push(coupleButton(task, bib, open, view));
   }
   $("couples").replaceChildren(...cells);
 }
 
-function renderPlaces(t, open) {
-  const show = t.kind === "final" && open;
+function renderPlaces(task, open) {
+  const show = task.kind === "final" && open;
   $("places").hidden = !show;
   if (!show) return $("places").replaceChildren();
   const holder = new Map([...places].map(([bib, place]) => [place, bib]));
-  $("places").replaceChildren(...t.bibs.map((_, i) => {
+  $("places").replaceChildren(...task.bibs.map((_, i) => {
     const b = button(`${ordinal(i + 1)} · ${holder.has(i + 1) ? holder.get(i + 1) : "—"}`, () => placeAt(i + 1));
     b.dataset.place = String(i + 1);
     b.disabled = picked === null;
@@ -176,16 +186,18 @@ function renderPlaces(t, open) {
 
 function renderReview() {
   $("review").hidden = review.length === 0;
-  $("review-list").replaceChildren(...review.map((t) => {
+  $("review-list").replaceChildren(...review.map((task) => {
     const li = document.createElement("li");
-    const queued = outbox.isQueued(keyOf(t));
+    const queued = outbox.isQueued(keyOf(task));
     const text = document.createElement("span");
-    text.textContent = `${dance(t)} · ${t.event}, ${t.round}: `
-      + (queued ? "amendment queued, not yet received" : `received · checksum ${held(t).checksum}`);
-    const amend = button("Amend", () => startAmending(t));
-    amend.dataset.task = keyOf(t);
-    amend.disabled = queued || (amending && keyOf(t) === keyOf(current));
-    amend.setAttribute("aria-label", `Amend your ${dance(t)} of the ${t.round}`);
+    const said = queued ? t("amendment queued, not yet received")
+      : t("received · checksum {checksum}", { checksum: held(task).checksum });
+    text.textContent = `${dance(task)} · ${task.event}, ${round(task)}: ${said}`;
+    const amend = button(t("Amend"), () => startAmending(task));
+    amend.dataset.task = keyOf(task);
+    amend.disabled = queued || (amending && keyOf(task) === keyOf(current));
+    amend.setAttribute("aria-label",
+                       t("Amend your {dance} of the {round}", { dance: dance(task), round: round(task) }));
     li.append(text, amend);
     return li;
   }));
@@ -195,40 +207,41 @@ function render() {
   renderSign();
   renderTasks();
   renderReview();
-  const t = current;
+  const task = current;
   $("keep").hidden = !amending;
-  if (!t) {
-    $("title").textContent = "Waiting for the floor…";
+  if (!task) {
+    $("title").textContent = t("Waiting for the floor…");
     $("hint").textContent = "";
     $("couples").replaceChildren();
     renderPlaces({ kind: "recall" }, false);
     $("send").disabled = true;
     return;
   }
-  $("who").textContent = `Judge ${t.judge} · ${t.judge_name}`;
-  $("title").textContent = `${t.event} · ${t.round} · ${dance(t)}` + (t.now ? ` · heat ${t.heat} of ${t.heats.length}` : "");
-  const open = editing(t);
-  renderCouples(t, open);
-  renderPlaces(t, open);
-  $("send").textContent = amending ? "Send the amended sheet" : "Send";
-  $("send").disabled = !open || !complete(t);
+  $("who").textContent = t("Judge {letter} · {name}", { letter: task.judge, name: task.judge_name });
+  const heat = task.now ? ` · ${t("heat {heat} of {heats}", { heat: task.heat, heats: task.heats.length })}` : "";
+  $("title").textContent = `${task.event} · ${round(task)} · ${dance(task)}${heat}`;
+  const open = editing(task);
+  renderCouples(task, open);
+  renderPlaces(task, open);
+  $("send").textContent = amending ? t("Send the amended sheet") : t("Send");
+  $("send").disabled = !open || !complete(task);
   renderStatus();
 }
 
-function select(t) {
-  if (!current || keyOf(t) !== keyOf(current) || amending) clearMarks();
-  current = t;
+function select(task) {
+  if (!current || keyOf(task) !== keyOf(current) || amending) clearMarks();
+  current = task;
   amending = false;
   message("error", "");
   render();
 }
 
-function startAmending(t) {
-  current = t;
+function startAmending(task) {
+  current = task;
   amending = true;
   clearMarks();
-  if (t.kind === "recall") crosses = [...(t.marks || [])];
-  else places = new Map(Object.entries(t.marks || {}).map(([bib, place]) => [Number(bib), place]));
+  if (task.kind === "recall") crosses = [...(task.marks || [])];
+  else places = new Map(Object.entries(task.marks || {}).map(([bib, place]) => [Number(bib), place]));
   message("error", "");
   render();
   $("title").scrollIntoView({ block: "start" });
@@ -269,26 +282,34 @@ function placeAt(place) {
   render();
 }
 
-function sheetBody(t) {
-  if (t.kind === "recall") return { crosses: [...crosses].sort((a, b) => a - b) };
+// What the receipt and a refusal call the sheet (kept with it in the outbox: it is said after a reload too).
+function sheetLabel(task) {
+  const named = { dance: dance(task), event: task.event, round: round(task) };
+  return amending ? t("The amended {dance} ({event}, {round})", named) : t("{dance} ({event}, {round})", named);
+}
+
+function sheetBody(task) {
+  if (task.kind === "recall") return { crosses: [...crosses].sort((a, b) => a - b) };
   return { places: Object.fromEntries([...places].map(([bib, place]) => [String(bib), place])) };
 }
 
 $("send").onclick = () => {
-  const t = current;
+  const task = current;
   const ranked = [...places].sort((a, b) => a[1] - b[1]);
-  $("confirm-text").textContent = t.kind === "recall"
-    ? `Recall ${crosses.length} couples in the ${dance(t)}: ${[...crosses].sort((a, b) => a - b).join(", ")}?`
-    : `Places in the ${dance(t)}: ${ranked.map(([bib, place]) => `${ordinal(place)} ${bib}`).join(" · ")}?`;
+  $("confirm-text").textContent = task.kind === "recall"
+    ? t("Recall {count} couples in the {dance}: {bibs}?",
+        { count: crosses.length, dance: dance(task), bibs: [...crosses].sort((a, b) => a - b).join(", ") })
+    : t("Places in the {dance}: {places}?",
+        { dance: dance(task), places: ranked.map(([bib, place]) => `${ordinal(place)} ${bib}`).join(" · ") });
   $("confirm").showModal();
 };
 $("back").onclick = () => $("confirm").close();
 $("sure").onclick = () => {
   $("confirm").close();
-  const t = current;
+  const task = current;
   // Into the outbox first (it survives a reload and a dropped connection), then out when the box answers.
-  outbox.enqueue({ key: randomId(16), task: keyOf(t), path: `/api/rounds/${t.round_id}/sheets/${t.dance}`,
-                   body: sheetBody(t), label: `${amending ? "The amended " : ""}${dance(t)} (${t.event}, ${t.round})` });
+  outbox.enqueue({ key: randomId(16), task: keyOf(task), path: `/api/rounds/${task.round_id}/sheets/${task.dance}`,
+                   body: sheetBody(task), label: sheetLabel(task) });
   clearMarks();
   amending = false;
   message("receipt", "");
@@ -299,16 +320,20 @@ $("sure").onclick = () => {
 function received(item, answer) {
   if (item.task.startsWith("sign/")) {
     toSign = toSign.filter((r) => signTask(r) !== item.task);
-    message("receipt", `${item.label} was received.`);
+    message("receipt", t("{what} was received.", { what: item.label }));
     return;
   }
   receipts[item.task] = { ...answer, body: item.body };
-  const logged = answer.seq ? ` · log #${answer.seq} ${String(answer.hash).slice(0, 12)}` : "";
-  message("receipt", `${item.label} received by the box. Checksum ${answer.checksum}${logged}`);
+  const logged = answer.seq
+    ? ` · ${t("log #{seq} {hash}", { seq: answer.seq, hash: String(answer.hash).slice(0, 12) })}` : "";
+  const got = t("{what} received by the box. Checksum {checksum}", { what: item.label, checksum: answer.checksum });
+  message("receipt", got + logged);
 }
 
+// A sheet the box said no to for good: its words (in this page's language: the cookie floorcraft.lang tells it).
 function refused(item, answer, status) {
-  message("error", `${item.label} was refused: ${answer.error ? answer.error.message : `error ${status}`}`);
+  const why = answer.error ? answer.error.message : t("error {status}", { status });
+  message("error", t("{what} was refused: {why}", { what: item.label, why }));
 }
 
 async function flush() {
@@ -318,15 +343,16 @@ async function flush() {
 
 // Follow the floor: the dance on the floor now, unless the judge is marking or amending another.
 function follow() {
-  if (amending && review.some((t) => keyOf(t) === keyOf(current))) return;
+  if (amending && review.some((task) => keyOf(task) === keyOf(current))) return;
   if (amending) {
     amending = false;
     clearMarks();
-    message("error", `The ${current.round} of ${current.event} is computed: the ${dance(current)} can no longer change.`);
+    message("error", t("The {round} of {event} is computed: the {dance} can no longer change.",
+                       { round: round(current), event: current.event, dance: dance(current) }));
   }
-  const keep = current && tasks.find((t) => keyOf(t) === keyOf(current));
-  const open = (t) => stateOf(t) === "open";
-  const onFloor = tasks.find((t) => t.now && open(t));
+  const keep = current && tasks.find((task) => keyOf(task) === keyOf(current));
+  const open = (task) => stateOf(task) === "open";
+  const onFloor = tasks.find((task) => task.now && open(task));
   const marking = keep && open(keep) && (crosses.length || places.size);
   const next = (marking ? keep : onFloor) || keep || tasks.find(open) || tasks[0] || null;
   if (!next || !keep || keyOf(next) !== keyOf(keep)) clearMarks();
@@ -338,13 +364,13 @@ async function refresh() {
   try {
     response = await signed("GET", "/api/judge/tasks");
   } catch {
-    outbox.note(false, "no answer");
+    outbox.note(false, t("no answer"));
     return;  // offline: keep showing what we have; the outbox keeps the sheets
   }
-  outbox.note(response.status < 500, `the box answered ${response.status}`);
+  outbox.note(response.status < 500, t("the box answered {status}", { status: response.status }));
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
-    message("error", answer.error ? answer.error.message : `error ${response.status}`);
+    message("error", answer.error ? answer.error.message : t("error {status}", { status: response.status }));
     return;
   }
   tasks = answer.tasks;
@@ -355,9 +381,9 @@ async function refresh() {
 }
 
 if (!me || me.role !== "adjudicator") {
-  $("title").textContent = "This tablet is not enrolled as a judge: scan the QR code from the scrutineer.";
+  $("title").textContent = t("This tablet is not enrolled as a judge: scan the QR code from the scrutineer.");
 } else {
-  $("who").textContent = `Judge ${me.judge}`;
+  $("who").textContent = t("Judge {letter}", { letter: me.judge });
   renderStatus();
   refresh();
   flush();

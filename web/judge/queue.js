@@ -2,6 +2,7 @@
 // connection) and leaves it only when the box has answered. It also knows how the last attempt to reach the box
 // went: the connection state the judge sees.
 import { signed } from "../lib/device.js";
+import { t } from "../lib/i18n.js";
 
 const QUEUE = "floorcraft.queue";
 const listeners = [];
@@ -42,12 +43,12 @@ export async function flush(received, refused) {
       try {
         response = await signed("POST", item.path, item.body, item.key);
       } catch {
-        note(false, "no answer");
+        note(false, t("no answer"));
         return;  // the same item goes again, with the same idempotency key, when the box answers
       }
       const answer = await response.json().catch(() => ({}));
       if (response.status >= 500) {
-        note(false, `the box answered ${response.status}`);
+        note(false, t("the box answered {status}", { status: response.status }));
         return;
       }
       note(true);
@@ -64,5 +65,5 @@ export async function flush(received, refused) {
 window.addEventListener("beforeunload", (event) => {
   if (!queue().length) return;
   event.preventDefault();
-  event.returnValue = "Sheets are queued and not yet received by the box.";
+  event.returnValue = t("Sheets are queued and not yet received by the box.");
 });

@@ -1,11 +1,12 @@
 // The judge page's service worker (registered over https only: offline.js). It keeps the page's shell (its HTML,
-// scripts, styles, the vendored modules, the dance names) and serves it when the box does not answer, so that a
-// reload while the box is unreachable still shows the page and the sheets it has queued. The API is never cached
-// nor answered from here: its requests go to the box or fail, and the outbox (queue.js) keeps the sheets.
-const SHELL = "floorcraft-judge-v1";
+// scripts, styles, the vendored modules, the dance names, the German words) and serves it when the box does not
+// answer, so that a reload while the box is unreachable still shows the page and the sheets it has queued. The API
+// is never cached nor answered from here: its requests go to the box or fail, and the outbox (queue.js) keeps the
+// sheets.
+const SHELL = "floorcraft-judge-v2";  // a new name when CORE changes: the old shell is dropped
 const CORE = [
   "/judge/", "/judge/judge.js", "/judge/queue.js", "/judge/signature.js", "/judge/offline.js", "/judge/judge.css",
-  "/style.css", "/favicon.svg", "/lib/device.js", "/lib/dances.js",
+  "/style.css", "/favicon.svg", "/lib/device.js", "/lib/dances.js", "/lib/i18n.js", "/lib/locale/de.json",
 ];
 
 const kept = (url) => url.origin === self.location.origin && !url.pathname.startsWith("/api/");

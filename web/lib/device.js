@@ -3,6 +3,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { x25519 } from "@noble/curves/ed25519.js";
+import { t } from "./i18n.js";
 
 const STORE = "floorcraft.device";
 const text = new TextEncoder();
@@ -33,9 +34,11 @@ export async function enrol(fragment) {
     body: JSON.stringify({ enrolment_id: enrolmentId, device_id: deviceId, public_key: publicKey, proof }),
   });
   const answer = await response.json();
-  if (!response.ok) throw new Error(answer.error ? answer.error.message : `enrolment failed (${response.status})`);
+  if (!response.ok) {
+    throw new Error(answer.error ? answer.error.message : t("enrolment failed ({status})", { status: response.status }));
+  }
   if (mac(secret, `box|${enrolmentId}|${deviceId}|${answer.box_public_key}`) !== answer.proof) {
-    throw new Error("this box could not prove it made the QR code");
+    throw new Error(t("this box could not prove it made the QR code"));
   }
   const shared = x25519.getSharedSecret(privateKey, unb64u(answer.box_public_key));
   const key = hkdf(sha256, shared, secret, text.encode("floorcraft device key v1"), 32);
@@ -47,24 +50,25 @@ export async function enrol(fragment) {
 
 // A signed request; the counter only moves forward, also across reloads. Requests go one at a time, so that
 // their counters reach the box in order (a later counter arriving first would make the earlier one a "replay").
+// A body is sent as JSON, or, with another `type` (the desk's CSV import: "text/csv"), as the text it is.
 let chain = Promise.resolve();
-export function signed(method, path, body = null, idempotencyKey = randomId(16)) {
-  const next = chain.then(() => send(method, path, body, idempotencyKey));
+export function signed(method, path, body = null, idempotencyKey = randomId(16), type = "application/json") {
+  const next = chain.then(() => send(method, path, body, idempotencyKey, type));
   chain = next.catch(() => {});
   return next;
 }
 
-async function send(method, path, body, idempotencyKey) {
+async function send(method, path, body, idempotencyKey, type) {
   const d = device();
-  if (!d) throw new Error("this tablet is not enrolled");
+  if (!d) throw new Error(t("this tablet is not enrolled"));
   d.counter = Math.max(d.counter + 1, Date.now() * 1000);
   save(d);
-  const payload = body === null ? "" : JSON.stringify(body);
+  const payload = body === null ? "" : type === "application/json" ? JSON.stringify(body) : String(body);
   const digest = hex(sha256(text.encode(payload)));
   const signature = mac(unb64u(d.key), `${method}|${path}|${d.counter}|${idempotencyKey}|${digest}`);
   const headers = { "X-Device": d.id, "X-Counter": String(d.counter), "Idempotency-Key": idempotencyKey,
                     "X-Signature": signature };
-  if (body !== null) headers["Content-Type"] = "application/json";
+  if (body !== null) headers["Content-Type"] = type;
   return fetch(path, { method, headers, body: body === null ? undefined : payload });
 }
 

@@ -1,6 +1,9 @@
 // The public registration page: the token comes in the URL fragment (never sent to a server by the browser).
+import { t, time } from "../lib/i18n.js";
+
 const token = decodeURIComponent(location.hash.slice(1));
 const $ = (id) => document.getElementById(id);
+const DAY = { dateStyle: "long", timeZone: "UTC" };  // a date without a time: the day itself, in any time zone
 
 function show(text, ok) {
   const box = $("status");
@@ -15,7 +18,7 @@ async function call(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error ? data.error.message : `error ${response.status}`);
+  if (!response.ok) throw new Error(data.error ? data.error.message : t("error {status}", { status: response.status }));
   return data;
 }
 
@@ -30,43 +33,63 @@ function eventBox(event) {
   return label;
 }
 
+function describe(form) {
+  const title = form.role === "couple" ? t("{competition}: couple registration", { competition: form.competition })
+    : t("{competition}: adjudicator registration", { competition: form.competition });
+  $("title").textContent = title;
+  document.title = `${title} · Floorcraft`;
+  const where = { venue: form.venue, day: time(form.starts_on, DAY) };
+  $("about").textContent = form.closes_at
+    ? t("{venue}, from {day}. Registration closes {when}.",
+        { ...where, when: time(form.closes_at, { dateStyle: "long", timeStyle: "short" }) })
+    : t("{venue}, from {day}.", where);
+}
+
+function coupleForm() {
+  $("couple-form").hidden = false;
+  $("couple-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const events = [...document.querySelectorAll("input[name=events]:checked")].map((b) => Number(b.value));
+    if (!events.length) { show(t("Pick at least one event."), false); return; }
+    try {
+      const receipt = await call("POST", `/api/register/${encodeURIComponent(token)}/couple`, {
+        leader: $("leader").value.trim(), follower: $("follower").value.trim(), club: $("club").value.trim(),
+        country: $("country").value.trim().toUpperCase(), events,
+      });
+      show(t("Registered: {leader} / {follower} in {events}. Bib numbers are given when registration closes.", {
+        leader: receipt.couple.leader, follower: receipt.couple.follower,
+        events: receipt.entries.map((e) => e.event).join(", "),
+      }), true);
+      $("couple-form").reset();
+    } catch (err) { show(err.message, false); }
+  });
+}
+
+function adjudicatorForm() {
+  $("adjudicator-form").hidden = false;
+  $("adjudicator-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const judge = await call("POST", `/api/register/${encodeURIComponent(token)}/adjudicator`, {
+        name: $("name").value.trim(), country: $("adj-country").value.trim().toUpperCase(),
+      });
+      show(t("Registered: {name}, judge {letter}.", { name: judge.name, letter: judge.letter }), true);
+      $("adjudicator-form").reset();
+    } catch (err) { show(err.message, false); }
+  });
+}
+
 async function main() {
-  if (!token) { show("This page needs a registration link from the organiser.", false); return; }
+  if (!token) { show(t("This page needs a registration link from the organiser."), false); return; }
   let form;
   try { form = await call("GET", `/api/register/${encodeURIComponent(token)}`); }
   catch (err) { show(err.message, false); return; }
-  $("title").textContent = `${form.competition}: ${form.role === "couple" ? "couple" : "adjudicator"} registration`;
-  $("about").textContent = `${form.venue}, from ${form.starts_on}` +
-    (form.closes_at ? `. Registration closes ${new Date(form.closes_at).toLocaleString()}.` : ".");
+  describe(form);
   if (form.role === "couple") {
     form.events.forEach((e) => $("events").append(eventBox(e)));
-    $("couple-form").hidden = false;
-    $("couple-form").addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const events = [...document.querySelectorAll("input[name=events]:checked")].map((b) => Number(b.value));
-      if (!events.length) { show("Pick at least one event.", false); return; }
-      try {
-        const receipt = await call("POST", `/api/register/${encodeURIComponent(token)}/couple`, {
-          leader: $("leader").value.trim(), follower: $("follower").value.trim(), club: $("club").value.trim(),
-          country: $("country").value.trim().toUpperCase(), events,
-        });
-        show(`Registered: ${receipt.couple.leader} / ${receipt.couple.follower} in ` +
-             receipt.entries.map((e) => e.event).join(", ") + ". Bib numbers are given when registration closes.", true);
-        $("couple-form").reset();
-      } catch (err) { show(err.message, false); }
-    });
+    coupleForm();
   } else {
-    $("adjudicator-form").hidden = false;
-    $("adjudicator-form").addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      try {
-        const judge = await call("POST", `/api/register/${encodeURIComponent(token)}/adjudicator`, {
-          name: $("name").value.trim(), country: $("adj-country").value.trim().toUpperCase(),
-        });
-        show(`Registered: ${judge.name}, judge ${judge.letter}.`, true);
-        $("adjudicator-form").reset();
-      } catch (err) { show(err.message, false); }
-    });
+    adjudicatorForm();
   }
 }
 

@@ -3,7 +3,8 @@
 // number, and a link per event (?event=3 or #event-3 opens it). On the box it follows the live stream; on the
 // cloud (/cloud/web/results/?box=KEY) it polls the synced copy.
 import { follow } from "../lib/live.js";
-import { danceName, ordinal } from "../lib/dances.js";
+import { danceName, ordinal, roundName } from "../lib/dances.js";
+import { t, tn, n_, time } from "../lib/i18n.js";
 
 const params = new URLSearchParams(location.search);
 const onCloud = location.pathname.startsWith("/cloud/");
@@ -13,6 +14,8 @@ const source = onCloud ? `/cloud/boxes/${encodeURIComponent(params.get("box") ||
 const chosen = params.get("event") || (location.hash.match(/^#event-(\d+)$/) || [])[1] || null;
 const $ = (id) => document.getElementById(id);
 let shown = false;  // the chosen event has been scrolled to once
+// The event's badge: its words, in the page's language.
+const STATES = { official: n_("official"), provisional: n_("provisional"), running: n_("running") };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -33,11 +36,13 @@ function recallMarks(round, bib) {
   // The couple's crosses in a recall round: a row per dance, a column per judge.
   const marks = round.marks;
   const crossed = (d, j) => (marks.marks[d][j].includes(bib) ? "X" : "·");
-  const went = round.recalled ? (round.recalled.includes(bib) ? "recalled" : "not recalled")
-                              : "tie at the cut: the chair decides";
+  const went = round.recalled ? (round.recalled.includes(bib) ? t("recalled") : t("not recalled"))
+                              : t("tie at the cut: the chair decides");
   const rows = marks.dances.map((d) => [danceName(d), ...marks.judges.map((j) => crossed(d, j))]);
-  return [el("h4", {}, `${round.round}: ${round.totals[bib]} crosses, ${went}`),
-          table(`Crosses of couple ${bib} in the ${round.round}`, ["Dance", ...marks.judges], rows)];
+  const said = { round: roundName(round.round), went };
+  return [el("h4", {}, tn(round.totals[bib], "{round}: {n} cross, {went}", "{round}: {n} crosses, {went}", said)),
+          table(t("Crosses of couple {bib} in the {round}", { bib, round: roundName(round.round) }),
+                [t("Dance"), ...marks.judges], rows)];
 }
 
 function finalMarks(round, bib) {
@@ -45,8 +50,10 @@ function finalMarks(round, bib) {
   const marks = round.marks;
   const rows = marks.dances.map((d) => [danceName(d), ...marks.marks[d][bib], round.dances[d][bib]]);
   const place = round.places[bib];
-  return [el("h4", {}, `${round.round}: ${ordinal(Math.floor(place))}${place % 1 ? " (shared)" : ""}`),
-          table(`Places of couple ${bib} in the ${round.round}`, ["Dance", ...marks.judges, "Place"], rows),
+  const said = { round: roundName(round.round), place: ordinal(Math.floor(place)) };
+  return [el("h4", {}, place % 1 ? t("{round}: {place} (shared)", said) : t("{round}: {place}", said)),
+          table(t("Places of couple {bib} in the {round}", { bib, round: roundName(round.round) }),
+                [t("Dance"), ...marks.judges, t("Place")], rows),
           el("p", { class: "reason" }, (round.reasons || {})[bib] || "")];
 }
 
@@ -57,29 +64,30 @@ function marksOf(event, bib) {
     if (round.kind === "recall" && round.totals && bib in round.totals) parts.push(...recallMarks(round, bib));
     if (round.kind === "final" && round.places && bib in round.places) parts.push(...finalMarks(round, bib));
   }
-  return parts.length ? parts : [el("p", {}, "No marks of this couple are published.")];
+  return parts.length ? parts : [el("p", {}, t("No marks of this couple are published."))];
 }
 
 function headline(place) {
-  if (place.status === "disqualified") return "Disqualified";
-  if (place.status === "withdrawn") return "Withdrawn";
-  if (place.status === "recalled") return "Still dancing";
+  if (place.status === "disqualified") return t("Disqualified");
+  if (place.status === "withdrawn") return t("Withdrawn");
+  if (place.status === "recalled") return t("Still dancing");
   return place.label;
 }
 
 function card(event, place) {
   const names = [place.leader, place.follower].filter(Boolean).join(" & ");
   const words = `${place.bib} ${names} ${place.club || ""}`.toLowerCase();
-  const where = place.status === "recalled" ? `recalled from the ${place.round}`
-              : place.place === null && place.round && !place.status ? `out in the ${place.round}` : "";
+  const where = place.status === "recalled" ? t("recalled from the {round}", { round: roundName(place.round) })
+              : place.place === null && place.round && !place.status ? t("out in the {round}", { round: roundName(place.round) })
+              : "";
   return el("li", { class: `card ${place.status || "placed"}`, "data-bib": String(place.bib), "data-search": words },
     el("p", { class: "place" }, headline(place)),
     el("p", { class: "who" }, el("span", { class: "bib" }, String(place.bib)), " ",
-       el("span", { class: "names" }, names || `Couple ${place.bib}`)),
+       el("span", { class: "names" }, names || t("Couple {bib}", { bib: place.bib }))),
     place.club ? el("p", { class: "club" }, place.club) : null,
     place.why || where ? el("p", { class: "why" }, place.why || where) : null,
     el("details", { class: "marks", "data-key": `${event.event_id}-${place.bib}` },
-       el("summary", {}, "Marks and reasons"), ...marksOf(event, place.bib)));
+       el("summary", {}, t("Marks and reasons")), ...marksOf(event, place.bib)));
 }
 
 function stillDancing(event) {
@@ -94,12 +102,12 @@ function stillDancing(event) {
 
 function section(event) {
   const final = event.rounds.find((r) => r.kind === "final");
-  const state = final ? (final.official ? "official" : "provisional") : "running";
+  const state = final ? (final.official ? "official" : "provisional") : "running";  // the badge's class
   const cards = [...stillDancing(event), ...event.standings].map((p) => card(event, p));
-  const link = el("a", { href: `?event=${event.event_id}`, class: "share" }, "Link to this event");
+  const link = el("a", { href: `?event=${event.event_id}`, class: "share" }, t("Link to this event"));
   return el("section", { class: "event", id: `event-${event.event_id}` },
     el("details", { "data-key": `event-${event.event_id}` },
-       el("summary", {}, el("h2", {}, event.event), " ", el("span", { class: `badge ${state}` }, state)),
+       el("summary", {}, el("h2", {}, event.event), " ", el("span", { class: `badge ${state}` }, t(STATES[state]))),
        link, el("ol", { class: "cards" }, ...cards)));
 }
 
@@ -114,7 +122,9 @@ function render(data) {
   }
   for (const details of root.querySelectorAll("details.marks")) details.open = open.has(details.dataset.key);
   filter();
-  $("status").textContent = data.events.length ? `Updated ${new Date().toLocaleTimeString()}` : "No results yet.";
+  $("status").textContent = data.events.length
+    ? t("Updated {time}", { time: time(new Date(), { hour: "2-digit", minute: "2-digit", second: "2-digit" }) })
+    : t("No results yet.");
   const target = chosen && $(`event-${chosen}`);
   if (target && !shown) { shown = true; target.scrollIntoView(); }
 }
@@ -133,17 +143,17 @@ function filter() {
     if (query !== "" && here) event.querySelector("details").open = true;
     matches += here;
   }
-  $("found").textContent = query ? `${matches} ${matches === 1 ? "couple matches" : "couples match"} “${query}”` : "";
+  $("found").textContent = query ? tn(matches, "{n} couple matches “{query}”", "{n} couples match “{query}”", { query }) : "";
 }
 
 async function refresh() {
   try {
     const response = await fetch(source, { cache: "no-store" });
-    if (!response.ok) throw new Error(`results unavailable (${response.status})`);
+    if (!response.ok) throw new Error(t("results unavailable ({status})", { status: response.status }));
     render(await response.json());
   } catch (err) {  // a TypeError: no answer at all (the box or the network is down)
     $("status").textContent = err instanceof TypeError
-      ? "No connection: these are the last results shown; trying again…" : err.message;
+      ? t("No connection: these are the last results shown; trying again…") : err.message;
   }
 }
 
