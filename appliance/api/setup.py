@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -13,12 +13,13 @@ from appliance.model.competition import (
     AdjudicatorIn,
     Competition,
     CompetitionIn,
+    CompetitionUpdate,
     Event,
     EventIn,
     PanelIn,
 )
 from appliance.scope import OWN
-from appliance.services import Context, setup
+from appliance.services import Context, competition_edit, setup
 
 
 class CompetitionController(Controller):
@@ -44,6 +45,20 @@ class CompetitionController(Controller):
         self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], competition_id: Id
     ) -> Competition:
         return await setup.get_competition(ctx, competition_id)
+
+    @patch(
+        "/{competition_id:int}",
+        summary="Edit a competition: name, dates, venue, first bib (the first bib only while registration is open)",
+        opt={"roles": DESK},
+    )
+    async def update(
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        competition_id: Id,
+        data: JSONBody[CompetitionUpdate],
+    ) -> Competition:
+        return await competition_edit.update_competition(ctx, competition_id, data)
 
     @post("/{competition_id:int}/events", summary="Add an event", opt={"roles": DESK})
     async def create_event(

@@ -177,3 +177,18 @@ def set_panel(conn: sqlite3.Connection, event_id: int, adjudicator_ids_: list[in
 def draw_seed(conn: sqlite3.Connection, competition_id: int) -> int | None:
     row = conn.execute("SELECT draw_seed FROM competitions WHERE id = ?", (competition_id,)).fetchone()
     return row[0] if row else None
+
+
+def update_competition(conn: sqlite3.Connection, competition_id: int, fields: dict) -> None:
+    """Set a competition's name, dates, venue and first bib (`fields` holds all five; the floors stay)."""
+    conn.execute(
+        "UPDATE competitions SET name = ?, starts_on = ?, ends_on = ?, venue = ?, first_bib = ? WHERE id = ?",
+        (
+            fields["name"],
+            str(fields["starts_on"]),
+            str(fields["ends_on"]),
+            fields["venue"],
+            fields["first_bib"],
+            competition_id,
+        ),
+    )

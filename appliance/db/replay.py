@@ -299,6 +299,7 @@ def _revoked(conn: sqlite3.Connection, device_id: str, _: dict) -> None:
 
 HANDLERS: dict[str, Callable[..., None]] = {
     "competition.created": _competition,
+    "competition.updated": lambda conn, _, p: comp_db.update_competition(conn, p["id"], p),
     "event.created": _event,
     "adjudicator.added": _adjudicator,
     "panel.set": _panel,

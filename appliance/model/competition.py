@@ -47,6 +47,16 @@ class CompetitionIn(Input, forbid_unknown_fields=True, frozen=True):
     first_bib: Annotated[int, Meta(ge=1, le=9000)] = 1
 
 
+class CompetitionUpdate(Input, forbid_unknown_fields=True, frozen=True):
+    """An edit of a competition: only the fields given change (the first bib only while registration is open)."""
+
+    name: Text | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    venue: Text | None = None
+    first_bib: Annotated[int, Meta(ge=1, le=9000)] | None = None
+
+
 class Floor(msgspec.Struct, frozen=True):
     id: int
     name: str
