@@ -10,7 +10,9 @@ import sys
 
 from appliance import __version__, commands, datacommands
 from appliance.cloud import cli as cloud_cli
+from appliance.i18n import _
 from appliance.settings import SettingsError, load_settings
+from appliance.terminal import fail, reason, said
 
 MAX_ID = 2**53  # as the API's ids: no number too large for SQLite reaches the database
 
@@ -28,9 +30,11 @@ def _whole(low: int, high: int):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(said(_("{text} is not a whole number", text=repr(text)))) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
+            raise argparse.ArgumentTypeError(
+                said(_("{value} is out of range ({low} to {high})", value=value, low=low, high=high))
+            )
         return value
 
     return parse
@@ -40,16 +44,16 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(said(_("{text} is not a number of seconds", text=repr(text)))) from None
     if not (math.isfinite(value) and 0 <= value <= 3600):
-        raise argparse.ArgumentTypeError(f"{text} is out of range (0 to 3600 seconds; 0: off)")
+        raise argparse.ArgumentTypeError(said(_("{text} is out of range (0 to 3600 seconds; 0: off)", text=text)))
     return value
 
 
 def _pattern(regex: str, what: str):
     def parse(text: str) -> str:
         if not re.fullmatch(regex, text):
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+            raise argparse.ArgumentTypeError(said(_("{text} is not {what}", text=repr(text), what=what)))
         return text
 
     return parse
@@ -88,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrol.add_argument("--role", required=True, choices=["scrutineer", "chair", "adjudicator", "display"])
     enrol.add_argument(
         "--judge",
-        type=_pattern(r"[A-Z]{1,2}", "a judge letter (A to Z, AA to ZZ)"),
+        type=_pattern(r"[A-Z]{1,2}", _("a judge letter (A to Z, AA to ZZ)")),
         help="the judge letter (adjudicator)",
     )
     enrol.add_argument("--competition", type=_whole(1, MAX_ID), help="the competition's id")
@@ -107,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("folder")
     check.add_argument(
         "--key",
-        type=_pattern(r"[A-Za-z0-9_-]{43}", "a box key (43 characters of base64url)"),
+        type=_pattern(r"[A-Za-z0-9_-]{43}", _("a box key (43 characters of base64url)")),
         help="the box's public key (printed on its results) to insist on",
     )
     check.set_defaults(func=datacommands.verify_export, needs_settings=False)
@@ -128,7 +132,7 @@ def _document(text: str) -> str:
     from appliance.printing import DOCS, unknown_document
 
     if text not in DOCS:
-        raise argparse.ArgumentTypeError(unknown_document(text))
+        raise argparse.ArgumentTypeError(said(unknown_document(text)))
     return text
 
 
@@ -172,8 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             args.settings = load_settings()
         except SettingsError as exc:
-            print(f"floorcraft: {exc}", file=sys.stderr)
-            return 2
+            return fail(reason(exc))
     result = args.func(args)
     return asyncio.run(result) if asyncio.iscoroutine(result) else result
 

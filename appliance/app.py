@@ -37,6 +37,7 @@ from appliance.db.store import Store
 from appliance.discovery import Advertiser
 from appliance.errors import EXCEPTION_HANDLERS, Forbidden
 from appliance.hosts import HostCheck
+from appliance.i18n import Message, _, for_request, said_to_asker
 from appliance.live import Hub, stream
 from appliance.openapi import SchemaNotFound, document
 from appliance.ratelimit import RateLimit
@@ -90,8 +91,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return await store.read(lambda conn: public_state(conn, floor))
 
     @get("/api/public/results", summary="Public: every computed round with its marks and reasons", tags=["live"])
-    async def public_results() -> dict:
-        return await store.read(published_here)
+    async def public_results(request: Request) -> dict:
+        """The reasons and absences said in the reader's language (no Accept-Language: English, as stored)."""
+        language = for_request(request.cookies, request.headers.get("accept-language"))
+        return await store.read(lambda conn: published_here(conn, language))
 
     @get(
         "/api/setup/first-enrolment",
@@ -102,7 +105,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def first_enrolment(request: Request) -> dict:
         client = request.client.host if request.client else ""
         if client not in ("127.0.0.1", "::1"):
-            raise Forbidden("only the box's own screen may show the first enrolment", "client")
+            raise Forbidden(_("only the box's own screen may show the first enrolment"), "client")
         made = await first_scrutineer_enrolment(ctx, FIRST_SCREEN_ENROLMENT)
         if made is None:
             return {"owned": True}
@@ -181,6 +184,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         debug=False,
         logging_config=None,  # the process configures logging (stderr; journald keeps it)
         middleware=[lambda app: HostCheck(app, settings), RateLimit],
+        type_encoders={Message: said_to_asker},  # a Message in an answer's body: in the asker's language
     )
     document(app)  # the OpenAPI document: the one error shape and every status each route answers
     handler = HeadAsGet(SchemaNotFound(app.asgi_handler))  # HEAD as GET; /api/schema/x: the error shape

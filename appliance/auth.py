@@ -21,6 +21,7 @@ from litestar.di import NamedDependency
 from appliance import crypto, scope
 from appliance.db import devices as db
 from appliance.errors import Forbidden, Invalid, Unauthorized
+from appliance.i18n import _
 from appliance.services import Context
 
 HEADERS = ("x-device", "x-counter", "idempotency-key", "x-signature")
@@ -55,16 +56,16 @@ def check_device(conn: sqlite3.Connection, principal: Principal, now: str) -> No
     """Inside a write transaction: the device is not revoked and the counter moves forward."""
     row = db.get_device(conn, principal.device_id)
     if row is None or row["revoked"]:
-        raise Forbidden("this device has been revoked", "X-Device")
+        raise Forbidden(_("this device has been revoked"), "X-Device")
     if not db.advance_counter(conn, principal.device_id, principal.counter, now):
-        raise Unauthorized("replayed request: the counter is not above the last one seen", "X-Counter")
+        raise Unauthorized(_("replayed request: the counter is not above the last one seen"), "X-Counter")
 
 
 def previous_answer(conn: sqlite3.Connection, principal: Principal) -> sqlite3.Row | None:
     """The stored answer for this idempotency key (422 if the key came with another request)."""
     row = db.stored_answer(conn, principal.device_id, principal.idempotency_key)
     if row is not None and row["request"] != principal.request:
-        raise Invalid("this Idempotency-Key was used for a different request", "Idempotency-Key")
+        raise Invalid(_("this Idempotency-Key was used for a different request"), "Idempotency-Key")
     return row
 
 
@@ -93,7 +94,10 @@ async def principal(request: Request, ctx: NamedDependency[Context]) -> Principa
     values: list[str] = [request.headers.get(h, "") for h in HEADERS]
     if not all(values):
         raise Unauthorized(
-            "this needs a signed request from an enrolled device (X-Device, X-Counter, Idempotency-Key, X-Signature)",
+            _(
+                "this needs a signed request from an enrolled device "
+                "(X-Device, X-Counter, Idempotency-Key, X-Signature)"
+            ),
             "X-Signature",
         )
     device_id, counter_text, idempotency_key, signature = values
@@ -104,20 +108,19 @@ async def principal(request: Request, ctx: NamedDependency[Context]) -> Principa
         or len(idempotency_key) > 100
         or len(device_id) > 64
     ):
-        raise Unauthorized("malformed X-Counter or Idempotency-Key", "X-Counter")
+        raise Unauthorized(_("malformed X-Counter or Idempotency-Key"), "X-Counter")
     found = await _key_of(ctx, device_id)
     if found is None:
-        raise Unauthorized("unknown device", "X-Device")
+        raise Unauthorized(_("unknown device"), "X-Device")
     key, row = found
     body = await request.body()
     counter = int(counter_text)
     expected = crypto.signature(key, request.method, _path(request), counter, idempotency_key, body)
     if not crypto.equal(signature, expected):
-        raise Unauthorized("bad signature", "X-Signature")
+        raise Unauthorized(_("bad signature"), "X-Signature")
     roles = request.route_handler.opt.get("roles", ())
     if row["role"] not in roles:
-        article = "an" if row["role"][:1] in "aeiou" else "a"  # "an adjudicator device"
-        raise Forbidden(f"{article} {row['role']} device may not do this", "X-Device")
+        raise Forbidden(_("{role} may not do this", role=ROLE_DEVICE.get(row["role"], row["role"])), "X-Device")
     who = Principal(
         device_id,
         row["role"],
@@ -168,6 +171,12 @@ def answer_recorder(ctx: Context):
     return before_send
 
 
+ROLE_DEVICE = {  # "an adjudicator device": each role's device, as a message names it
+    "scrutineer": _("a scrutineer device"),
+    "chair": _("a chair device"),
+    "adjudicator": _("an adjudicator device"),
+    "display": _("a display device"),
+}
 DESK = ("scrutineer",)
 OFFICIALS = ("scrutineer", "chair")
 READERS = ("scrutineer", "chair", "display")

@@ -13,6 +13,8 @@ from pathlib import Path
 from appliance import sealed
 from appliance.db.store import StoreError, check_integrity
 from appliance.export import backup_to
+from appliance.i18n import _
+from appliance.i18n import message_of as reason
 
 KEEP = 24
 
@@ -41,16 +43,23 @@ def check_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path} cannot be opened: {exc}") from None
+        raise StoreError(_("{path} cannot be opened: {reason}", path=str(path), reason=str(exc))) from None
     try:
         check_integrity(conn, path)
         try:
             conn.execute("SELECT count(*) FROM change_log").fetchone()
         except sqlite3.DatabaseError:
-            raise StoreError(f"{path} is not a Floorcraft database (no change log)") from None
+            raise StoreError(_("{path} is not a Floorcraft database (no change log)", path=str(path))) from None
         alien = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchone()
         if alien is not None:  # ours has none: a trigger would run its SQL on the box's next write
-            raise StoreError(f"{path} is not a Floorcraft database (it holds a {alien[0]} {alien[1]!r})")
+            raise StoreError(
+                _(
+                    "{path} is not a Floorcraft database (it holds a {kind} {name})",
+                    path=str(path),
+                    kind=alien[0],
+                    name=repr(alien[1]),
+                )
+            )
     finally:
         conn.close()
 
@@ -64,14 +73,14 @@ def restore(backup: Path, database: Path, data_dir: Path, passphrase: str | None
     if not sealed.is_sealed(backup):
         return _put_in_place(backup, database, data_dir)
     if passphrase is None:
-        raise StoreError(f"{backup} is an encrypted backup: its passphrase is needed")
+        raise StoreError(_("{path} is an encrypted backup: its passphrase is needed", path=str(backup)))
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=data_dir, prefix=".restore-") as scratch:
         plain = Path(scratch) / "backup.sqlite3"
         try:
             sealed.unseal_file(backup, plain, passphrase)
         except sealed.SealError as exc:
-            raise StoreError(f"{exc}; nothing was changed") from None
+            raise StoreError(_("{reason}; nothing was changed", reason=reason(exc))) from None
         return _put_in_place(plain, database, data_dir)
 
 

@@ -8,7 +8,7 @@ import msgspec
 
 from appliance.model.skate import FinalSheet, RecallSheet, Sheet
 from appliance.scoring import MarksError, count_recall, place_final
-from appliance.scoring.explain import final_report, half, number, reasons, recall_report
+from appliance.scoring.explain import Say, final_report, half, number, reasons, recall_report
 from appliance.scoring.multidance import FinalResult
 from appliance.scoring.recall import RecallResult
 
@@ -80,9 +80,10 @@ def to_json(result: FinalResult | RecallResult) -> dict[str, Any]:
     return final_json(result) if isinstance(result, FinalResult) else recall_json(result)
 
 
-def to_report(sheet: Sheet, result: FinalResult | RecallResult) -> str:
+def to_report(sheet: Sheet, result: FinalResult | RecallResult, say: Say = str) -> str:
+    """The scrutineer's text report of a round; `say`: how its words are said (English, or a translation)."""
     if isinstance(result, FinalResult):
-        return final_report(result)
+        return final_report(result, say)
     if not isinstance(sheet, RecallSheet):
         raise TypeError("a recall result needs its recall sheet")
-    return recall_report(result, len(sheet.judges), len(sheet.dances))
+    return recall_report(result, len(sheet.judges), len(sheet.dances), say)

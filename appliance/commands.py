@@ -12,22 +12,18 @@ import sys
 from pathlib import Path
 
 from appliance import calculator, startup, tls
-from appliance.client import SignedClient
 from appliance.datalock import exclusive
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store, StoreError
 from appliance.errors import AppError
 from appliance.hosts import forwarded
+from appliance.i18n import _, _n
 from appliance.model.devices import EnrolmentIn
 from appliance.scoring import MarksError
 from appliance.services import Context, enrolment, registration
 from appliance.settings import Settings
-from appliance.simulate import Simulation, SimulationError
-
-
-def _fail(message: str, status: int = 2) -> int:
-    print(f"floorcraft: {message}", file=sys.stderr)
-    return status
+from appliance.terminal import fail as _fail
+from appliance.terminal import reason, tell
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -42,14 +38,14 @@ def skate(args: argparse.Namespace) -> int:
     try:
         data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     except OSError as exc:
-        return _fail(f"skate: cannot read {args.file}: {exc.strerror}")
+        return _fail(_("cannot read {file}: {reason}", file=args.file, reason=exc.strerror), command="skate")
     try:
         sheet = calculator.parse_sheet(data)
         result = calculator.compute(sheet)
     except MarksError as exc:
-        return _fail(f"skate: {exc}")
+        return _fail(reason(exc), command="skate")
     for warning in getattr(result, "warnings", ()):
-        print(f"warning: {warning}", file=sys.stderr)
+        tell(_("warning: {warning}", warning=warning), file=sys.stderr)
     if args.json:
         json.dump(calculator.to_json(result), sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -61,11 +57,12 @@ def skate(args: argparse.Namespace) -> int:
 @exclusive("demo")
 async def demo(args: argparse.Namespace) -> int:
     from appliance.demo import load_demo
+    from appliance.simulate import SimulationError  # with httpx: not in the server's idle memory
 
     try:
         store = _open(args)
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
         ctx = Context(store, args.settings)
         competitions = store.read_sync(db_competitions.list_competitions)
@@ -73,15 +70,21 @@ async def demo(args: argparse.Namespace) -> int:
             cid = competitions[-1].id
         else:
             cid = await load_demo(ctx)
-            print(f"demo competition {cid} created in {args.settings.database_path}")
+            tell(_("demo competition {id} created in {path}", id=cid, path=str(args.settings.database_path)))
         if args.simulate:
             summary = await _simulate_in_process(ctx, cid)
-            print(
-                f"judged to official results: {summary.rounds} rounds, {summary.sheets} sheets, "
-                f"{summary.ties_decided} ties at the cut decided, {summary.finals_signed} finals signed off"
+            tell(
+                _(
+                    "judged to official results: {rounds} rounds, {sheets} sheets, "
+                    "{ties} ties at the cut decided, {finals} finals signed off",
+                    rounds=summary.rounds,
+                    sheets=summary.sheets,
+                    ties=summary.ties_decided,
+                    finals=summary.finals_signed,
+                )
             )
     except SimulationError as exc:
-        return _fail(f"simulation failed: {exc}", 1)
+        return _fail(_("simulation failed: {reason}", reason=reason(exc)), 1)
     finally:
         store.close()
     return 0
@@ -92,6 +95,8 @@ async def _simulate_in_process(ctx: Context, competition_id: int):
     import httpx
 
     from appliance.app import create_app
+    from appliance.client import SignedClient
+    from appliance.simulate import Simulation
 
     app = create_app(ctx.settings, ctx.store)
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # httpx's ASGI type is narrower than Litestar's
@@ -104,6 +109,9 @@ async def _simulate_in_process(ctx: Context, competition_id: int):
 async def simulate_against(settings: Settings, store: Store, pace: float) -> None:
     """Background task of `serve --simulate PACE`: judges at a realistic pace through the server's own HTTP port."""
     import httpx
+
+    from appliance.client import SignedClient
+    from appliance.simulate import Simulation, SimulationError
 
     ctx = Context(store, settings)
     base = f"{'https' if settings.tls else 'http'}://127.0.0.1:{settings.port}"
@@ -145,12 +153,12 @@ def serve(args: argparse.Namespace) -> int:
         tls.check(settings)
         listener = startup.bind(settings)
     except (tls.TLSError, startup.PortError) as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
         store = _open(args)
     except StoreError as exc:
         listener.close()
-        return _fail(str(exc))
+        return _fail(reason(exc))
     ctx = Context(store, settings)
     if args.demo and not store.read_sync(db_competitions.list_competitions):
         asyncio.run(load_demo(ctx))
@@ -228,11 +236,11 @@ FIRST_ENROLMENT = dt.timedelta(minutes=15)
 @exclusive("enrol")
 async def enrol(args: argparse.Namespace) -> int:
     if args.judge is not None and args.role != "adjudicator":
-        return _fail("enrol: --judge is only for --role adjudicator")
+        return _fail(_("--judge is only for --role adjudicator"), command="enrol")
     try:
         store = _open(args)
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
         made = await enrolment.create_enrolment(
             Context(store, args.settings), EnrolmentIn(args.role, args.competition, args.judge)
@@ -241,7 +249,7 @@ async def enrol(args: argparse.Namespace) -> int:
         return _fail(exc.message)
     finally:
         store.close()
-    startup.print_enrolment(made, "Scan with the device to enrol")
+    startup.print_enrolment(made, _("Scan with the device to enrol"))
     return 0
 
 
@@ -255,8 +263,9 @@ def cloud(args: argparse.Namespace) -> int:
     try:
         app = create_cloud_app(Path(settings.data_dir), settings.web_path, settings)
     except StoreError as exc:
-        return _fail(str(exc))
-    print(f"Floorcraft cloud receiver on http://{settings.host}:{settings.port}/cloud/", flush=True)
+        return _fail(reason(exc))
+    url = f"http://{settings.host}:{settings.port}/cloud/"
+    tell(_("Floorcraft cloud receiver on {url}", url=url), flush=True)
     signal.signal(signal.SIGTERM, _stopped)  # a graceful stop exits 0 (see serve)
     uvicorn.run(
         app,
@@ -288,11 +297,11 @@ async def import_entries(args: argparse.Namespace) -> int:
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return _fail(f"cannot read {args.file}: {exc}")
+        return _fail(_("cannot read {file}: {reason}", file=args.file, reason=str(exc)))
     try:
         store = _open(args)
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
         report = await registration.import_entries(
             Context(store, args.settings), args.competition, text, args.skip_invalid, _ProgressBar()
@@ -302,8 +311,21 @@ async def import_entries(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for error in report.errors:
-        print(f"row {error.row}: {error.field}: {error.message}", file=sys.stderr)
+        tell(_("row {row}: {field}: {message}", row=error.row, field=error.field, message=error.message), sys.stderr)
     if report.errors and not args.skip_invalid:
-        return _fail(f"{len(report.errors)} rows have errors; nothing was imported (or use --skip-invalid)")
-    print(f"imported {report.imported} of {report.rows} rows ({report.skipped} skipped)")
+        return _fail(
+            _n(
+                "1 row has errors; nothing was imported (or use --skip-invalid)",
+                "{n} rows have errors; nothing was imported (or use --skip-invalid)",
+                len(report.errors),
+            )
+        )
+    tell(
+        _(
+            "imported {imported} of {rows} rows ({skipped} skipped)",
+            imported=report.imported,
+            rows=report.rows,
+            skipped=report.skipped,
+        )
+    )
     return 0

@@ -40,6 +40,7 @@ import msgspec
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from appliance.browser import security_headers
+from appliance.i18n import SOURCE, _, translate
 from appliance.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -204,14 +205,16 @@ class GuardedProtocol(HttpToolsProtocol):
         super().data_received(data)
         if self.in_headers and self.header_bytes > MAX_HEADER_BYTES and not self.transport.is_closing():
             WARNINGS.warn("headers", "a request's headers passed %d bytes: answered 431", MAX_HEADER_BYTES)
-            self._refuse(431, "too_large", f"the request's headers are over {MAX_HEADER_BYTES // 1024} KiB")
+            self._refuse(431, "too_large", _("the request's headers are over {n} KiB", n=MAX_HEADER_BYTES // 1024))
 
     def send_400_response(self, msg: str) -> None:
         """httptools could not parse the request: the one error shape, with the security headers."""
-        self._refuse(400, "bad_request", "the request is not valid HTTP/1.1")
+        self._refuse(400, "bad_request", _("the request is not valid HTTP/1.1"))
 
     def _refuse(self, status: int, code: str, message: str) -> None:
-        body = msgspec.json.encode({"error": {"status": status, "code": code, "message": message, "field": None}})
+        """Said in English: the headers that would name the reader's language are what could not be read."""
+        said = translate(message, SOURCE)
+        body = msgspec.json.encode({"error": {"status": status, "code": code, "message": said, "field": None}})
         reason = {400: b"Bad Request", 431: b"Request Header Fields Too Large"}[status]
         head = [
             b"HTTP/1.1 %d %s" % (status, reason),

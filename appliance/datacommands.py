@@ -9,6 +9,8 @@ from pathlib import Path
 from appliance.commands import _fail, _open
 from appliance.datalock import exclusive
 from appliance.db.store import StoreError, open_checked
+from appliance.i18n import _, for_terminal
+from appliance.terminal import reason, said, tell
 
 
 def verify(args: argparse.Namespace) -> int:
@@ -18,11 +20,11 @@ def verify(args: argparse.Namespace) -> int:
         conn = open_checked(args.settings.database_path)
         report = audit(conn, Path(args.settings.data_dir))
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     for note in report.notes:
-        print(note)
+        tell(note)
     for problem in report.problems:
-        print(f"TAMPERED: {problem}" if not problem.startswith("change log BROKEN") else problem)
+        tell(_("TAMPERED: {problem}", problem=problem) if not problem.startswith("change log BROKEN") else problem)
     return 1 if report.problems else 0
 
 
@@ -35,21 +37,30 @@ def export_to(args: argparse.Namespace) -> int:
         try:
             passphrase = sealed.read_passphrase_file(Path(args.settings.backup_passphrase_file))
         except sealed.SealError as exc:
-            return _fail(f"export: {exc} (FLOORCRAFT_BACKUP_PASSPHRASE_FILE); nothing was written")
+            return _fail(
+                _("{reason} (FLOORCRAFT_BACKUP_PASSPHRASE_FILE); nothing was written", reason=reason(exc)),
+                command="export",
+            )
     if not Path(args.target).is_dir():  # a mistyped mount point must not fill the box's own disk
-        return _fail(f"export: there is no folder {args.target} (is the stick mounted there?); nothing was written")
+        return _fail(
+            _("there is no folder {folder} (is the stick mounted there?); nothing was written", folder=args.target),
+            command="export",
+        )
     try:
         store = _open(args)
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
-        folder = export(store, Path(args.settings.data_dir), Path(args.target), passphrase)
+        folder = export(store, Path(args.settings.data_dir), Path(args.target), passphrase, for_terminal())
     except OSError as exc:
-        return _fail(f"export failed ({exc.strerror or exc}); the manifest on the stick says INCOMPLETE", 1)
+        return _fail(
+            _("export failed ({reason}); the manifest on the stick says INCOMPLETE", reason=exc.strerror or str(exc)), 1
+        )
     finally:
         store.close()
-    print(f"exported to {folder} (box key {public_key_text(box_key(Path(args.settings.data_dir)))})")
-    print("backup: sealed with the organiser's passphrase" if passphrase else f"backup: {NO_BACKUP}")
+    key = public_key_text(box_key(Path(args.settings.data_dir)))
+    tell(_("exported to {folder} (box key {key})", folder=str(folder), key=key))
+    tell(_("backup: sealed with the organiser's passphrase") if passphrase else _("backup: {none}", none=NO_BACKUP))
     return 0
 
 
@@ -60,20 +71,27 @@ def verify_export(args: argparse.Namespace) -> int:
 
     root = Path(args.folder)
     if not root.is_dir():
-        return _fail(f"verify-export: there is no folder {root}")
+        return _fail(_("there is no folder {folder}", folder=str(root)), command="verify-export")
     folders = exports_in(root)
     if not folders:
-        return _fail(f"verify-export: {root} holds no export (no manifest.json, no floorcraft-export-* folder)")
+        return _fail(
+            _("{folder} holds no export (no manifest.json, no floorcraft-export-* folder)", folder=str(root)),
+            command="verify-export",
+        )
     broken = 0
     for folder in folders:
         problems = check(folder, args.key)
         for problem in problems:
-            print(f"problem: {problem}" if folder == root else f"problem: {folder.name}: {problem}")
+            line = _("problem: {problem}", problem=problem)
+            tell(line if folder == root else _("problem: {folder}: {problem}", folder=folder.name, problem=problem))
         broken += bool(problems)
         if not problems:
-            print(f"export {folder} is complete, signed and intact")
+            tell(_("export {folder} is complete, signed and intact", folder=str(folder)))
     if len(folders) > 1:
-        print(f"{len(folders) - broken} of {len(folders)} exports on {root} are complete, signed and intact")
+        good, total = len(folders) - broken, len(folders)
+        tell(
+            _("{good} of {total} exports on {root} are complete, signed and intact", good=good, total=total, root=root)
+        )
     return 1 if broken else 0
 
 
@@ -82,12 +100,12 @@ def backup(args: argparse.Namespace) -> int:
 
     path = args.settings.database_path
     if not path.exists():
-        return _fail(f"no database at {path}")
+        return _fail(_("no database at {path}", path=str(path)))
     try:
         made = rolling_backup(path, Path(args.settings.data_dir), args.keep)
     except (StoreError, OSError) as exc:
-        return _fail(f"backup failed: {exc}", 1)
-    print(f"backup {made} written and checked")
+        return _fail(_("backup failed: {reason}", reason=reason(exc)), 1)
+    tell(_("backup {path} written and checked", path=str(made)))
     return 0
 
 
@@ -104,10 +122,13 @@ def restore(args: argparse.Namespace) -> int:
     try:
         kept = put_back(Path(args.file), args.settings.database_path, Path(args.settings.data_dir), passphrase)
     except StoreError as exc:
-        return _fail(f"refusing to restore: {exc}")
+        return _fail(_("refusing to restore: {reason}", reason=reason(exc)))
     except OSError as exc:
-        return _fail(f"cannot restore {args.file}: {exc}")
-    print(f"restored {args.file}" + (f"; the previous database is kept as {kept}" if kept else ""))
+        return _fail(_("cannot restore {file}: {reason}", file=args.file, reason=str(exc)))
+    if kept:
+        tell(_("restored {file}; the previous database is kept as {kept}", file=args.file, kept=str(kept)))
+    else:
+        tell(_("restored {file}", file=args.file))
     return 0
 
 
@@ -121,13 +142,18 @@ def _backup_passphrase(args: argparse.Namespace) -> str | None:
         try:
             return sealed.read_passphrase_file(Path(args.passphrase_file))
         except sealed.SealError as exc:
-            _fail(f"refusing to restore: {exc}")
+            _fail(_("refusing to restore: {reason}", reason=reason(exc)))
             return None
     if not sys.stdin.isatty():
-        _fail(f"refusing to restore: {args.file} is encrypted; give --passphrase-file FILE (or run in a terminal)")
+        _fail(
+            _(
+                "refusing to restore: {file} is encrypted; give --passphrase-file FILE (or run in a terminal)",
+                file=args.file,
+            )
+        )
         return None
     try:
-        return getpass.getpass(f"Passphrase of {args.file}: ")
+        return getpass.getpass(said(_("Passphrase of {file}: ", file=args.file)))
     except (EOFError, KeyboardInterrupt):
-        _fail("refusing to restore: no passphrase given; nothing was changed")
+        _fail(_("refusing to restore: no passphrase given; nothing was changed"))
         return None

@@ -13,8 +13,10 @@ import fcntl
 import functools
 import inspect
 import os
-import sys
 from pathlib import Path
+
+from appliance.i18n import _
+from appliance.terminal import fail, reason
 
 LOCK_NAME = "floorcraft.lock"
 
@@ -75,11 +77,18 @@ def _holder(fd: int) -> tuple[str, str]:
 def _busy_message(data_dir: Path, holder: tuple[str, str]) -> str:
     pid, what = holder
     if what == "serve":
-        return (
-            f"the server is running (pid {pid}) and holds {data_dir}; stop it first "
-            "(systemctl stop floorcraft), or use the desk"
+        return _(
+            "the server is running (pid {pid}) and holds {folder}; stop it first "
+            "(systemctl stop floorcraft), or use the desk",
+            pid=pid,
+            folder=str(data_dir),
         )
-    return f"another floorcraft command ({what}, pid {pid}) is changing {data_dir}; wait for it to finish"
+    return _(
+        "another floorcraft command ({what}, pid {pid}) is changing {folder}; wait for it to finish",
+        what=what,
+        pid=pid,
+        folder=str(data_dir),
+    )
 
 
 def exclusive(what: str):
@@ -87,8 +96,7 @@ def exclusive(what: str):
 
     def wrap(command):
         def refused(exc: DataDirBusy) -> int:
-            print(f"floorcraft: {exc}", file=sys.stderr)
-            return 2
+            return fail(reason(exc))
 
         if inspect.iscoroutinefunction(command):
 

@@ -37,14 +37,16 @@ from appliance.db import changelog
 from appliance.db import competitions as comp_db
 from appliance.db import rounds as rounds_db
 from appliance.db.store import Store, check_integrity, connect
+from appliance.i18n import SOURCE, _, translate
 from appliance.model.marks import EventResults
 from appliance.scoring.standings import label
 from appliance.services import results
+from appliance.words import round_name
 
 MANIFEST = "MANIFEST.json"
 CHANGE_LOG = "change_log.jsonl"
 SEALED_BACKUP = "floorcraft-backup.sqlite3.sealed"
-NO_BACKUP = "none: FLOORCRAFT_BACKUP_PASSPHRASE_FILE is not set (a backup leaves the box only encrypted)"
+NO_BACKUP = _("none: FLOORCRAFT_BACKUP_PASSPHRASE_FILE is not set (a backup leaves the box only encrypted)")
 
 
 class ExportError(RuntimeError):
@@ -102,23 +104,43 @@ def _rounds(conn: sqlite3.Connection):
                     yield competition, event, row
 
 
-def _placings_html(standings: EventResults) -> str:
+def _placings_html(standings: EventResults, language: str) -> str:
     """An event's places for everyone ("13.-24."), couples out early below all who went further."""
+
+    def say(text: Any) -> str:
+        return html.escape(translate(text, language))
+
     rows = "".join(
         f"<tr><td>{label(p.place_from, p.place_to)}</td><td>{p.bib}</td><td>{html.escape(p.leader)} / "
-        f"{html.escape(p.follower)}</td><td>{html.escape(p.round)}</td>"
+        f"{html.escape(p.follower)}</td><td>{say(round_name(p.round))}</td>"
         f"<td>{'' if p.crosses is None else p.crosses}</td></tr>"
         for p in standings.placings
     )
+    event = standings.event
+    heading = _("{event}: places (official)", event=event) if standings.official else _("{event}: places", event=event)
+    heads = (_("Place"), _("Bib"), _("Couple"), _("Out in"), _("Crosses"))
     return (
-        f"<section><h2>{html.escape(standings.event)}: places{' (official)' if standings.official else ''}</h2>"
-        "<table><tr><th>Place</th><th>Bib</th><th>Couple</th><th>Out in</th><th>Crosses</th></tr>"
+        f"<section><h2>{say(heading)}</h2>"
+        f"<table><tr>{''.join(f'<th>{say(h)}</th>' for h in heads)}</tr>"
         f"{rows}</table></section>"
     )
 
 
-def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
-    """results.json, results.csv and results.html: every placing, every mark, every explanation."""
+def _round_html(event: str, name: str, official: bool, report: str, checksums: dict, language: str) -> str:
+    """A computed round's section: the calculator's report (its tables) and the sheets' checksums."""
+    named = {"event": event, "round": round_name(name)}
+    heading = translate(
+        _("{event}: {round} (official)", **named) if official else _("{event}: {round}", **named), language
+    )
+    sums = translate(_("Sheet checksums: {checksums}", checksums=json.dumps(checksums)), language)
+    return (
+        f"<section><h2>{html.escape(heading)}</h2><pre>{html.escape(report)}</pre><p>{html.escape(sums)}</p></section>"
+    )
+
+
+def results_documents(conn: sqlite3.Connection, language: str = SOURCE) -> dict[str, bytes]:
+    """results.json, results.csv and results.html (in `language`, the CSV's and JSON's keys in English): every
+    placing, every mark, every explanation."""
     events, rounds_out = [], []
     table = io.StringIO()
     writer = csvsafe.writer(table)
@@ -131,7 +153,7 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
             standings = results.event_results(conn, event.id)
             events.append({"competition": competition.name, **msgspec.to_builtins(standings)})
             if standings.placings:
-                parts.append(_placings_html(standings))
+                parts.append(_placings_html(standings, language))
             for p in standings.placings:
                 writer.writerow(
                     [
@@ -153,6 +175,7 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
         report = calculator.to_report(
             calculator.parse_sheet(json.dumps(sheet).encode()),
             calculator.compute(calculator.parse_sheet(json.dumps(sheet).encode())),
+            lambda words: translate(words, language),
         )
         rounds_out.append(
             {
@@ -163,15 +186,12 @@ def results_documents(conn: sqlite3.Connection) -> dict[str, bytes]:
                 "marks": sheet,
             }
         )
-        parts.append(
-            f"<section><h2>{html.escape(event.name)}: {html.escape(row['name'])}"
-            f"{' (official)' if result.official else ''}</h2><pre>{html.escape(report)}</pre>"
-            f"<p>Sheet checksums: {html.escape(json.dumps(result.sheet_checksums))}</p></section>"
-        )
+        parts.append(_round_html(event.name, row["name"], result.official, report, result.sheet_checksums, language))
+    title = html.escape(translate(_("Results"), language))
     page = (
-        "<!doctype html><html lang='en'><meta charset='utf-8'><title>Results</title><style>"
+        f"<!doctype html><html lang='{language}'><meta charset='utf-8'><title>{title}</title><style>"
         "body{font-family:sans-serif} pre{font-size:10pt} section{page-break-inside:avoid}"
-        "</style><h1>Results</h1>" + "".join(parts) + "</html>"
+        f"</style><h1>{title}</h1>" + "".join(parts) + "</html>"
     )
     return {
         "results.json": json.dumps({"events": events, "rounds": rounds_out}, indent=1).encode(),
@@ -187,7 +207,7 @@ BLANK_SHEETS = "judges-sheets"
 fallback, printable from the stick on any computer should the tablets fail)."""
 
 
-def printed_documents(store: Store, box_key_text: str, data_dir: Path) -> dict[str, bytes]:
+def printed_documents(store: Store, box_key_text: str, data_dir: Path, language: str = SOURCE) -> dict[str, bytes]:
     """`event-ID-DOC.pdf` for every event with a computed round, and `event-ID-judges-sheets.pdf` for every event
     with a round still to judge: read in one snapshot, rendered after it. Each is stamped with the time of the box's
     last change (the state it shows), so an unchanged event's PDF is the one kept from the last export
@@ -197,13 +217,13 @@ def printed_documents(store: Store, box_key_text: str, data_dir: Path) -> dict[s
     def contexts(conn: sqlite3.Connection) -> dict[str, dict]:
         at = changelog.last_change_at(conn) or store.clock()
         found = {
-            f"event-{event.id}-{doc}.pdf": data.build(conn, event.id, doc, box_key_text, at)
+            f"event-{event.id}-{doc}.pdf": data.build(conn, event.id, doc, box_key_text, at, language)
             for _, event, _ in _first_round_per_event(conn)
             for doc in PRINTED
         }
         for competition in comp_db.list_competitions(conn):
             for event in comp_db.list_events(conn, competition.id):
-                blank = data.blank_sheets(conn, event.id, box_key_text, at)
+                blank = data.blank_sheets(conn, event.id, box_key_text, at, language)
                 if blank is not None:
                     found[f"event-{event.id}-{BLANK_SHEETS}.pdf"] = blank
         return found
@@ -222,10 +242,11 @@ def _first_round_per_event(conn: sqlite3.Connection):
             yield competition, event, row
 
 
-def export(store: Store, data_dir: Path, target: Path, passphrase: str | None = None) -> Path:
+def export(store: Store, data_dir: Path, target: Path, passphrase: str | None = None, language: str = SOURCE) -> Path:
     """Write one export folder into `target`; returns it. Raises OSError if the stick fails (full, pulled).
 
     With a passphrase the folder also gets a full backup sealed with it; without, none (the manifest says so).
+    The documents people read (results.html, the PDFs) are in `language`: the asker's (the CLI: the terminal's).
     """
     key = box_key(data_dir)
     head = store.read_sync(changelog.head)
@@ -237,11 +258,11 @@ def export(store: Store, data_dir: Path, target: Path, passphrase: str | None = 
         "change_log_head": {"seq": head[0], "hash": head[1]},
         "box_public_key": public_key_text(key),
         "files": {},
-        "backup": NO_BACKUP,
+        "backup": str(NO_BACKUP),  # the manifest says it in English (a machine format)
     }
     write_atomically(folder / MANIFEST, _manifest_bytes(manifest))
-    documents = store.read_sync(results_documents)
-    documents.update(printed_documents(store, public_key_text(key), Path(data_dir)))
+    documents = store.read_sync(lambda conn: results_documents(conn, language))
+    documents.update(printed_documents(store, public_key_text(key), Path(data_dir), language))
     documents[CHANGE_LOG] = store.read_sync(lambda conn: _change_log_lines(conn, head[0]))
     documents[checkpoints.FILE] = checkpoints.for_export(
         Path(data_dir), key, head, store.clock(), lambda seq: store.read_sync(lambda conn: changelog.row_at(conn, seq))
@@ -321,32 +342,32 @@ def verify_export(folder: Path, expected_key: str | None = None) -> list[str]:
     try:
         manifest = json.loads((folder / MANIFEST).read_bytes())
     except (OSError, ValueError) as exc:
-        return [f"no readable {MANIFEST}: {exc}"]
-    problems = []
+        return [_("no readable {file}: {reason}", file=MANIFEST, reason=str(exc))]
+    problems: list[str] = []
     if not manifest.get("complete"):
-        problems.append("the export is INCOMPLETE (interrupted: stick pulled, full or the box stopped)")
+        problems.append(_("the export is INCOMPLETE (interrupted: stick pulled, full or the box stopped)"))
     signature = manifest.pop("signature", None)
     key_text = manifest.get("box_public_key", "")
     if expected_key is not None and key_text != expected_key:
-        problems.append("signed by another box's key")
+        problems.append(_("signed by another box's key"))
     if signature is None:
-        problems.append("the manifest is not signed")
+        problems.append(_("the manifest is not signed"))
     else:
         try:
             Ed25519PublicKey.from_public_bytes(crypto.unb64u(key_text)).verify(
                 crypto.unb64u(signature), _manifest_bytes(manifest)
             )
         except (InvalidSignature, ValueError):
-            problems.append("the manifest's signature does not match (altered?)")
+            problems.append(_("the manifest's signature does not match (altered?)"))
     for name, meta in manifest.get("files", {}).items():
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-            problems.append(f"suspicious file name {name!r}")
+            problems.append(_("suspicious file name {name}", name=repr(name)))
             continue
         path = folder / name
         if not path.exists():
-            problems.append(f"{name} is missing")
+            problems.append(_("{name} is missing", name=name))
         elif hashlib.sha256(path.read_bytes()).hexdigest() != meta["sha256"]:
-            problems.append(f"{name} does not match its checksum (altered or damaged)")
+            problems.append(_("{name} does not match its checksum (altered or damaged)", name=name))
     if manifest.get("complete") and CHANGE_LOG in manifest.get("files", {}) and (folder / CHANGE_LOG).exists():
         problem = check_change_log(folder / CHANGE_LOG, manifest.get("change_log_head") or {})
         if problem:
@@ -366,13 +387,13 @@ def check_change_log(path: Path, head: dict) -> str | None:
                 fields = (row["seq"], row["kind"], row["entity"], row["payload"], row["at"], row["prev_hash"])
                 stored = row["hash"]
             except (ValueError, KeyError, TypeError):
-                return f"{CHANGE_LOG} line {number} is not a change-log row"
+                return _("{file} line {number} is not a change-log row", file=CHANGE_LOG, number=number)
             seq = fields[0]
             if fields[5] != prev:
-                return f"the change log chain is broken at seq {seq} (a row was removed or inserted)"
+                return _("the change log chain is broken at seq {seq} (a row was removed or inserted)", seq=seq)
             if changelog.row_hash(*fields) != stored:
-                return f"the change log chain is broken at seq {seq} (the row was altered)"
+                return _("the change log chain is broken at seq {seq} (the row was altered)", seq=seq)
             prev = stored
     if (seq, prev) != (head.get("seq"), head.get("hash")):
-        return f"the change log ends at seq {seq}, not at the manifest's head (rows removed or added)"
+        return _("the change log ends at seq {seq}, not at the manifest's head (rows removed or added)", seq=seq)
     return None

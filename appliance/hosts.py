@@ -13,6 +13,7 @@ import socket
 from urllib.parse import urlsplit
 
 from appliance.errors import send_error
+from appliance.i18n import ASKED, _, for_scope, translate
 from appliance.settings import Settings
 
 
@@ -48,13 +49,16 @@ class HostCheck:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] in ("http", "websocket"):
+            ASKED.set(for_scope(scope))  # a Message in this request's answer is said in its asker's language
             hosts = [v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"]
             if len(hosts) > 1:  # RFC 9112: 400; else one part could check the first and another use the last
-                await send_error(send, 400, "bad_host", "the request has more than one Host header", "Host")
+                said = translate(_("the request has more than one Host header"), for_scope(scope))
+                await send_error(send, 400, "bad_host", said, "Host")
                 return
             host = hosts[0] if hosts else ""
             if not is_allowed(host_of(host), self.names):
-                await send_error(send, 400, "bad_host", f"this box does not answer to the name {host!r}", "Host")
+                said = translate(_("this box does not answer to the name {host}", host=repr(host)), for_scope(scope))
+                await send_error(send, 400, "bad_host", said, "Host")
                 return
         await self.app(scope, receive, send)
 

@@ -16,6 +16,7 @@ Who reads in which language:
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,33 @@ def translate(text: Any, language: str) -> Any:
     return words.format(**params) if params else words
 
 
+def translate_all(value: Any, language: str) -> Any:
+    """`value` with every Message in it (in dicts, lists and tuples too) said in `language` (a document's data)."""
+    if isinstance(value, dict):
+        return {key: translate_all(item, language) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(translate_all(item, language) for item in value)
+    return translate(value, language)
+
+
+def to_tree(message: Message) -> dict[str, Any]:
+    """A Message as JSON to store (a computed final's reasons): {"msgid": ..., "params": {...}}, a plural msgid as
+    a 2-list, a param that is a Message nested the same way; `from_tree` makes the Message again."""
+    msgid = list(message.msgid) if isinstance(message.msgid, tuple) else message.msgid
+    params = {key: to_tree(value) if isinstance(value, Message) else value for key, value in message.params.items()}
+    return {"msgid": msgid, "params": params}
+
+
+def from_tree(tree: dict[str, Any]) -> Message:
+    """The Message `to_tree` stored, to say in any language (`translate(from_tree(tree), "de")`)."""
+    msgid = tree["msgid"]
+    params = {
+        key: from_tree(value) if isinstance(value, dict) and "msgid" in value else value
+        for key, value in tree.get("params", {}).items()
+    }
+    return Message(tuple(msgid) if isinstance(msgid, list) else msgid, params)
+
+
 def gettext(language: str):
     """The (gettext, ngettext) pair for Jinja2's i18n extension in `language` (printed documents)."""
 
@@ -131,6 +159,36 @@ def for_request(cookies: dict[str, str], accept_language: str | None) -> str:
     if chosen in LANGUAGES:
         return chosen
     return from_accept_language(accept_language)
+
+
+ASKED: ContextVar[str] = ContextVar("floorcraft_asked_language", default=SOURCE)
+"""The language of the request being answered: the box's first middleware (appliance/hosts.py) sets it per request,
+so that a Message that reaches an answer's body is said in it (the app's type encoder, `said_to_asker`)."""
+
+
+def said_to_asker(message: Message) -> str:
+    """A Message in the language of the request being answered (English outside a request)."""
+    return str(translate(message, ASKED.get()))
+
+
+def message_of(exc: BaseException) -> Any:
+    """What an exception says: its message as raised (a Message stays one, to be translated), else its text."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, str) else str(exc)
+
+
+def for_scope(scope: dict) -> str:
+    """The language to answer a plain-ASGI request in (middleware's refusals): as `for_request`, from its headers."""
+    cookies: dict[str, str] = {}
+    accept = None
+    for key, value in scope.get("headers", ()):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                name, _sep, text = part.strip().partition("=")
+                cookies.setdefault(name, text.strip().strip('"'))
+        elif key == b"accept-language" and accept is None:
+            accept = value.decode("latin-1")
+    return for_request(cookies, accept)
 
 
 def for_terminal(environ: dict[str, str] | None = None) -> str:

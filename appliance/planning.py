@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 
 import msgspec
 
+from appliance.i18n import _
+
 
 class PlanError(ValueError):
     """A plan the chair asked for that cannot be danced; the message says why."""
@@ -82,13 +84,21 @@ def plan_from_recalls(
     sizes = [entries]
     for number, recall in enumerate(recalls, start=2):
         if not 1 <= recall < sizes[-1]:
-            raise PlanError(f"a round of {sizes[-1]} couples cannot recall {recall}; recall fewer than dance it")
+            raise PlanError(
+                _(
+                    "a round of {couples} couples cannot recall {recall}; recall fewer than dance it",
+                    couples=sizes[-1],
+                    recall=recall,
+                )
+            )
         sizes.append(recall + (joining or {}).get(number, 0))
     if sizes[-1] > 8:
-        raise PlanError(f"a final of {sizes[-1]} couples is too large; a final has at most 8")
+        raise PlanError(_("a final of {couples} couples is too large; a final has at most 8", couples=sizes[-1]))
     beyond = sorted(n for n, count in (joining or {}).items() if count and not 2 <= n <= len(sizes))
     if beyond:
-        raise PlanError(f"couples are seeded into round {beyond[0]}, but the plan has {len(sizes)} rounds")
+        raise PlanError(
+            _("couples are seeded into round {round}, but the plan has {n} rounds", round=beyond[0], n=len(sizes))
+        )
     return _rounds(sizes, list(recalls))
 
 

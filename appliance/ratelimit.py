@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 
 from appliance.errors import send_error
+from appliance.i18n import _, for_scope, translate
 
 GROUPS = (
     ("/api/enrol", "enrol"),
@@ -121,6 +122,7 @@ class RateLimit:
             wait = self.take(client, group)
             if wait > 0:
                 retry = ((b"retry-after", str(max(1, round(wait))).encode()),)
-                await send_error(send, 429, "rate_limited", "too many requests: wait a moment", headers=retry)
+                said = translate(_("too many requests: wait a moment"), for_scope(scope))
+                await send_error(send, 429, "rate_limited", said, headers=retry)
                 return
         await self.app(scope, receive, send)

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 from appliance.db import scope as db
 from appliance.errors import Forbidden
+from appliance.i18n import _
 
 OWN = "own"
 NEUTRAL_PARAMS = frozenset({"dance", "judge", "doc"})
@@ -26,12 +27,27 @@ NEUTRAL_PARAMS = frozenset({"dance", "judge", "doc"})
 an event's printed document)."""
 
 
+ROLES = {"scrutineer": _("scrutineer"), "chair": _("chair"), "adjudicator": _("adjudicator"), "display": _("display")}
+OBJECTS = {  # what a path parameter names, as a message says it
+    "event_id": _("event"),
+    "floor_id": _("floor"),
+    "couple_id": _("couple"),
+    "entry_id": _("entry"),
+    "round_id": _("round"),
+    "device_id": _("device"),
+}
+
+
+def _role(role: str) -> str:
+    return ROLES.get(role, role)
+
+
 def owns_box(role: str, competition_id: int | None) -> bool:
     return role == "scrutineer" and competition_id is None
 
 
 def _whose(competition_id: int | None) -> str:
-    return f"competition {competition_id}" if competition_id is not None else "the whole box"
+    return _("competition {id}", id=competition_id) if competition_id is not None else _("the whole box")
 
 
 def check(
@@ -41,31 +57,55 @@ def check(
     if owns_box(role, competition_id):
         return
     if competition_id is None:
-        raise Forbidden(f"this {role} device is not enrolled for a competition: enrol it again for one", "X-Device")
+        raise Forbidden(
+            _("this {role} device is not enrolled for a competition: enrol it again for one", role=_role(role)),
+            "X-Device",
+        )
     others = [p for p in path_params if p not in db.SCOPED_PARAMS and p not in NEUTRAL_PARAMS]
     scoped = {p: v for p, v in path_params.items() if p in db.SCOPED_PARAMS}
     if others or (not scoped and opt.get("scope") != OWN):
         raise Forbidden(
-            f"this {role} device is enrolled for competition {competition_id}: only the box's "
-            "owner (a scrutineer enrolled for no competition) may do this",
+            _(
+                "this {role} device is enrolled for competition {id}: only the box's "
+                "owner (a scrutineer enrolled for no competition) may do this",
+                role=_role(role),
+                id=competition_id,
+            ),
             "X-Device",
         )
     for param, value in scoped.items():
         found, owner = db.owner(conn, param, value)
         if found and owner != competition_id:
-            what = (
-                f", not competition {value}"
-                if param == "competition_id"
-                else f": {param.removesuffix('_id')} {value} belongs to {_whose(owner)}"
-            )
-            raise Forbidden(f"this {role} device is enrolled for competition {competition_id}{what}", param)
+            raise Forbidden(_not_its(role, competition_id, param, value, owner), param)
+
+
+def _not_its(role: str, competition_id: int, param: str, value: object, owner: int | None) -> str:
+    if param == "competition_id":
+        return _(
+            "this {role} device is enrolled for competition {id}, not competition {other}",
+            role=_role(role),
+            id=competition_id,
+            other=value,
+        )
+    return _(
+        "this {role} device is enrolled for competition {id}: {what} {value} belongs to {whose}",
+        role=_role(role),
+        id=competition_id,
+        what=OBJECTS.get(param, param.removesuffix("_id")),
+        value=value,
+        whose=_whose(owner),
+    )
 
 
 def check_body_competition(role: str, competition_id: int | None, wanted: int | None) -> None:
     """For a use case whose body names a competition (an enrolment): only the device's own, unless it owns the box."""
     if not owns_box(role, competition_id) and wanted != competition_id:
         raise Forbidden(
-            f"this {role} device is enrolled for competition {competition_id}: it may only act on "
-            f"competition {competition_id}, not {_whose(wanted)}",
+            _(
+                "this {role} device is enrolled for competition {id}: it may only act on competition {id}, not {whose}",
+                role=_role(role),
+                id=competition_id,
+                whose=_whose(wanted),
+            ),
             "competition_id",
         )

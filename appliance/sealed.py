@@ -36,6 +36,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from appliance.i18n import _
+
 MAGIC = b"FCBACKUP"
 VERSION = 1
 HEADER = struct.Struct(">8sBBBB16sI7s")  # 39 bytes
@@ -65,7 +67,7 @@ def check_passphrase(passphrase: str) -> str:
     """The passphrase as used (NFC, without a trailing newline); too short is refused."""
     text = unicodedata.normalize("NFC", passphrase.rstrip("\r\n"))
     if len(text.strip()) < MIN_PASSPHRASE:
-        raise SealError(f"the backup passphrase must have at least {MIN_PASSPHRASE} characters")
+        raise SealError(_("the backup passphrase must have at least {n} characters", n=MIN_PASSPHRASE))
     return text
 
 
@@ -73,7 +75,9 @@ def read_passphrase_file(path: Path) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SealError(f"cannot read the backup passphrase file {path}: {exc}") from None
+        raise SealError(
+            _("cannot read the backup passphrase file {path}: {reason}", path=str(path), reason=str(exc))
+        ) from None
     return check_passphrase(text)
 
 
@@ -114,13 +118,15 @@ def seal_file(source: Path, target: Path, passphrase: str) -> None:
 def _read_header(src: BinaryIO) -> tuple[bytes, tuple]:
     header = src.read(HEADER.size)
     if len(header) < HEADER.size or not header.startswith(MAGIC):
-        raise SealError("not an encrypted Floorcraft backup")
+        raise SealError(_("not an encrypted Floorcraft backup"))
     fields = HEADER.unpack(header)
     version, log2_n, r, p, chunk = fields[1], fields[2], fields[3], fields[4], fields[6]
     if version != VERSION:
-        raise SealError(f"encrypted backup format {version} is not known to this version of Floorcraft")
+        raise SealError(
+            _("encrypted backup format {version} is not known to this version of Floorcraft", version=version)
+        )
     if not (15 <= log2_n <= 20 and 1 <= r <= 16 and 1 <= p <= 4 and 1024 <= chunk <= 16 * 1024 * 1024):
-        raise SealError("the encrypted backup's header is damaged (impossible parameters)")
+        raise SealError(_("the encrypted backup's header is damaged (impossible parameters)"))
     return header, fields
 
 
@@ -128,15 +134,17 @@ def unseal_file(source: Path, target: Path, passphrase: str) -> None:
     """Decrypt `source` into `target`; WrongPassphrase or SealError (and `target` removed) if it does not open."""
     try:
         with open(source, "rb") as src, open(target, "wb") as out:
-            header, (_, _, log2_n, r, p, salt, chunk, prefix) = _read_header(src)
+            header, (_magic, _version, log2_n, r, p, salt, chunk, prefix) = _read_header(src)
             aead = AESGCM(_key(passphrase, salt, log2_n, r, p))
             for number, (data, last) in enumerate(_chunks(src, chunk + TAG)):
                 try:
                     out.write(aead.decrypt(_nonce(prefix, number, last), data, header))
                 except InvalidTag:
                     if number == 0:
-                        raise WrongPassphrase("wrong passphrase (or the backup file was altered)") from None
-                    raise SealError(f"the encrypted backup is damaged, cut short or altered (chunk {number})") from None
+                        raise WrongPassphrase(_("wrong passphrase (or the backup file was altered)")) from None
+                    raise SealError(
+                        _("the encrypted backup is damaged, cut short or altered (chunk {number})", number=number)
+                    ) from None
             out.flush()
             os.fsync(out.fileno())
     except BaseException:

@@ -17,6 +17,7 @@ from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 import msgspec
 
 from appliance.errors import plain_validation
+from appliance.i18n import _
 
 PREFIX = "FLOORCRAFT_"
 URL = "^(https?://[^ /?#]+(/[^ ]*)?)?$"  # an http(s) URL, or empty
@@ -102,8 +103,11 @@ def _check_networks(entries) -> None:
             ipaddress.ip_network(entry, strict=False)
         except ValueError:
             raise SettingsError(
-                f"bad value for {PREFIX}TRUSTED_PROXIES: {entry!r} is not an IP address or "
-                "network (e.g. 127.0.0.1 or 10.0.0.0/8)"
+                _(
+                    "bad value for FLOORCRAFT_TRUSTED_PROXIES: {entry} is not an IP address "
+                    "or network (e.g. 127.0.0.1 or 10.0.0.0/8)",
+                    entry=repr(entry),
+                )
             ) from None
 
 
@@ -111,8 +115,12 @@ def _check_pairs(entries) -> None:
     for entry in entries:
         if not re.fullmatch(r"[1-9][0-9]{0,15}=[A-Za-z0-9_-]{1,40}", entry):
             raise SettingsError(
-                f"bad value for {PREFIX}FEDERATION_EVENTS: {entry!r} is not EVENT=TURNIER "
-                "(the box's event id, =, the federation's id of that event; e.g. 3=54321)"
+                _(
+                    "bad value for FLOORCRAFT_FEDERATION_EVENTS: {entry} is not EVENT=TURNIER "
+                    "(the box's event id, =, the federation's id of that event; e.g. "
+                    "3=54321)",
+                    entry=repr(entry),
+                )
             )
 
 
@@ -121,13 +129,19 @@ def _check_tls(raw: dict[str, object]) -> None:
     if bool(raw.get("tls_cert")) != bool(raw.get("tls_key")):
         given, missing = ("CERT", "KEY") if raw.get("tls_cert") else ("KEY", "CERT")
         raise SettingsError(
-            f"{PREFIX}TLS_{given} is set but {PREFIX}TLS_{missing} is not: set both (the certificate and its "
-            "private key) or neither"
+            _(
+                "FLOORCRAFT_TLS_{given} is set but FLOORCRAFT_TLS_{missing} is not: set both "
+                "(the certificate and its private key) or neither",
+                given=given,
+                missing=missing,
+            )
         )
     if raw.get("tls_cert") and str(raw.get("public_url", "")).startswith("http://"):
         raise SettingsError(
-            f"{PREFIX}PUBLIC_URL says http:// but {PREFIX}TLS_CERT makes the box serve https only: "
-            "give the https:// URL (or leave it empty)"
+            _(
+                "FLOORCRAFT_PUBLIC_URL says http:// but FLOORCRAFT_TLS_CERT makes the box serve "
+                "https only: give the https:// URL (or leave it empty)",
+            )
         )
 
 
@@ -141,7 +155,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         name = key[len(PREFIX) :].lower()
         if name not in FIELDS:
             known = ", ".join(PREFIX + f.upper() for f in FIELDS)
-            raise SettingsError(f"unknown setting {key} (known: {known})")
+            raise SettingsError(_("unknown setting {key} (known: {known})", key=key, known=known))
         listed = name in ("mdns_interfaces", "allowed_hosts", "trusted_proxies", "federation_events")
         raw[name] = [part.strip() for part in value.split(",") if part.strip()] if listed else value
     _check_networks(raw.get("trusted_proxies", []))
@@ -156,4 +170,4 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         hint = get_type_hints(Settings).get(field)
         if get_origin(hint) is Literal:
             words += f" ({', '.join(get_args(hint))})"
-        raise SettingsError(f"bad value for {PREFIX}{field.upper()}: {words}") from None
+        raise SettingsError(_("bad value for FLOORCRAFT_{field}: {words}", field=field.upper(), words=words)) from None

@@ -13,11 +13,11 @@ import logging
 import socket
 import sys
 
-import qrcode
-
 from appliance import __version__
+from appliance.i18n import _
 from appliance.model.devices import Enrolment
 from appliance.settings import Settings
+from appliance.terminal import said, tell
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CLIENT_LOGGERS = ("httpx", "httpcore")  # our own client (simulated judges, cloud sync): one line per request
@@ -57,31 +57,41 @@ def bind(settings: Settings) -> socket.socket:
 def _why(settings: Settings, exc: OSError) -> str:
     where = f"{settings.host}:{settings.port}"
     if exc.errno == errno.EADDRINUSE:
-        return (
-            f"port {settings.port} is already in use on {settings.host} (another server?): stop it, "
-            "or set FLOORCRAFT_PORT to a free port"
+        return _(
+            "port {port} is already in use on {host} (another server?): stop it, or set FLOORCRAFT_PORT to a free port",
+            port=settings.port,
+            host=settings.host,
         )
     if exc.errno == errno.EACCES:
-        return f"not allowed to listen on {where} (ports below 1024 need privileges): set FLOORCRAFT_PORT"
+        return _(
+            "not allowed to listen on {where} (ports below 1024 need privileges): set FLOORCRAFT_PORT", where=where
+        )
     if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
-        return f"{settings.host} is not an address of this machine: set FLOORCRAFT_HOST (or FLOORCRAFT_PORT)"
-    return f"cannot listen on {where}: {exc.strerror or exc} (FLOORCRAFT_HOST, FLOORCRAFT_PORT)"
+        return _(
+            "{host} is not an address of this machine: set FLOORCRAFT_HOST (or FLOORCRAFT_PORT)", host=settings.host
+        )
+    why = exc.strerror or str(exc)
+    return _("cannot listen on {where}: {reason} (FLOORCRAFT_HOST, FLOORCRAFT_PORT)", where=where, reason=why)
 
 
 def print_enrolment(made: Enrolment, title: str) -> None:
     """The QR code in the terminal, with its URL and expiry (the secret is in the URL fragment)."""
+    import qrcode  # loaded when a QR code is printed: the box's idle memory
+
+    from appliance.scope import ROLES
+
     qr = qrcode.QRCode(border=1)
     qr.add_data(made.url)
-    print(
-        f"\n{title} ({made.role}{' ' + made.judge if made.judge else ''}, "
-        f"valid until {made.expires_at:%H:%M:%S} box time):",
-        flush=True,
-    )
+    role = ROLES.get(made.role, made.role)
+    who = _("{role} {judge}", role=role, judge=made.judge) if made.judge else role
+    until = f"{made.expires_at:%H:%M:%S}"
+    print(flush=True)
+    tell(_("{title} ({who}, valid until {until} box time):", title=title, who=who, until=until), flush=True)
     qr.print_ascii(out=sys.stdout, invert=True)
     print(f"{made.url}\n", flush=True)
 
 
-NEW_SCRUTINEER = (
+NEW_SCRUTINEER = _(
     "This box has its scrutineer. Another scrutineer's QR code: the desk's Devices page on an enrolled "
     "scrutineer's tablet, or on the box with the server stopped (systemctl stop floorcraft): "
     "floorcraft enrol --role scrutineer"
@@ -91,16 +101,19 @@ NEW_SCRUTINEER = (
 def introduce(settings: Settings, first: Enrolment | None) -> None:
     """The terminal (and the journal): where the pages are, and how the scrutineer's device gets in."""
     base = settings.base_url
-    print(f"Floorcraft {__version__} on {base}  (database {settings.database_path})", flush=True)
+    database = str(settings.database_path)
+    tell(
+        _("Floorcraft {version} on {url}  (database {path})", version=__version__, url=base, path=database), flush=True
+    )
     for page, who in (
-        ("/desk/", "the desk (scrutineer, chair)"),
-        ("/display/", "the hall display"),
-        ("/results/", "the results (phones)"),
-        ("/", "what this box is, how to join"),
+        ("/desk/", _("the desk (scrutineer, chair)")),
+        ("/display/", _("the hall display")),
+        ("/results/", _("the results (phones)")),
+        ("/", _("what this box is, how to join")),
     ):
-        print(f"  {who:<32} {base}{page}", flush=True)
+        print(f"  {said(who):<32} {base}{page}", flush=True)
     if first is not None:
-        print_enrolment(first, "Nobody owns this box yet. Scan to enrol the scrutineer's device")
-        print("(The box's own screen, /display/ opened on the box, shows one too.)\n", flush=True)
+        print_enrolment(first, _("Nobody owns this box yet. Scan to enrol the scrutineer's device"))
+        tell(_("(The box's own screen, /display/ opened on the box, shows one too.)\n"), flush=True)
     else:
-        print(f"\n{NEW_SCRUTINEER}\n", flush=True)
+        print(f"\n{said(NEW_SCRUTINEER)}\n", flush=True)

@@ -13,9 +13,12 @@ import json
 import logging
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import msgspec
+
+if TYPE_CHECKING:
+    import httpx
 
 from appliance import crypto
 from appliance.cloud.pairing import Pairing, pairing_state, refusal
@@ -146,6 +149,8 @@ class Outbox:
         raise NotImplementedError
 
     async def run(self) -> None:
+        import httpx  # loaded when a sync or upload runs: the box's idle memory
+
         async with httpx.AsyncClient(timeout=self.timeout) as http:
             while True:
                 try:
@@ -175,6 +180,8 @@ class Syncer(Outbox):
             "Idempotency-Key": f"{rows[0][0]}-{rows[-1][0]}-{rows[-1][6]}",
             "X-Box-Signature": crypto.b64u(self.key.sign(body)),
         }
+        import httpx
+
         try:
             response = await http.post(self.endpoint, content=body, headers=headers)
         except httpx.HTTPError as exc:

@@ -13,7 +13,8 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from appliance.settings import PREFIX, Settings
+from appliance.i18n import _
+from appliance.settings import Settings
 
 
 class TLSError(ValueError):
@@ -24,7 +25,14 @@ def _read(setting: str, path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise TLSError(f"cannot read {PREFIX}{setting} {path}: {exc.strerror or exc}") from None
+        raise TLSError(
+            _(
+                "cannot read FLOORCRAFT_{setting} {path}: {reason}",
+                setting=setting,
+                path=path,
+                reason=exc.strerror or str(exc),
+            )
+        ) from None
 
 
 def check(settings: Settings) -> None:
@@ -36,22 +44,45 @@ def check(settings: Settings) -> None:
     try:
         x509.load_pem_x509_certificates(cert_pem)
     except ValueError:
-        raise TLSError(f"{PREFIX}TLS_CERT {cert} is not a PEM certificate (-----BEGIN CERTIFICATE-----)") from None
+        raise TLSError(
+            _(
+                "FLOORCRAFT_TLS_CERT {cert} is not a PEM certificate (-----BEGIN CERTIFICATE-----)",
+                cert=cert,
+            )
+        ) from None
     try:
         serialization.load_pem_private_key(key_pem, password=None)
     except TypeError:
         raise TLSError(
-            f"{PREFIX}TLS_KEY {key} is encrypted: the box starts unattended, so give it the key unencrypted "
-            "(readable by root only)"
+            _(
+                "FLOORCRAFT_TLS_KEY {key} is encrypted: the box starts unattended, so give it "
+                "the key unencrypted (readable by root only)",
+                key=key,
+            )
         ) from None
     except ValueError:
-        raise TLSError(f"{PREFIX}TLS_KEY {key} is not a PEM private key (-----BEGIN PRIVATE KEY-----)") from None
+        raise TLSError(
+            _("FLOORCRAFT_TLS_KEY {key} is not a PEM private key (-----BEGIN PRIVATE KEY-----)", key=key)
+        ) from None
     try:
         ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert, key)
     except ssl.SSLError as exc:
         if exc.reason == "KEY_VALUES_MISMATCH":
-            raise TLSError(f"{PREFIX}TLS_KEY {key} is not the private key of the certificate {cert}") from None
-        raise TLSError(f"cannot use {PREFIX}TLS_CERT {cert} with {PREFIX}TLS_KEY {key}: {exc}") from None
+            raise TLSError(
+                _(
+                    "FLOORCRAFT_TLS_KEY {key} is not the private key of the certificate {cert}",
+                    key=key,
+                    cert=cert,
+                )
+            ) from None
+        raise TLSError(
+            _(
+                "cannot use FLOORCRAFT_TLS_CERT {cert} with FLOORCRAFT_TLS_KEY {key}: {reason}",
+                cert=cert,
+                key=key,
+                reason=str(exc),
+            )
+        ) from None
 
 
 def uvicorn_options(settings: Settings) -> dict:

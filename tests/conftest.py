@@ -15,6 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"  # copied into the repository, with its sources: tests/data/README.md
 
 
+# The suite reads the box's English (the msgid): a developer's German terminal must not change what the CLI says to
+# the tests run in this process. Tests of the German set LANG=de_DE.UTF-8 themselves (tests/test_cli_german.py).
+for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
 ALONE = ("tests/reliability/", "tests/test_connections.py")
 """Tests that bound a time under load (a sheet in < 2 s beside 1,100 connections, the watchdog during an import):
 `./dev test` runs them after the rest, with no other test beside them (marker `alone`)."""

@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
 from appliance.api import Id
 from appliance.auth import OFFICIALS, Principal
 from appliance.errors import NotFound
+from appliance.i18n import for_request
 from appliance.printing import DOCS, box_key_text, unknown_document
-from appliance.services import Context
+from appliance.services import Context, marks_report
 
 Doc = Annotated[str, PathParameter(min_length=1, max_length=40, description=f"one of {', '.join(DOCS)}")]
 
@@ -30,12 +31,30 @@ class PrintController(Controller):
         opt={"roles": OFFICIALS},
     )
     async def document(
-        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id, doc: Doc
+        self,
+        ctx: NamedDependency[Context],
+        principal: NamedDependency[Principal],
+        event_id: Id,
+        doc: Doc,
+        request: Request,
     ) -> Response[bytes]:
         if doc not in DOCS:
             raise NotFound(unknown_document(doc), "doc")
         from appliance.printing import pdf  # WeasyPrint (0.5 s, Pango) loads with the first document, not at start
 
-        body = await pdf.document_async(ctx.store, event_id, doc, box_key_text(Path(ctx.settings.data_dir)))
+        language = for_request(request.cookies, request.headers.get("accept-language"))  # the asker's language
+        body = await pdf.document_async(ctx.store, event_id, doc, box_key_text(Path(ctx.settings.data_dir)), language)
         disposition = f'inline; filename="event-{event_id}-{doc}.pdf"'
         return Response(body, media_type="application/pdf", headers={"Content-Disposition": disposition})
+
+    @get(
+        "/events/{event_id:int}/marks-report",
+        summary="The marks report as data (what the printed marks report shows): each computed round's crosses or "
+        "places by judge, with the totals and the Skating columns",
+        opt={"roles": OFFICIALS},
+    )
+    async def marks(
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id, request: Request
+    ) -> dict:
+        language = for_request(request.cookies, request.headers.get("accept-language"))
+        return await marks_report.marks_report(ctx, event_id, language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
@@ -9,7 +10,8 @@ from litestar.params import FromQuery, JSONBody
 from appliance.api import Id, Token
 from appliance.auth import DESK, OFFICIALS, Principal
 from appliance.browser import public_write
-from appliance.errors import Invalid
+from appliance.errors import Invalid, said
+from appliance.i18n import _, _n
 from appliance.model.competition import Adjudicator
 from appliance.model.registration import (
     AdjudicatorRegistration,
@@ -142,13 +144,17 @@ class RegistrationController(Controller):
         try:
             text = (await request.body()).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise Invalid("the CSV file is not UTF-8 text", "file") from None
+            raise Invalid(_("the CSV file is not UTF-8 text"), "file") from None
         report = await registration.import_entries(ctx, competition_id, text, skip_invalid)
+        errors = [msgspec.structs.replace(e, message=said(request, e.message)) for e in report.errors]
         if report.errors and not skip_invalid:
             raise Invalid(
-                f"{len(report.errors)} rows have errors; nothing was imported "
-                "(fix them, or import with skip_invalid=true)",
+                _n(
+                    "1 row has errors; nothing was imported (fix them, or import with skip_invalid=true)",
+                    "{n} rows have errors; nothing was imported (fix them, or import with skip_invalid=true)",
+                    len(report.errors),
+                ),
                 "file",
-                [{"row": e.row, "field": e.field, "message": e.message} for e in report.errors],
+                [{"row": e.row, "field": e.field, "message": e.message} for e in errors],
             )
-        return report
+        return msgspec.structs.replace(report, errors=errors)  # each row's words in the asker's language

@@ -19,15 +19,17 @@ from appliance.browser import SecurityHeaders
 from appliance.cloud import public, receiver
 from appliance.cloud.receiver import GapError
 from appliance.db.cloud_backend import CloudDB, open_cloud
-from appliance.errors import EXCEPTION_HANDLERS
+from appliance.errors import EXCEPTION_HANDLERS, said
+from appliance.i18n import for_request
 from appliance.live import public_event
 from appliance.settings import DEFAULT_WEB, Settings
 
 SHOWN = ("round.computed", "round.recomputed", "result.official", "round.decided")
 
 
-def _gap(_: Request, exc: GapError) -> Response:
-    error = {"status": 409, "code": "gap", "message": exc.message, "field": "rows", "expected_seq": exc.expected}
+def _gap(request: Request, exc: GapError) -> Response:
+    message = said(request, exc.message)  # in the sender's language, as errors.py says every AppError
+    error = {"status": 409, "code": "gap", "message": message, "field": "rows", "expected_seq": exc.expected}
     return Response({"error": error}, status_code=409)
 
 
@@ -64,8 +66,10 @@ def _public(store: CloudDB) -> list:
     def results(
         request: Request, box: FromPath[str], competition: Annotated[int | None, Parameter(ge=1, le=2**62)] = None
     ) -> Response:
-        """The same published results as the box's /api/public/results (of one competition, if named)."""
-        return public.cached(request, public.results(store, box, competition))
+        """The same published results as the box's /api/public/results (of one competition, if named), in the
+        reader's language as the box answers them."""
+        language = for_request(request.cookies, request.headers.get("accept-language"))
+        return public.cached(request, public.results(store, box, competition, language), public.BY_LANGUAGE)
 
     @get("/cloud/api/competitions", sync_to_thread=True)
     def competitions(request: Request) -> Response:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from appliance.db.store import StoreError
 from appliance.errors import AppError
+from appliance.i18n import _
+from appliance.terminal import fail as _fail
+from appliance.terminal import reason, tell
 
 
 def add_parsers(sub, whole, serve) -> None:
@@ -31,11 +34,6 @@ def add_parsers(sub, whole, serve) -> None:
     box.set_defaults(func=pair_box)
 
 
-def _fail(message: str) -> int:
-    print(f"floorcraft: {message}", file=sys.stderr)
-    return 2
-
-
 def _store(settings):
     from appliance.cloud.receiver import now_text
     from appliance.db.cloud_backend import open_cloud
@@ -51,16 +49,18 @@ def new_code(args: argparse.Namespace) -> int:
     try:
         store = _store(args.settings)
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
         code, expires = make(store, args.minutes)
     finally:
         store.close()
-    print(f"\nPairing code (one use, valid until {expires:%Y-%m-%d %H:%M} UTC): {code}\n", flush=True)
+    until = f"{expires:%Y-%m-%d %H:%M}"
+    print(flush=True)
+    tell(_("Pairing code (one use, valid until {until} UTC): {code}\n", until=until, code=code), flush=True)
     qr = qrcode.QRCode(border=1)
     qr.add_data(code)
     qr.print_ascii(out=sys.stdout, invert=True)
-    print(f"On the box: floorcraft pair {code}\n", flush=True)
+    tell(_("On the box: floorcraft pair {code}\n", code=code), flush=True)
     return 0
 
 
@@ -70,14 +70,14 @@ def revoke(args: argparse.Namespace) -> int:
     try:
         store = _store(args.settings)
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
         drop(store, args.box)
     except AppError as exc:
-        return _fail(f"cloud revoke: {exc.message}")
+        return _fail(exc.message, command="cloud revoke")
     finally:
         store.close()
-    print(f"revoked {args.box}: its batches are refused from now on and its results are no longer served")
+    tell(_("revoked {box}: its batches are refused from now on and its results are no longer served", box=args.box))
     return 0
 
 
@@ -87,16 +87,16 @@ def boxes(args: argparse.Namespace) -> int:
     try:
         store = _store(args.settings)
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
         found = list_boxes(store, paired_only=False)
     finally:
         store.close()
     for b in found:
-        state = f"revoked {b['revoked_at']}" if b["revoked_at"] else f"paired {b['paired_at']}"
-        print(f"{b['box']}  {state}  log #{b['head']}  {b['name']}")
+        state = _("revoked {at}", at=b["revoked_at"]) if b["revoked_at"] else _("paired {at}", at=b["paired_at"])
+        tell(_("{box}  {state}  log #{head}  {name}", box=b["box"], state=state, head=b["head"], name=b["name"]))
     if not found:
-        print("no box is paired with this cloud yet (floorcraft cloud pair)")
+        tell(_("no box is paired with this cloud yet (floorcraft cloud pair)"))
     return 0
 
 
@@ -105,12 +105,21 @@ def pair_box(args: argparse.Namespace) -> int:
 
     settings = args.settings
     if not settings.cloud_url:
-        return _fail("pair: set FLOORCRAFT_CLOUD_URL to the cloud's address first")
+        return _fail(_("set FLOORCRAFT_CLOUD_URL to the cloud's address first"), command="pair")
     if not Path(settings.data_dir).is_dir():
-        return _fail(f"pair: the data dir {settings.data_dir} does not exist (FLOORCRAFT_DATA_DIR)")
+        return _fail(
+            _("the data dir {folder} does not exist (FLOORCRAFT_DATA_DIR)", folder=settings.data_dir), command="pair"
+        )
     try:
         made = pair_with_cloud(Path(settings.data_dir), settings.cloud_url, args.code, args.name)
     except PairingError as exc:
-        return _fail(f"pair: {exc}")
-    print(f"paired with {made.cloud} as {made.box} at {made.paired_at}: the box's log is sent there from now on")
+        return _fail(reason(exc), command="pair")
+    tell(
+        _(
+            "paired with {cloud} as {box} at {at}: the box's log is sent there from now on",
+            cloud=made.cloud,
+            box=made.box,
+            at=made.paired_at,
+        )
+    )
     return 0

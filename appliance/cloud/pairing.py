@@ -8,14 +8,17 @@ import asyncio
 import json
 import socket
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import msgspec
+
+if TYPE_CHECKING:
+    import httpx
 
 from appliance import crypto
 from appliance.errors import Conflict, Invalid
 from appliance.export import box_key, public_key_text, write_atomically
+from appliance.i18n import _, message_of
 from appliance.settings import Settings
 
 STATE_FILE = "cloud-pairing.json"
@@ -43,18 +46,29 @@ def pair_with_cloud(data_dir: Path, cloud_url: str, code: str, name: str = "", t
     body = json.dumps({"box": box, "code": code, "name": name or socket.gethostname()[:200]}).encode()
     url = cloud_url.rstrip("/") + "/cloud/pair"
     headers = {"Content-Type": "application/json", "X-Box-Signature": crypto.b64u(key.sign(body))}
+    import httpx  # loaded when pairing: the box's idle memory
+
     try:
         response = httpx.post(url, content=body, headers=headers, timeout=timeout)
     except httpx.HTTPError as exc:
-        raise PairingError(f"cannot reach the cloud at {url}: {exc}") from None
+        raise PairingError(_("cannot reach the cloud at {url}: {reason}", url=url, reason=str(exc))) from None
     if response.status_code != 200:
-        raise PairingRefused(f"the cloud refused the pairing (HTTP {response.status_code}): {refusal(response)}")
+        raise PairingRefused(
+            _(
+                "the cloud refused the pairing (HTTP {status}): {reason}",
+                status=response.status_code,
+                reason=refusal(response),
+            )
+        )
     try:  # a captive portal or another web server answers 200 with a page of its own
         made = Pairing(cloud_url.rstrip("/"), box, str(response.json()["paired_at"]))
     except (ValueError, KeyError, TypeError):
         raise PairingError(
-            f"{url} did not answer as a Floorcraft cloud (HTTP 200 without a pairing): is FLOORCRAFT_CLOUD_URL "
-            "the cloud's address, and is the uplink past the venue's Wi-Fi sign-in page?"
+            _(
+                "{url} did not answer as a Floorcraft cloud (HTTP 200 without a pairing): is FLOORCRAFT_CLOUD_URL "
+                "the cloud's address, and is the uplink past the venue's Wi-Fi sign-in page?",
+                url=url,
+            )
         ) from None
     write_atomically(Path(data_dir) / STATE_FILE, msgspec.json.encode(made))
     return made
@@ -87,10 +101,10 @@ class PairCode(msgspec.Struct, forbid_unknown_fields=True):
 async def pair_from_desk(settings: Settings, data: PairCode) -> Pairing:
     """The desk's "Pair with the cloud": as `floorcraft pair CODE`, refusals in the cloud's words (409, 422)."""
     if not settings.cloud_url:
-        raise Conflict("this box has no cloud: set FLOORCRAFT_CLOUD_URL first", "code")
+        raise Conflict(_("this box has no cloud: set FLOORCRAFT_CLOUD_URL first"), "code")
     try:
         return await asyncio.to_thread(pair_with_cloud, Path(settings.data_dir), settings.cloud_url, data.code)
     except PairingRefused as exc:
-        raise Invalid(str(exc), "code") from None
+        raise Invalid(message_of(exc), "code") from None
     except PairingError as exc:
-        raise Conflict(f"{exc}; try again once the box is online", "code") from None
+        raise Conflict(_("{reason}; try again once the box is online", reason=message_of(exc)), "code") from None

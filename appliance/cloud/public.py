@@ -18,18 +18,20 @@ from litestar import Request, Response
 from appliance.db import cloud as db
 from appliance.db.cloud_backend import CloudDB
 from appliance.errors import NotFound
+from appliance.i18n import SOURCE, _
 from appliance.services.public import NAMES, PUBLISHED, published
 
 CACHE_CONTROL = "public, max-age=10, stale-while-revalidate=30"  # a CDN answers readers; 10 s behind at most
-STRUCTURE = ("competition.created", "event.created")
+STRUCTURE = ("competition.created", "competition.updated", "event.created")
 SOURCES = PUBLISHED + NAMES  # what services/public.py builds the box's own /api/public/results from
+BY_LANGUAGE = "Accept-Encoding, Accept-Language, Cookie"  # an answer in the reader's language (cookie floorcraft.lang)
 
 
-def cached(request: Request, data: object) -> Response:
+def cached(request: Request, data: object, vary: str = "Accept-Encoding") -> Response:
     """JSON with a strong ETag (the body's SHA-256); 304 and no body when the reader has it already."""
     body = msgspec.json.encode(data)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": vary}
     asked = [t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")]
     if etag in asked or "*" in asked:
         return Response(content=b"", status_code=304, headers=headers)
@@ -41,9 +43,13 @@ def _structure(rows: list[tuple]) -> tuple[list[dict], dict[int, int]]:
     competitions, event_of = [], {}
     for _seq, kind, _entity, text in rows:
         payload = json.loads(text)
+        keys = ("id", "name", "venue", "starts_on", "ends_on")
         if kind == "competition.created":
-            keys = ("id", "name", "venue", "starts_on", "ends_on")
             competitions.append({k: payload.get(k) for k in keys})
+        elif kind == "competition.updated":  # the scrutineer edited it: its name, venue or dates as they now are
+            for c in competitions:
+                if c["id"] == payload.get("id"):
+                    c.update({k: payload.get(k) for k in keys})
         else:
             event_of[int(payload["id"])] = int(payload["competition_id"])
     return competitions, event_of
@@ -52,17 +58,18 @@ def _structure(rows: list[tuple]) -> tuple[list[dict], dict[int, int]]:
 def paired_rows(store: CloudDB, box: str, kinds: tuple[str, ...]) -> list[tuple]:
     with store.transaction() as tx:
         if not db.is_paired(tx, box):
-            raise NotFound("no paired box with this key", "box")
+            raise NotFound(_("no paired box with this key"), "box")
         return db.rows_of_kinds(tx, box, kinds)
 
 
-def results(store: CloudDB, box: str, competition: int | None = None) -> dict:
-    """One box's published results (of one competition, if named): the box's own /api/public/results shape."""
+def results(store: CloudDB, box: str, competition: int | None = None, language: str = SOURCE) -> dict:
+    """One box's published results (of one competition, if named): the box's own /api/public/results shape, its
+    reasons said in `language` as the box says them."""
     rows = paired_rows(store, box, STRUCTURE + SOURCES)
     competitions, event_of = _structure([r for r in rows if r[1] in STRUCTURE])
     if competition is not None and all(c["id"] != competition for c in competitions):
-        raise NotFound(f"no competition {competition} on this box", "competition")
-    shown = published([r for r in rows if r[1] in SOURCES])
+        raise NotFound(_("no competition {id} on this box", id=competition), "competition")
+    shown = published([r for r in rows if r[1] in SOURCES], language)
     if competition is not None:
         shown["events"] = [e for e in shown["events"] if event_of.get(e["event_id"]) == competition]
     return shown

@@ -25,21 +25,23 @@ from appliance.db import changelog
 from appliance.db import cloud as db
 from appliance.db.cloud_backend import CloudDB, Tx
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, plain_validation
+from appliance.i18n import Message, _
 from appliance.model.text import OPTIONAL_NAME, Input
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
 CODE_LENGTH = 10
 BOX_KEY = "^[A-Za-z0-9_-]{43}$"
 FEDERATION_DUE = ("result.official",)  # the final's sign-off: the event's federation results are complete
-NOT_PAIRED = (
+NOT_PAIRED = _(
     "this box is not paired with this cloud: run `floorcraft cloud pair` on the cloud and `floorcraft pair CODE` "
     "on the box"
 )
+WHAT = {"batch": _("the batch"), "pairing request": _("the pairing request")}  # what a box sends, as refusals say it
 
 
 class GapError(Conflict):
     def __init__(self, expected: int):
-        super().__init__(f"this batch does not follow: send from seq {expected}", "rows")
+        super().__init__(_("this batch does not follow: send from seq {seq}", seq=expected), "rows")
         self.expected = expected
 
 
@@ -76,9 +78,23 @@ def _decode(body: bytes, kind: type, what: str):
         return msgspec.json.decode(body, type=kind)
     except msgspec.ValidationError as exc:  # in plain words naming the field, never the validator's own text
         words, field = plain_validation(str(exc))
-        raise Invalid(f"the {what} is not valid: {words.removeprefix('the request body ')}", field or "body") from None
+        raise Invalid(
+            _("{what} is not valid: {words}", what=WHAT[what], words=_bodiless(words)), field or "body"
+        ) from None
     except msgspec.DecodeError:
-        raise Invalid(f"the {what} is not JSON", "body") from None
+        raise Invalid(_("{what} is not JSON", what=WHAT[what]), "body") from None
+
+
+def _bodiless(words: str) -> str:
+    """Validation words without their "the request body " (the refusal names what was sent instead)."""
+    prefix = "the request body "
+    if not words.startswith(prefix):
+        return words
+    if isinstance(words, Message):  # "the request body {words}": its words, still to be translated
+        rest = [value for value in words.params.values() if isinstance(value, str) and words == prefix + value]
+        if rest:
+            return rest[0]
+    return words.removeprefix(prefix)
 
 
 def verify_signed(box: str, body: bytes, signature: str, what: str) -> None:
@@ -86,7 +102,7 @@ def verify_signed(box: str, body: bytes, signature: str, what: str) -> None:
     try:
         Ed25519PublicKey.from_public_bytes(crypto.unb64u(box)).verify(crypto.unb64u(signature), body)
     except (InvalidSignature, ValueError, TypeError):
-        raise Unauthorized(f"the {what} is not signed by the box it names", "X-Box-Signature") from None
+        raise Unauthorized(_("{what} is not signed by the box it names", what=WHAT[what]), "X-Box-Signature") from None
 
 
 def code_hash(code: str) -> str:
@@ -104,7 +120,7 @@ def receive(store: CloudDB, body: bytes, signature: str, federation: bool = Fals
         if state is None:
             raise Forbidden(NOT_PAIRED, "box")
         if state[1] is not None:
-            raise Forbidden(f"this box's pairing was revoked on {state[1]}: pair it again to send", "box")
+            raise Forbidden(_("this box's pairing was revoked on {at}: pair it again to send", at=state[1]), "box")
         head = _apply(tx, batch.box, batch.rows)
         if federation:
             _queue_uploads(tx, batch.box, batch.rows)
@@ -116,10 +132,10 @@ def _apply(tx: Tx, box: str, rows: list[Row]) -> int:
     fresh: list[dict] = []
     for row in rows:
         if changelog.row_hash(row.seq, row.kind, row.entity, row.payload, row.at, row.prev_hash) != row.hash:
-            raise Invalid(f"row {row.seq} does not match its hash", "rows")
+            raise Invalid(_("row {seq} does not match its hash", seq=row.seq), "rows")
         if row.seq <= head:
             if db.row_hash(tx, box, row.seq) != row.hash:
-                raise Conflict(f"row {row.seq} differs from the one received before", "rows")
+                raise Conflict(_("row {seq} differs from the one received before", seq=row.seq), "rows")
             continue
         if row.seq != head + 1 or row.prev_hash != (head_hash or changelog.GENESIS):
             raise GapError(head + 1)
@@ -158,16 +174,23 @@ def pair(store: CloudDB, body: bytes, signature: str) -> dict:
     with store.transaction() as tx:
         if not db.claim_pairing(tx, hashed, data.box, now):
             found = db.pairing(tx, hashed)
-            why = "unknown" if found is None else "already used" if found[1] else f"expired at {found[0]}"
-            raise Forbidden(f"this pairing code is {why}: make a new one with `floorcraft cloud pair`", "code")
+            raise Forbidden(_unusable_code(found), "code")
         db.pair_box(tx, data.box, data.name, now)
     return {"box": data.box, "paired_at": now}
+
+
+def _unusable_code(found: tuple | None) -> str:
+    if found is None:
+        return _("this pairing code is unknown: make a new one with `floorcraft cloud pair`")
+    if found[1]:
+        return _("this pairing code is already used: make a new one with `floorcraft cloud pair`")
+    return _("this pairing code is expired at {at}: make a new one with `floorcraft cloud pair`", at=found[0])
 
 
 def revoke(store: CloudDB, box: str) -> str:
     with store.transaction() as tx:
         if not db.revoke_box(tx, box, now_text()):
-            raise NotFound(f"no paired box {box}", "box")
+            raise NotFound(_("no paired box {box}", box=box), "box")
     return box
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from appliance.db.store import StoreError, check_integrity, connect
 from appliance.errors import AppError
+from appliance.i18n import _
 
 # Append-only: each entry is one version; a database records the versions it has in cloud_schema.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -132,7 +133,8 @@ class SQLiteCloud:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:  # another process held the file past busy_timeout
-                raise Unavailable(f"the cloud database is busy ({exc}); send again shortly") from None
+                why = str(exc)
+                raise Unavailable(_("the cloud database is busy ({reason}); send again shortly", reason=why)) from None
             try:
                 yield Tx(self.conn.cursor(), postgres=False)
                 self.conn.execute("COMMIT")
@@ -158,13 +160,12 @@ class PostgresCloud:
         try:
             parts = conninfo_to_dict(url)
         except psycopg.Error:
-            raise StoreError("FLOORCRAFT_CLOUD_DATABASE_URL is not a PostgreSQL URL (postgresql://...)") from None
+            raise StoreError(_("FLOORCRAFT_CLOUD_DATABASE_URL is not a PostgreSQL URL (postgresql://...)")) from None
         self.where = f"{parts.get('dbname', '')} on {parts.get('host', 'localhost')}"  # never the password
         try:
             psycopg.connect(url, connect_timeout=10).close()  # one plain attempt first: a clear message at once
         except psycopg.Error as exc:
-            first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-            raise StoreError(f"cannot use the cloud database {self.where}: {first}") from None
+            raise StoreError(_cannot_use(self.where, exc)) from None
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False, kwargs={"autocommit": True})
         try:
             self.pool.open(wait=True, timeout=30)
@@ -173,8 +174,7 @@ class PostgresCloud:
                 _migrate(tx, now)
         except (psycopg.Error, TimeoutError, Unavailable) as exc:
             self.pool.close()
-            first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-            raise StoreError(f"cannot use the cloud database {self.where}: {first}") from None
+            raise StoreError(_cannot_use(self.where, exc)) from None
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -186,13 +186,20 @@ class PostgresCloud:
                 yield Tx(cursor, postgres=True)
         except (psycopg.OperationalError, PoolTimeout) as exc:  # the database is down or every connection busy
             first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-            raise Unavailable(f"the cloud database cannot be reached now ({first}); send again shortly") from None
+            raise Unavailable(
+                _("the cloud database cannot be reached now ({reason}); send again shortly", reason=first)
+            ) from None
 
     def close(self) -> None:
         self.pool.close()
 
 
 CloudDB = SQLiteCloud | PostgresCloud
+
+
+def _cannot_use(where: str, exc: BaseException) -> str:
+    first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    return _("cannot use the cloud database {where}: {reason}", where=where, reason=first)
 
 
 def open_cloud(data_dir: Path, url: str, now: str, pool_size: int = 10) -> CloudDB:
@@ -202,4 +209,5 @@ def open_cloud(data_dir: Path, url: str, now: str, pool_size: int = 10) -> Cloud
     try:
         return SQLiteCloud(Path(data_dir) / "cloud.sqlite3", now)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot use {Path(data_dir) / 'cloud.sqlite3'}: {exc}") from None
+        where = str(Path(data_dir) / "cloud.sqlite3")
+        raise StoreError(_("cannot use {path}: {reason}", path=where, reason=str(exc))) from None

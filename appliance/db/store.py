@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from appliance.errors import StorageFull
+from appliance.i18n import _
 
 T = TypeVar("T")
 GROUP_LIMIT = 64  # writes committed together at most
@@ -46,21 +47,31 @@ def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     try:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"{path} is not a usable SQLite database ({exc}); refusing to start. "
-            "Restore a backup or move the file away; it was left untouched."
-        ) from None
+        raise StoreError(_unusable(path, exc)) from None
     if rows != ["ok"]:
         raise StoreError(
-            f"{path} failed PRAGMA integrity_check: {'; '.join(rows[:5])}; refusing to start. "
-            "Restore a backup or move the file away; it was left untouched."
+            _(
+                "{path} failed PRAGMA integrity_check: {problems}; refusing to start. "
+                "Restore a backup or move the file away; it was left untouched.",
+                path=str(path),
+                problems="; ".join(rows[:5]),
+            )
         )
+
+
+def _unusable(path: Path, exc: Exception) -> str:
+    return _(
+        "{path} is not a usable SQLite database ({reason}); refusing to start. "
+        "Restore a backup or move the file away; it was left untouched.",
+        path=str(path),
+        reason=str(exc),
+    )
 
 
 def open_checked(path: Path) -> sqlite3.Connection:
     """The database read-only and integrity-checked, for the commands that only read; StoreError in plain words."""
     if not path.exists():
-        raise StoreError(f"no database at {path}")
+        raise StoreError(_("no database at {path}", path=str(path)))
     conn = connect(path, readonly=True)
     try:
         check_integrity(conn, path)
@@ -81,10 +92,7 @@ class Store:
             self._writer = connect(self.path)
             check_integrity(self._writer, self.path)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path} is not a usable SQLite database ({exc}); refusing to start. "
-                "Restore a backup or move the file away; it was left untouched."
-            ) from None
+            raise StoreError(_unusable(self.path, exc)) from None
         from appliance.db.migrations import migrate
 
         migrate(self._writer)
@@ -118,14 +126,15 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot start a write on {self.path}: {exc}") from None
+            why = str(exc)
+            raise StoreError(_("cannot start a write on {path}: {reason}", path=str(self.path), reason=why)) from None
         try:
             result = fn(conn)
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback(conn)
             if "full" in str(exc).lower():
-                raise StorageFull("the appliance's disk is full; nothing was written") from None
+                raise StorageFull(_("the appliance's disk is full; nothing was written")) from None
             raise
         except BaseException:
             self._rollback(conn)

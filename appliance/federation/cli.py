@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from appliance.db.store import StoreError, open_checked
 from appliance.export import write_atomically
+from appliance.i18n import _
+from appliance.terminal import fail, reason, tell
 
 
-def _fail(message: str) -> int:
-    print(f"floorcraft: federation {message}", file=sys.stderr)
-    return 2
+def _fail(message, command: str) -> int:
+    return fail(message, command=f"federation {command}")
 
 
 def _write(out: str, document) -> str | None:
@@ -21,7 +21,7 @@ def _write(out: str, document) -> str | None:
     try:
         write_atomically(Path(out), (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode())
     except OSError as exc:
-        return f"cannot write {out}: {exc.strerror or exc}"
+        return _("cannot write {file}: {reason}", file=out, reason=exc.strerror or str(exc))
     return None
 
 
@@ -32,23 +32,32 @@ def wdsf(args: argparse.Namespace) -> int:
     try:
         ids = load_ids(Path(args.ids).read_bytes())
     except OSError as exc:
-        return _fail(f"wdsf: cannot read the ids file {args.ids}: {exc.strerror or exc}")
+        return _fail(
+            _("cannot read the ids file {file}: {reason}", file=args.ids, reason=exc.strerror or str(exc)), "wdsf"
+        )
     except WdsfError as exc:
-        return _fail(f"wdsf: {exc} ({args.ids})")
+        return _fail(_("{reason} ({file})", reason=reason(exc), file=args.ids), "wdsf")
     try:
         conn = open_checked(args.settings.database_path)
     except StoreError as exc:
-        return _fail(f"wdsf: {exc}")
+        return _fail(reason(exc), "wdsf")
     try:
         payload = results_payload(conn, args.event, ids)
     except WdsfError as exc:
-        return _fail(f"wdsf: {exc}; nothing was written")
+        return _fail(_("{reason}; nothing was written", reason=reason(exc)), "wdsf")
     finally:
         conn.close()
     error = _write(args.out, payload)
     if error:
-        return _fail(f"wdsf: {error}")
-    print(f"wrote the WDSF results of event {args.event} ({len(payload)} couples) to {args.out}")
+        return _fail(error, "wdsf")
+    tell(
+        _(
+            "wrote the WDSF results of event {event} ({n} couples) to {file}",
+            event=args.event,
+            n=len(payload),
+            file=args.out,
+        )
+    )
     return 0
 
 
@@ -60,7 +69,8 @@ def _write_sheets(folder: str, sheets: list[dict]) -> str | None:
         for one in sheets:
             (Path(folder) / f"wrzettel-{one['runde']}.json").write_bytes(serialise(one["body"]))
     except OSError as exc:
-        return f"cannot write the judges' sheets into {folder}: {exc.strerror or exc}"
+        why = exc.strerror or str(exc)
+        return _("cannot write the judges' sheets into {folder}: {reason}", folder=folder, reason=why)
     return None
 
 
@@ -74,26 +84,33 @@ def esv(args: argparse.Namespace) -> int:
     try:
         conn = open_checked(args.settings.database_path)
     except StoreError as exc:
-        return _fail(f"esv: {exc}")
+        return _fail(reason(exc), "esv")
     try:
         body = serialise(results_document(conn, args.event))
         sheets = judges_sheets(conn, args.event) if args.sheets else []
     except AppError as exc:
-        return _fail(f"esv: {exc.message}; nothing was written")
+        return _fail(_("{reason}; nothing was written", reason=exc.message), "esv")
     finally:
         conn.close()
     if args.sheets and not Path(args.sheets).is_dir():
-        return _fail(f"esv: {args.sheets} is not a folder; nothing was written")
+        return _fail(_("{folder} is not a folder; nothing was written", folder=args.sheets), "esv")
     try:
         write_atomically(Path(args.out), body)
     except OSError as exc:
-        return _fail(f"esv: cannot write {args.out}: {exc.strerror or exc}")
+        return _fail(_("cannot write {file}: {reason}", file=args.out, reason=exc.strerror or str(exc)), "esv")
     error = _write_sheets(args.sheets, sheets) if args.sheets else None
     if error:
-        return _fail(f"esv: {error}")
-    print(f"wrote the ESV results of event {args.event} to {args.out}")
+        return _fail(error, "esv")
+    tell(_("wrote the ESV results of event {event} to {file}", event=args.event, file=args.out))
     if sheets:
         signed = sum(1 for one in sheets for sheet in one["body"] if sheet is not None)
-        print(f"wrote the judges' sheets of {len(sheets)} rounds ({signed} signed and wholly digital) to {args.sheets}")
+        tell(
+            _(
+                "wrote the judges' sheets of {rounds} rounds ({signed} signed and wholly digital) to {folder}",
+                rounds=len(sheets),
+                signed=signed,
+                folder=args.sheets,
+            )
+        )
     print(f"X-DTV-Pruefsumme: {checksum(body)}")
     return 0

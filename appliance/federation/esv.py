@@ -27,11 +27,13 @@ from appliance.db import stars as stars_db
 from appliance.errors import Conflict, Invalid
 from appliance.federation import esv_tables as tables
 from appliance.federation.schema import check_results
+from appliance.i18n import _
 from appliance.model.competition import Event
 from appliance.model.registration import Entry
 from appliance.scoring import place_final
 from appliance.scoring.multidance import FinalResult
 from appliance.services import joining, lookups, results
+from appliance.words import round_name
 
 MEDIA_TYPE = "application/vnd.tanzsport.esv.v1.ergebnis.l2+json"
 DANCES = {"W": "LW", "T": "TG", "V": "WW", "F": "SF", "Q": "QU", "S": "SB", "C": "CC", "R": "RB", "P": "PD", "J": "JV"}
@@ -66,7 +68,14 @@ def serialise(document: dict) -> bytes:
 def dance_codes(event: Event) -> list[str]:
     unknown = [d for d in event.dances if d not in DANCES]
     if unknown:
-        raise Invalid(f"the dance {unknown[0]!r} of {event.name} has no ESV code (W T V F Q, S C R P J)", "event_id")
+        raise Invalid(
+            _(
+                "the dance {unknown} of {name} has no ESV code (W T V F Q, S C R P J)",
+                unknown=repr(unknown[0]),
+                name=event.name,
+            ),
+            "event_id",
+        )
     return [DANCES[d] for d in event.dances]
 
 
@@ -74,9 +83,14 @@ def _round_key(conn: sqlite3.Connection, row: sqlite3.Row) -> int | str:
     key = joining.round_key(conn, row)  # "R" for a redance, the rounds numbered without it
     before = joining.round_key(conn, lookups.round_row(conn, row["redance_of"])) if key == "R" else None
     if key == "R" and before != 1:
-        raise Invalid(f"the ESV takes a redance only after the 1st round, not after round {before}", "event_id")
+        raise Invalid(
+            _("the ESV takes a redance only after the 1st round, not after round {before}", before=before), "event_id"
+        )
     if isinstance(key, int) and key > 9:
-        raise Invalid(f"the ESV numbers rounds up to 9; the {row['name']} is round {key}", "event_id")
+        raise Invalid(
+            _("the ESV numbers rounds up to 9; the {name} is round {key}", name=round_name(row["name"]), key=key),
+            "event_id",
+        )
     return key
 
 
@@ -100,7 +114,10 @@ def computed_rounds(conn: sqlite3.Connection, event: Event) -> list[Round]:
             break
         done.append(_load_round(conn, event, row, bool(stored["official"])))
     if not done:
-        raise Conflict(f"{event.name} (event {event.id}) has no computed round yet: nothing to report", "event_id")
+        raise Conflict(
+            _("{name} (event {id}) has no computed round yet: nothing to report", name=event.name, id=event.id),
+            "event_id",
+        )
     return done
 
 
@@ -122,8 +139,13 @@ def officials(conn: sqlite3.Connection, event: Event, rounds: list[Round]) -> li
     if final is not None and set(final.letters) != letters:
         away = ", ".join(sorted(letters - set(final.letters), key=lambda j: (len(j), j)))
         raise Invalid(
-            f"the ESV takes one panel for the whole event, but judge {away} judged an earlier round and not the "
-            f"final of {event.name}: its marks cannot be placed in the final's columns",
+            _(
+                "the ESV takes one panel for the whole event, but judge {away} judged an "
+                "earlier round and not the final of {name}: its marks cannot be placed in "
+                "the final's columns",
+                away=away,
+                name=event.name,
+            ),
             "event_id",
         )
     return [_official(a.letter, a.name, a.country) for a in judges]
@@ -193,7 +215,9 @@ def _starter(
 ) -> dict:
     couple = entry.couple
     if len(couple.country) != 3:
-        raise Invalid(f"couple {couple.bib} has no three-letter country code, which the ESV requires", "country")
+        raise Invalid(
+            _("couple {bib} has no three-letter country code, which the ESV requires", bib=couple.bib), "country"
+        )
     danced = any(couple.bib in r.bibs for r in rounds)
     status = 2 if entry.status == "scratched" else 1 if danced or couple.id in stars else 3  # a star: still in
     return {

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from appliance.errors import Invalid
+from appliance.i18n import _, _n
 
 if TYPE_CHECKING:
     from jsonschema import Draft6Validator
@@ -51,5 +52,8 @@ def check_results(document: object, level: int = 2) -> None:
     """Raise Invalid naming the first place where the document breaks the published schema."""
     errors = results_errors(document, level)
     if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise Invalid(f"the ESV document does not match the DTV's schema at {errors[0]}{more}", "event_id")
+        more = _n(" (and {n} more)", " (and {n} more)", len(errors) - 1) if len(errors) > 1 else ""
+        raise Invalid(
+            _("the ESV document does not match the DTV's schema at {error}{more}", error=errors[0], more=more),
+            "event_id",
+        )

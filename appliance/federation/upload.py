@@ -21,8 +21,7 @@ import json
 import logging
 import sqlite3
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from appliance import __version__
 from appliance.db import changelog
@@ -31,8 +30,12 @@ from appliance.db import sync as sync_db
 from appliance.db.store import Store
 from appliance.errors import AppError
 from appliance.federation import esv
+from appliance.i18n import _
 from appliance.settings import Settings
 from appliance.sync import IDLE, Outbox, federation_endpoint
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 TRIGGERS = {
@@ -54,9 +57,13 @@ def read_credentials(path: str) -> tuple[str | None, str | None]:
     try:
         lines = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, UnicodeDecodeError) as exc:
-        raise CredentialsError(f"cannot read FLOORCRAFT_FEDERATION_TOKEN_FILE {path}: {exc}") from None
+        raise CredentialsError(
+            _("cannot read FLOORCRAFT_FEDERATION_TOKEN_FILE {path}: {reason}", path=path, reason=str(exc))
+        ) from None
     if not lines or ":" not in lines[0]:
-        raise CredentialsError(f"{path} (FLOORCRAFT_FEDERATION_TOKEN_FILE) needs user:password on its first line")
+        raise CredentialsError(
+            _("{path} (FLOORCRAFT_FEDERATION_TOKEN_FILE) needs user:password on its first line", path=path)
+        )
     basic = "Basic " + base64.b64encode(lines[0].encode()).decode()
     return basic, lines[1] if len(lines) > 1 else None
 
@@ -104,7 +111,7 @@ class Uploader(Outbox):
         if not rows:
             return None
         due = []
-        for seq, kind, _entity, payload, *_ in rows:
+        for seq, kind, _entity, payload, *_rest in rows:
             if kind in self.triggers:
                 event_id = _event_of(conn, json.loads(payload))
                 if event_id is not None and (self.events is None or event_id in self.events):
@@ -152,6 +159,8 @@ class Uploader(Outbox):
         except ValueError as exc:
             return await self.failed(str(exc))
         theirs = self.events[event_id] if self.events is not None else str(event_id)
+        import httpx
+
         try:
             response = await http.post(f"{self.endpoint}/{theirs}", content=body, headers=headers)
         except httpx.HTTPError as exc:

@@ -19,6 +19,7 @@ import msgspec
 from appliance.db import marks as marks_db
 from appliance.db import rounds as rounds_db
 from appliance.errors import AppError
+from appliance.i18n import _
 from appliance.model.competition import Letter
 from appliance.services import joining, lookups
 from appliance.services.results import event_results
@@ -58,9 +59,9 @@ def load_ids(data: bytes) -> WdsfIds:
     try:
         return msgspec.json.decode(data, type=WdsfIds)
     except msgspec.ValidationError as exc:
-        raise WdsfError(f"the ids file is not right: {exc}") from None
+        raise WdsfError(_("the ids file is not right: {reason}", reason=str(exc))) from None
     except msgspec.DecodeError as exc:
-        raise WdsfError(f"the ids file is not JSON: {exc}") from None
+        raise WdsfError(_("the ids file is not JSON: {reason}", reason=str(exc))) from None
 
 
 def dance_name(code: str) -> str:
@@ -108,13 +109,20 @@ def _computed_rounds(conn: sqlite3.Connection, event_id: int) -> list[dict]:
 def _check_ids(ids: WdsfIds, rounds: list[dict], bibs: list[int]) -> None:
     letters = sorted({j["letter"] for r in rounds for j in r["judges"]} - set(ids.officials))
     missing = [str(b) for b in bibs if str(b) not in ids.participants]
-    problems = []
+    judges = ", ".join(letters)
+    if letters and missing:
+        raise WdsfError(
+            _(
+                "no WDSF official id for judge {judges}; no WDSF participant id for bib {bibs} "
+                "(add them to the ids file)",
+                judges=judges,
+                bibs=", ".join(missing),
+            )
+        )
     if letters:
-        problems.append(f"no WDSF official id for judge {', '.join(letters)}")
+        raise WdsfError(_("no WDSF official id for judge {judges} (add them to the ids file)", judges=judges))
     if missing:
-        problems.append(f"no WDSF participant id for bib {', '.join(missing)}")
-    if problems:
-        raise WdsfError("; ".join(problems) + " (add them to the ids file)")
+        raise WdsfError(_("no WDSF participant id for bib {bibs} (add them to the ids file)", bibs=", ".join(missing)))
 
 
 def results_payload(conn: sqlite3.Connection, event_id: int, ids: WdsfIds) -> list[dict]:
@@ -126,7 +134,13 @@ def results_payload(conn: sqlite3.Connection, event_id: int, ids: WdsfIds) -> li
         raise WdsfError(exc.message) from None
     rounds = _computed_rounds(conn, event_id)
     if not rounds or rounds[-1]["kind"] != "final":
-        raise WdsfError(f"event {event_id} ({event.name}) has no computed final yet: WDSF results are sent after it")
+        raise WdsfError(
+            _(
+                "event {event_id} ({name}) has no computed final yet: WDSF results are sent after it",
+                event_id=event_id,
+                name=event.name,
+            )
+        )
     _check_ids(ids, rounds, [p.bib for p in placings])
     payload = []
     for placing in sorted(placings, key=lambda p: (p.place_from, p.bib)):

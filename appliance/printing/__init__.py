@@ -14,22 +14,23 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from appliance import crypto
+from appliance.i18n import N_, Message, _
 
 DOCS: dict[str, str] = {
-    "couples": "Couples",
-    "draw": "Draw",
-    "judges-sheets": "Judges' sheets",
-    "marks": "Marks",
-    "results": "Results",
-    "chair-report": "Chair's report",
+    "couples": N_("Couples"),
+    "draw": N_("Draw"),
+    "judges-sheets": N_("Judges' sheets"),
+    "marks": N_("Marks"),
+    "results": N_("Results"),
+    "chair-report": N_("Chair's report"),
 }
 """Every document, by the name the CLI, the desk route and the export use, with its title."""
 
 
-def unknown_document(doc: str) -> str:
+def unknown_document(doc: str) -> Message:
     """The plain-words refusal for a document name that is not one."""
     shown = doc if len(doc) <= 40 and doc.isprintable() else doc[:40].encode("unicode_escape").decode() + "..."
-    return f"no document {shown!r}: one of {', '.join(DOCS)}"
+    return _("no document {name}: one of {docs}", name=repr(shown), docs=", ".join(DOCS))
 
 
 def box_key_text(data_dir: Path) -> str:

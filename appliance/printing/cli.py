@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from appliance.db.store import StoreError, open_checked, utc_now
 from appliance.errors import AppError
 from appliance.export import write_atomically
+from appliance.i18n import _, for_terminal
 from appliance.printing import box_key_text, data
+from appliance.terminal import fail, reason, tell
 
 
-def _fail(message: str) -> int:
-    print(f"floorcraft: print: {message}", file=sys.stderr)
-    return 2
+def _fail(message) -> int:
+    return fail(message, command="print")
 
 
 def _unwritable(out: Path) -> str | None:
     """Why OUT cannot be written (checked before the seconds of rendering), or None."""
     folder = out.parent
     if out.is_dir():
-        return f"{out} is a folder: name the PDF file to write"
+        return _("{file} is a folder: name the PDF file to write", file=str(out))
     if not folder.is_dir():
-        return f"there is no folder {folder}"
+        return _("there is no folder {folder}", folder=str(folder))
     if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        return f"cannot write {out}: permission denied"
+        return _("cannot write {file}: permission denied", file=str(out))
     return None
 
 
@@ -34,16 +34,17 @@ def print_document(args: argparse.Namespace) -> int:
     out = Path(args.out)
     problem = _unwritable(out)
     if problem:
-        return _fail(f"{problem}; nothing was written")
+        return _fail(_("{reason}; nothing was written", reason=problem))
     try:
         conn = open_checked(args.settings.database_path)
     except StoreError as exc:
-        return _fail(str(exc))
+        return _fail(reason(exc))
     try:
         conn.execute("BEGIN")  # one snapshot: the checksum in the footer is the state the pages show
-        context = data.build(conn, args.event, args.doc, box_key_text(Path(args.settings.data_dir)), utc_now())
+        key = box_key_text(Path(args.settings.data_dir))
+        context = data.build(conn, args.event, args.doc, key, utc_now(), for_terminal())  # the terminal's language
     except AppError as exc:
-        return _fail(f"{exc.message}; nothing was written")
+        return _fail(_("{reason}; nothing was written", reason=exc.message))
     finally:
         conn.close()
     from appliance.printing import pdf  # WeasyPrint (0.8 s to import) loads only when a document prints
@@ -52,6 +53,14 @@ def print_document(args: argparse.Namespace) -> int:
     try:
         write_atomically(out, body)
     except OSError as exc:
-        return _fail(f"cannot write {out}: {exc.strerror or exc}")
-    print(f"wrote the {args.doc} of event {args.event} ({context['event']}) to {out}")
+        return _fail(_("cannot write {file}: {reason}", file=str(out), reason=exc.strerror or str(exc)))
+    tell(
+        _(
+            "wrote the {doc} of event {event} ({name}) to {file}",
+            doc=args.doc,
+            event=args.event,
+            name=context["event"],
+            file=str(out),
+        )
+    )
     return 0

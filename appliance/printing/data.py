@@ -11,21 +11,18 @@ from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
-from appliance.model.competition import DANCE_NAMES, Competition, Event
+from appliance.i18n import SOURCE, _
+from appliance.model.competition import Competition, Event
 from appliance.model.registration import Couple
 from appliance.printing import DOCS, marks, sheets
+from appliance.printing.words import dance_name, event_dates, stamp
 from appliance.services import lookups, results
+from appliance.words import round_name, state_word
 
 
-def dance_name(code: str) -> str:
-    return DANCE_NAMES.get(code, code)
-
-
-def _dates(competition: Competition) -> str:
+def _dates(competition: Competition, language: str) -> str:
     first, last = (dt.date.fromisoformat(str(d)) for d in (competition.starts_on, competition.ends_on))
-    if first == last:
-        return first.strftime("%-d %B %Y")
-    return f"{first.strftime('%-d %B')} to {last.strftime('%-d %B %Y')}"
+    return event_dates(first, last, language)
 
 
 def couples_of(conn: sqlite3.Connection, event: Event) -> list[dict]:
@@ -42,22 +39,26 @@ def _couple(c: Couple) -> dict:
     return {"bib": c.bib, "name": f"{c.leader} & {c.follower}", "club": c.club, "country": c.country}
 
 
-def page(conn: sqlite3.Connection, event_id: int, doc: str, box_key: str, printed_at: str) -> dict:
-    """What every page shows: the competition, its dates, the event, the document, the box's checksum."""
+def page(
+    conn: sqlite3.Connection, event_id: int, doc: str, box_key: str, printed_at: str, language: str = SOURCE
+) -> dict:
+    """What every page shows, in `language`: the competition, its dates, the event, the document, the box's
+    checksum."""
     event = lookups.event(conn, event_id)
     competition = lookups.competition(conn, event.competition_id)
     seq, digest = changelog.head(conn)
     return {
         "doc": doc,
-        "title": DOCS[doc],
+        "lang": language,
+        "title": _(DOCS[doc]),
         "competition": competition.name,
         "venue": competition.venue,
-        "dates": _dates(competition),
+        "dates": _dates(competition, language),
         "event": event.name,
         "floor": event.floor,
         "dances": [dance_name(d) for d in event.dances],
-        "checksum": f"log #{seq} {digest[:16]} · box key {box_key}",
-        "printed_at": printed_at[:16].replace("T", " ") + " UTC",
+        "checksum": _("log #{seq} {digest} · box key {key}", seq=seq, digest=digest[:16], key=box_key),
+        "printed_at": f"{stamp(printed_at, language)} UTC",
     }
 
 
@@ -74,7 +75,7 @@ def draw_doc(conn: sqlite3.Connection, event: Event) -> dict:
     for row in rounds_db.rounds_of(conn, event.id):
         heats = rounds_db.heats_by_bib(conn, row["id"])
         if not heats:
-            rounds.append({"name": row["name"], "drawn": False})
+            rounds.append({"name": round_name(row["name"]), "drawn": False})
             continue
         by_dance = [
             {"dance": dance_name(d), "heats": [[couples.get(b, {"bib": b, "name": ""}) for b in h] for h in split]}
@@ -87,7 +88,7 @@ def draw_doc(conn: sqlite3.Connection, event: Event) -> dict:
         ]
         rounds.append(
             {
-                "name": row["name"],
+                "name": round_name(row["name"]),
                 "drawn": True,
                 "dances": [dance_name(d) for d in heats],
                 "by_dance": by_dance,
@@ -108,7 +109,7 @@ def judges_sheets_doc(conn: sqlite3.Connection, event: Event, states: tuple[str,
         if not heats:
             continue
         panel = [(j["letter"], j["name"]) for j in marks_db.round_panel(conn, row["id"])]
-        rounds.append(sheets.round_slips(row["name"], row["kind"], row["recall"], heats, panel, dance_name))
+        rounds.append(sheets.round_slips(round_name(row["name"]), row["kind"], row["recall"], heats, panel, dance_name))
     return {"rounds": rounds}
 
 
@@ -125,7 +126,7 @@ def results_doc(conn: sqlite3.Connection, event: Event) -> dict:
                 "name": f"{p.leader} & {p.follower}",
                 "club": couples.get(p.bib, {}).get("club", ""),
                 "country": couples.get(p.bib, {}).get("country", ""),
-                "round": p.round,
+                "round": round_name(p.round),
                 "crosses": p.crosses,
                 "reason": p.reason,
             }
@@ -133,15 +134,18 @@ def results_doc(conn: sqlite3.Connection, event: Event) -> dict:
     return {"official": standings.official, "placings": rows}
 
 
-def marks_doc(conn: sqlite3.Connection, event: Event) -> dict:
+def marks_doc(conn: sqlite3.Connection, event: Event, names: Callable[[str], str] = dance_name) -> dict:
+    """The marks report: every computed round's tables (`names`: how a dance is named; the desk's JSON keeps
+    the codes, its page names them in its language)."""
     rounds = []
     for row in rounds_db.rounds_of(conn, event.id):
         if marks_db.get_result(conn, row["id"]) is None:
             continue
         result = results.round_result(conn, row["id"])
         sheet = results.skate_sheet(conn, row["id"])
-        names = {j["letter"]: j["name"] for j in marks_db.round_panel(conn, row["id"])}
-        rounds.append(marks.round_tables(row["name"], sheet, marks.status(result), names, dance_name))
+        judges = {j["letter"]: j["name"] for j in marks_db.round_panel(conn, row["id"])}
+        tables = marks.round_tables(round_name(row["name"]), sheet, marks.status(result), judges, names)
+        rounds.append({**tables, "round_id": row["id"]})
     return {"rounds": rounds}
 
 
@@ -155,8 +159,8 @@ def chair_report_doc(conn: sqlite3.Connection, event: Event) -> dict:
         stored = marks_db.get_result(conn, row["id"])
         panels.append(
             {
-                "round": row["name"],
-                "state": row["state"],
+                "round": round_name(row["name"]),
+                "state": state_word(row["state"]),
                 "checksum": stored["sheets_checksum"] if stored else "",
                 "judges": [
                     {"letter": j, "name": judges[j].name if j in judges else "", "country": _country(judges, j)}
@@ -164,7 +168,7 @@ def chair_report_doc(conn: sqlite3.Connection, event: Event) -> dict:
                 ],
             }
         )
-    names = {r["id"]: r["name"] for r in rows}
+    names = {r["id"]: round_name(r["name"]) for r in rows}
     entries = documents.event_log(conn, event.id, list(names))
     return {"panels": panels, **marks.chair_events(entries, names, lambda cid: _couple_by_id(conn, cid))}
 
@@ -176,7 +180,7 @@ def _country(judges: dict, letter: str) -> str:
 def _couple_by_id(conn: sqlite3.Connection, couple_id: int) -> str:
     found = reg_db.get_couple(conn, couple_id)
     if found is None:
-        return f"couple {couple_id}"
+        return _("couple {id}", id=couple_id)
     return f"{found.bib or '-'} {found.leader} & {found.follower}"
 
 
@@ -194,15 +198,19 @@ STILL_TO_JUDGE = ("drawn", "running")
 """A round drawn and not computed yet: the rounds whose blank judges' sheets the USB stick carries."""
 
 
-def blank_sheets(conn: sqlite3.Connection, event_id: int, box_key: str, printed_at: str) -> dict | None:
+def blank_sheets(
+    conn: sqlite3.Connection, event_id: int, box_key: str, printed_at: str, language: str = SOURCE
+) -> dict | None:
     """The judges' blank sheets of the event's rounds still to judge (the stick's paper fallback), or None."""
-    context = page(conn, event_id, "judges-sheets", box_key, printed_at)
+    context = page(conn, event_id, "judges-sheets", box_key, printed_at, language)
     context.update(judges_sheets_doc(conn, lookups.event(conn, event_id), STILL_TO_JUDGE))
     return context if context["rounds"] else None
 
 
-def build(conn: sqlite3.Connection, event_id: int, doc: str, box_key: str, printed_at: str) -> dict:
-    """Everything one document shows (raises NotFound for an unknown event)."""
-    context = page(conn, event_id, doc, box_key, printed_at)
+def build(
+    conn: sqlite3.Connection, event_id: int, doc: str, box_key: str, printed_at: str, language: str = SOURCE
+) -> dict:
+    """Everything one document shows, in `language` (raises NotFound for an unknown event)."""
+    context = page(conn, event_id, doc, box_key, printed_at, language)
     context.update(BUILDERS[doc](conn, lookups.event(conn, event_id)))
     return context

@@ -3,7 +3,8 @@
 On a Raspberry Pi a document takes seconds to lay out, and an organiser exports to a stick many times a day.
 The stick's documents are stamped with the time of the box's last change (not the wall clock), so an export of an
 event that did not change produces the same HTML; its PDF is taken from `documents/` in the data dir. A file is
-named by the SHA-256 of what was rendered (the HTML, the style sheet, WeasyPrint's version) and of its own bytes,
+named by the SHA-256 of what was rendered (the HTML, in its language: a German and an English export keep their
+own; the style sheet, WeasyPrint's version) and of its own bytes,
 and is used only when its bytes still match: a torn or altered file is rendered again, never copied to a stick.
 Only the files of the latest export are kept.
 """

@@ -9,12 +9,15 @@ from typing import Any
 import msgspec
 
 from appliance import calculator
+from appliance.i18n import _, _n
 from appliance.model.marks import RoundResult
-from appliance.scoring.explain import number, ordinal, reason
+from appliance.printing.words import dance_name
+from appliance.scoring.explain import number, ordinal_words, reason_words
 from appliance.scoring.multidance import FinalResult
 from appliance.scoring.recall import RecallResult, natural_key
 from appliance.scoring.skating import Columns
 from appliance.services.joining_log import WORDS_KINDS, in_words
+from appliance.words import round_name, state_word
 
 
 def cell(col: Columns, k: int) -> str:
@@ -46,6 +49,7 @@ def round_tables(
         "name": name,
         "kind": sheet["type"],
         "state": result["state"],
+        "state_said": state_word(result["state"]),
         "official": result["official"],
         "checksum": result["checksum"],
         "judges": [{"letter": j, "name": judges.get(j, "")} for j in sheet["judges"]],
@@ -121,7 +125,7 @@ def _final(computed: FinalResult, dance_name: Callable[[str], str]) -> dict:
             {
                 "bib": c,
                 "place": number(computed.places[c]),
-                "reason": reason(computed.decisions[c], len(computed.judges)),
+                "reason": reason_words(computed.decisions[c], len(computed.judges)),
             }
             for c in order
         ],
@@ -130,7 +134,7 @@ def _final(computed: FinalResult, dance_name: Callable[[str], str]) -> dict:
 
 def _rule10(step: Any) -> dict:
     return {
-        "place": ordinal(step.place),
+        "place": ordinal_words(step.place),
         "rows": [
             {"bib": c, "dances": count, "sum": number(Fraction(sum2, 2)), "wins": c in step.winners}
             for c, (count, sum2) in step.standing.items()
@@ -141,7 +145,7 @@ def _rule10(step: Any) -> dict:
 def _rule11(step: Any) -> dict:
     n = len(next(iter(step.columns.values())).counts)
     return {
-        "place": ordinal(step.place),
+        "place": ordinal_words(step.place),
         "majority": step.majority,
         "marks": step.marks,
         "columns": [f"1-{k}" for k in range(step.place, n + 1)],
@@ -166,38 +170,78 @@ def chair_events(entries: list[dict], rounds: dict[int, str], couple: Callable[[
     for e in entries:
         p, kind = e["payload"], e["kind"]
         where = rounds.get(p.get("round_id") or p.get("from_round") or 0, "")
-        base = {"seq": e["seq"], "at": e["at"][:19].replace("T", " "), "round": where}
-        if kind == "round.decided" and p.get("redance"):
-            what = f"a redance of the {len(p['redance']['tied'])} tied couples, recalling {p['redance']['recall']}"
-            out["decisions"].append({**base, "what": f"{what} (tie at the cut)"})
-        elif kind in WORDS_KINDS:  # star couples, redances (services/joining_log.py)
-            out["decisions"].append({**base, "what": in_words(kind, p, couple)})
-        elif kind == "round.decided":
-            out["decisions"].append({**base, "what": f"recall {p['recall']} couples (tie at the cut)"})
-        elif kind == "panel.set":
-            out["decisions"].append({**base, "what": f"panel set: {' '.join(p.get('letters', []))}"})
-        elif kind == "sheet.corrected":
-            out["corrections"].append({**base, "what": f"judge {p['judge']}, {p['dance']}: sheet corrected"})
-        elif kind == "entry.scratched":
-            out["withdrawals"].append({**base, "what": f"{couple(p['couple_id'])} withdrawn"})
-        elif kind == "couple.withdrawn":
-            out["withdrawals"].append({**base, "what": f"{couple(p['couple_id'])} withdrawn: {p['reason']}"})
-        elif kind == "couple.disqualified":
-            why = f": {p['reason']}" if p.get("reason") else ""
-            ground = " for the step limit" if p.get("step_limit") else ""
-            what = f"{couple(p.get('couple_id', 0))} disqualified{ground}{why}"
-            out["disqualifications"].append({**base, "what": what})
-        elif kind == "couple.warned":
-            what = f"{couple(p['couple_id'])} warned for the step limit: {p['reason']}"
-            out["warnings"].append({**base, "what": what})
-        elif kind == "result.official":
-            out["sign_offs"].append({**base, "what": "the chair signed off the result: official"})
-        elif kind in ("round.computed", "round.recomputed"):
-            again = " again (after a correction)" if kind == "round.recomputed" else ""
-            tie = ", a tie at the cut for the chair" if p.get("state") == "awaiting_chair" else ""
-            what = f"computed{again}{tie}, sheets checksum {p.get('sheets_checksum', '')}"
-            out["computations"].append({**base, "what": what})
-        elif kind == "round.advanced":
-            what = f"{len(p.get('recalled', []))} couples recalled to the {p.get('round', 'next round')}"
-            out["computations"].append({**base, "what": what})
+        said = _said(kind, p, couple)
+        if said is not None:
+            section, what = said
+            out[section].append({"seq": e["seq"], "at": e["at"], "round": where, "what": what})
     return out
+
+
+def _said(kind: str, p: dict, couple: Callable[[int], str]) -> tuple[str, Any] | None:
+    """The chair's report's section and words for one change-log entry (None: not the report's)."""
+    if kind == "round.decided" and p.get("redance"):
+        tied = p["redance"]["tied"]
+        what = _("a redance of the {n} tied couples, recalling {recall}", n=len(tied), recall=p["redance"]["recall"])
+        return "decisions", _("{what} (tie at the cut)", what=what)
+    if kind in WORDS_KINDS:  # star couples, redances (services/joining_log.py)
+        return "decisions", in_words(kind, p, couple)
+    if kind == "round.decided":
+        return "decisions", _("recall {n} couples (tie at the cut)", n=p["recall"])
+    if kind == "panel.set":
+        return "decisions", _("panel set: {letters}", letters=" ".join(p.get("letters", [])))
+    if kind == "sheet.corrected":
+        return "corrections", _(
+            "judge {judge}, {dance}: sheet corrected", judge=p["judge"], dance=dance_name(p["dance"])
+        )
+    return _said_of_couple(kind, p, couple) or _said_of_round(kind, p)
+
+
+def _said_of_couple(kind: str, p: dict, couple: Callable[[int], str]) -> tuple[str, Any] | None:
+    if kind == "entry.scratched":
+        return "withdrawals", _("{couple} withdrawn", couple=couple(p["couple_id"]))
+    if kind == "couple.withdrawn":
+        return "withdrawals", _("{couple} withdrawn: {reason}", couple=couple(p["couple_id"]), reason=p["reason"])
+    if kind == "couple.disqualified":
+        who = couple(p.get("couple_id", 0))
+        what = (
+            _("{couple} disqualified for the step limit", couple=who)
+            if p.get("step_limit")
+            else _("{couple} disqualified", couple=who)
+        )
+        return "disqualifications", _("{what}: {reason}", what=what, reason=p["reason"]) if p.get("reason") else what
+    if kind == "couple.warned":
+        return "warnings", _(
+            "{couple} warned for the step limit: {reason}", couple=couple(p["couple_id"]), reason=p["reason"]
+        )
+    return None
+
+
+def _said_of_round(kind: str, p: dict) -> tuple[str, Any] | None:
+    if kind == "result.official":
+        return "sign_offs", _("the chair signed off the result: official")
+    if kind in ("round.computed", "round.recomputed"):
+        checksum = p.get("sheets_checksum", "")
+        tie = p.get("state") == "awaiting_chair"
+        if kind == "round.recomputed":
+            what = (
+                _(
+                    "computed again (after a correction), a tie at the cut for the chair, sheets checksum {checksum}",
+                    checksum=checksum,
+                )
+                if tie
+                else _("computed again (after a correction), sheets checksum {checksum}", checksum=checksum)
+            )
+        else:
+            what = (
+                _("computed, a tie at the cut for the chair, sheets checksum {checksum}", checksum=checksum)
+                if tie
+                else _("computed, sheets checksum {checksum}", checksum=checksum)
+            )
+        return "computations", what
+    if kind == "round.advanced":
+        recalled = len(p.get("recalled", []))
+        into = round_name(p["round"]) if p.get("round") else _("next round")
+        return "computations", _n(
+            "{n} couple recalled to the {round}", "{n} couples recalled to the {round}", recalled, round=into
+        )
+    return None

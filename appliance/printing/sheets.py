@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from appliance.i18n import _
+
 PER_ROW = 14
 """Bibs in one row of boxes (11 mm each beside the heat label, within the A4 page's 182 mm)."""
 
@@ -36,7 +38,7 @@ def rows_of(heats: list[list[int]]) -> list[dict]:
     rows = []
     for number, heat in enumerate(heats, 1):
         for start in range(0, len(heat), PER_ROW):
-            label = f"Heat {number}" if len(heats) > 1 and start == 0 else ""
+            label = _("Heat {number}", number=number) if len(heats) > 1 and start == 0 else ""
             rows.append({"label": label, "bibs": heat[start : start + PER_ROW]})
     return rows
 

@@ -26,6 +26,7 @@ import msgspec
 
 from appliance.db import outcomes as db
 from appliance.db import rounds as rounds_db
+from appliance.i18n import Message, _, from_tree, to_tree
 from appliance.model.marks import Placing
 
 
@@ -105,16 +106,29 @@ def annotate(conn: sqlite3.Connection, row: sqlite3.Row, dances: list[str], bibs
     reasons = result.get("reasons")
     if reasons is None:
         return
+    said = result.get("reasons_said", {})  # the same reasons as Message trees (rounds computed before: none)
     for bib, outcome in left.items():
-        missed = [d for d in dances if d not in danced(outcome, row["id"])]
-        did = ", ".join(d for d in dances if d not in missed) or "none"
-        note = (
-            f"Withdrawn ({outcome['reason']}) after dancing {did}: placed last in {', '.join(missed)} by every "
-            "judge (marks filled by the box, as the rules say). "
-            if missed
-            else f"Withdrawn ({outcome['reason']}) after dancing every dance. "
-        )
-        reasons[str(bib)] = note + reasons.get(str(bib), "")
+        key = str(bib)
+        before = from_tree(said[key]) if key in said else reasons.get(key, "")
+        explained = _("{note} {reason}", note=_withdrawn_note(outcome, dances, row["id"]), reason=before)
+        reasons[key] = str(explained)
+        if key in said:
+            said[key] = to_tree(explained)
+
+
+def _withdrawn_note(outcome: sqlite3.Row, dances: list[str], round_id: int) -> Message:
+    """What the box did for a couple withdrawn in a final: the dances it missed placed last by every judge."""
+    missed = [d for d in dances if d not in danced(outcome, round_id)]
+    if not missed:
+        return _("Withdrawn ({reason}) after dancing every dance.", reason=outcome["reason"])
+    did = ", ".join(d for d in dances if d not in missed)
+    return _(
+        "Withdrawn ({reason}) after dancing {danced}: placed last in {missed} by every judge "
+        "(marks filled by the box, as the rules say).",
+        reason=outcome["reason"],
+        danced=did or _("none"),
+        missed=", ".join(missed),
+    )
 
 
 def labelled(conn: sqlite3.Connection, event_id: int, placings: list[Placing], names: dict) -> list[Placing]:

@@ -25,6 +25,7 @@ from appliance import crypto
 from appliance.db import marks as marks_db
 from appliance.db import pins as db
 from appliance.errors import AppError, Conflict, TooManyAttempts
+from appliance.i18n import _
 from appliance.services import Context, lookups
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def _refuse_if_locked(conn: sqlite3.Connection, ctx: Context, device_id: str, co
             device_id,
             competition_id,
         )
-        raise TooManyAttempts(f"too many wrong chair's PINs: try again in {wait} seconds", "pin", wait)
+        raise TooManyAttempts(_("too many wrong chair's PINs: try again in {wait} seconds", wait=wait), "pin", wait)
 
 
 def _record_failure(conn: sqlite3.Connection, ctx: Context, device_id: str, competition_id: int) -> None:
@@ -105,7 +106,7 @@ async def check(ctx: Context, device_id: str, competition_id: int, pin: str) -> 
     def look(conn: sqlite3.Connection) -> str:
         stored = marks_db.chair_pin(conn, competition_id)
         if stored is None:
-            raise Conflict("no chair's PIN has been set for this competition", "pin")
+            raise Conflict(_("no chair's PIN has been set for this competition"), "pin")
         _refuse_if_locked(conn, ctx, device_id, competition_id)
         return stored
 
@@ -119,7 +120,7 @@ def settle(ctx: Context, conn: sqlite3.Connection, device_id: str, competition_i
     """Inside the write transaction: 429 if a lockout began meanwhile; count a wrong PIN (False), or clear (True)."""
     _refuse_if_locked(conn, ctx, device_id, competition_id)
     if marks_db.chair_pin(conn, competition_id) != verdict.stored:
-        raise Conflict("the chair's PIN was changed meanwhile: try again", "pin")
+        raise Conflict(_("the chair's PIN was changed meanwhile: try again"), "pin")
     if not verdict.right:
         _record_failure(conn, ctx, device_id, competition_id)
         return False
@@ -130,9 +131,17 @@ def settle(ctx: Context, conn: sqlite3.Connection, device_id: str, competition_i
 def check_new_pin(pin: str) -> None:
     """A new PIN is 6 to 32 digits: else 400 in plain words."""
     if not (pin.isascii() and pin.isdigit()):
-        raise AppError("the chair's PIN must be digits only (0-9)", "pin")
+        raise AppError(_("the chair's PIN must be digits only (0-9)"), "pin")
     if not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
-        raise AppError(f"the chair's PIN must be {MIN_DIGITS} to {MAX_DIGITS} digits, not {len(pin)}", "pin")
+        raise AppError(
+            _(
+                "the chair's PIN must be {low} to {high} digits, not {n}",
+                low=MIN_DIGITS,
+                high=MAX_DIGITS,
+                n=len(pin),
+            ),
+            "pin",
+        )
 
 
 async def set_pin(ctx: Context, competition_id: int, pin: str) -> None:

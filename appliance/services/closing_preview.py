@@ -9,6 +9,7 @@ import sqlite3
 from appliance.db import competitions as comp_db
 from appliance.db import registration as reg_db
 from appliance.errors import Conflict
+from appliance.i18n import _
 from appliance.model.competition import Event
 from appliance.model.rounds import ClosePreview, PreviewEvent, PreviewRound
 from appliance.planning import heat_sizes, plan_rounds
@@ -41,7 +42,7 @@ def _event(conn: sqlite3.Connection, event: Event) -> PreviewEvent:
 def _preview(conn: sqlite3.Connection, competition_id: int) -> ClosePreview:
     competition = lookups.competition(conn, competition_id)
     if competition.registration == "closed":
-        raise Conflict("registration is closed already", "competition_id")
+        raise Conflict(_("registration is closed already"), "competition_id")
     bibs = _bibs(conn, competition_id, competition.first_bib)
     listed = comp_db.list_events(conn, competition_id)
     events = [_event(conn, e) for e in listed]

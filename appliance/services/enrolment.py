@@ -11,6 +11,7 @@ from appliance.auth import Principal
 from appliance.db import competitions as comp_db
 from appliance.db import devices as db
 from appliance.errors import Conflict, Gone, Invalid, NotFound, Unauthorized
+from appliance.i18n import _
 from appliance.model.devices import (
     Device,
     EnrolAnswer,
@@ -38,17 +39,28 @@ def create_enrolment_tx(
     adjudicator_id = None
     if data.role == "adjudicator":
         if data.competition_id is None or data.judge is None:
-            raise Invalid("an adjudicator enrolment needs a competition_id and a judge letter", "judge")
+            raise Invalid(_("an adjudicator enrolment needs a competition_id and a judge letter"), "judge")
         lookups.competition(conn, data.competition_id)
         ids = comp_db.adjudicator_ids(conn, data.competition_id, [data.judge])
         if data.judge not in ids:
-            raise Invalid(f"no judge {data.judge} in competition {data.competition_id}", "judge")
+            raise Invalid(
+                _(
+                    "no judge {judge} in competition {competition_id}",
+                    judge=data.judge,
+                    competition_id=data.competition_id,
+                ),
+                "judge",
+            )
         adjudicator_id = ids[data.judge]
     elif data.competition_id is not None:
         lookups.competition(conn, data.competition_id)
     elif data.role != "scrutineer":
         raise Invalid(
-            f"a {data.role} enrolment needs a competition_id: only a scrutineer may own the whole box", "competition_id"
+            _(
+                "a {role} enrolment needs a competition_id: only a scrutineer may own the whole box",
+                role=scope.ROLES.get(data.role, data.role),
+            ),
+            "competition_id",
         )
     enrolment_id = secrets.token_urlsafe(12)
     secret = secrets.token_bytes(32)
@@ -87,16 +99,16 @@ async def enrol(ctx: Context, data: EnrolRequest) -> EnrolAnswer:
     def tx(conn: sqlite3.Connection) -> EnrolAnswer:
         row = db.get_enrolment(conn, data.enrolment_id)
         if row is None:
-            raise NotFound("unknown enrolment", "enrolment_id")
+            raise NotFound(_("unknown enrolment"), "enrolment_id")
         if dt.datetime.fromisoformat(row["expires_at"]) <= ctx.now():
-            raise Gone("this QR code has expired: ask the scrutineer for a new one", "enrolment_id")
+            raise Gone(_("this QR code has expired: ask the scrutineer for a new one"), "enrolment_id")
         secret = bytes(row["secret"])
         if not crypto.equal(data.proof, crypto.enrol_proof(secret, row["id"], data.device_id, data.public_key)):
-            raise Unauthorized("the enrolment proof does not match", "proof")
+            raise Unauthorized(_("the enrolment proof does not match"), "proof")
         if db.get_device(conn, data.device_id) is not None:
-            raise Conflict("this device id is enrolled already", "device_id")
+            raise Conflict(_("this device id is enrolled already"), "device_id")
         if not db.use_enrolment(conn, row["id"]):
-            raise Gone("this QR code has been used already", "enrolment_id")
+            raise Gone(_("this QR code has been used already"), "enrolment_id")
         private, box_public = crypto.new_keypair()
         key = crypto.device_key(private, data.public_key, secret)
         db.insert_device(
@@ -136,9 +148,9 @@ async def list_devices(ctx: Context, only: int | None = None) -> list[Device]:
 async def revoke(ctx: Context, device_id: str) -> Device:
     def tx(conn: sqlite3.Connection) -> Device:
         if db.get_device(conn, device_id) is None:
-            raise NotFound(f"no device {device_id}", "device_id")
+            raise NotFound(_("no device {device_id}", device_id=device_id), "device_id")
         if not db.revoke(conn, device_id):
-            raise Conflict("the device is revoked already", "device_id")
+            raise Conflict(_("the device is revoked already"), "device_id")
         ctx.log(conn, "device.revoked", f"device/{device_id}", {})
         return _device(lookups.device_row(conn, device_id))
 

@@ -26,6 +26,7 @@ from appliance.db import changelog
 from appliance.db import competitions as comp_db
 from appliance.db import registration as db
 from appliance.errors import AppError, Conflict
+from appliance.i18n import _
 from appliance.model.registration import ImportReport, ImportRowError
 from appliance.services import Context, lookups
 from appliance.services.registration import _parse_csv, _Row
@@ -41,7 +42,7 @@ def running(competition_id: int) -> bool:
 
 def _open_competition(conn: sqlite3.Connection, competition_id: int) -> None:
     if lookups.competition(conn, competition_id).registration == "closed":
-        raise Conflict("registration is closed; add late entries one by one", "competition_id")
+        raise Conflict(_("registration is closed; add late entries one by one"), "competition_id")
 
 
 def _check(conn: sqlite3.Connection, competition_id: int, text: str) -> tuple[list[_Row], list[ImportRowError], int]:
@@ -63,7 +64,12 @@ def _check(conn: sqlite3.Connection, competition_id: int, text: str) -> tuple[li
                 ImportRowError(
                     row.line,
                     "events",
-                    f"{row.couple.leader} / {row.couple.follower} are already entered in event {clash}",
+                    _(
+                        "{leader} / {follower} are already entered in event {event}",
+                        leader=row.couple.leader,
+                        follower=row.couple.follower,
+                        event=clash,
+                    ),
                 )
             )
             continue
@@ -81,7 +87,7 @@ def _write_step(ctx: Context, competition_id: int, rows: list[_Row], conn: sqlit
     for row in rows:
         gone = [e for e in row.events if e not in event_ids]
         if gone:
-            raise Conflict(f"event {gone[0]} (row {row.line}) no longer exists", "events")
+            raise Conflict(_("event {gone} (row {line}) no longer exists", gone=gone[0], line=row.line), "events")
         couple_id = db.find_couple(conn, competition_id, row.couple.leader, row.couple.follower)
         if couple_id is None:
             couple_id = db.insert_couple(conn, competition_id, row.couple)
@@ -116,9 +122,11 @@ async def _write(
             await ctx.store.write(functools.partial(_write_step, ctx, competition_id, step))
         except AppError as exc:
             if done:
-                exc.message = (
-                    f"{exc.message}; the first {done} rows were imported before this, the rest not: "
-                    "import the same file again with skip_invalid=true to add the rest"
+                exc.message = _(
+                    "{reason}; the first {n} rows were imported before this, the rest not: "
+                    "import the same file again with skip_invalid=true to add the rest",
+                    reason=exc.message,
+                    n=done,
                 )
             raise
         done += len(step)
@@ -135,7 +143,7 @@ async def import_entries(
 ) -> ImportReport:
     """Import couples and entries from CSV; a file with errors writes nothing unless `skip_invalid`."""
     if competition_id in _running:
-        raise Conflict("an import into this competition is running already; wait for it to finish", "competition_id")
+        raise Conflict(_("an import into this competition is running already; wait for it to finish"), "competition_id")
     _running.add(competition_id)
     try:
         good, errors, count = await ctx.store.read(lambda conn: _check(conn, competition_id, text))

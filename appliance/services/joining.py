@@ -21,8 +21,10 @@ from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
 from appliance.db import stars as db
 from appliance.errors import Conflict
+from appliance.i18n import _
 from appliance.model.competition import Event
 from appliance.services import Context, absences, lookups
+from appliance.words import round_name
 
 REDANCE = "Redance"
 
@@ -57,12 +59,17 @@ def require_fits(conn: sqlite3.Connection, event_id: int, planned: dict[int, int
         couples = planned.get(row["id"], row["planned_couples"])
         if row["kind"] == "recall" and row["state"] in ("planned", "drawn") and not (row["recall"] or 0) < couples:
             raise Conflict(
-                f"the {row['name']} would dance {couples} couples and recall {row['recall']}: "
-                "change the plan first (PUT /api/events/{id}/plan)",
+                _(
+                    "the {name} would dance {couples} couples and recall {recall}: change "
+                    "the plan first (PUT /api/events/{{id}}/plan)",
+                    name=round_name(row["name"]),
+                    couples=couples,
+                    recall=row["recall"],
+                ),
                 field,
             )
         if row["kind"] == "final" and couples > 8:
-            raise Conflict(f"the final would dance {couples} couples; a final has at most 8", field)
+            raise Conflict(_("the final would dance {couples} couples; a final has at most 8", couples=couples), field)
 
 
 def add_redance(
@@ -115,7 +122,7 @@ def target(
         return redance, rounds_db.round_couples(conn, redance["id"])
     following = [r for r in rounds_db.rounds_of(conn, event.id) if r["number"] == row["number"] + 1]
     if not following:
-        raise Conflict("the plan has no round after this one", "round_id")
+        raise Conflict(_("the plan has no round after this one"), "round_id")
     nxt = following[0]
     stars = [c for c, n in db.stars_of(conn, event.id).items() if n == nxt["number"]]
     return nxt, sorted(set(through) | ({*db.carried(row), *stars} - _gone(conn, event.id)))

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 import msgspec
 
+from appliance.i18n import _
 from appliance.scoring.standings import RoundOutcome
+from appliance.words import round_name
 
 
 class JoiningLog:
@@ -57,9 +59,19 @@ WORDS_KINDS = ("star.seeded", "event.redance_set", "round.redance_added", "event
 def in_words(kind: str, p: dict, couple: Callable[[int], str]) -> str:
     """A star couple, a redance or the star deadline in the chair's report's words."""
     if kind == "star.seeded":
-        return f"{couple(p['couple_id'])} seeded into the {p['round']} (star couple)"
+        return _(
+            "{couple} seeded into the {round} (star couple)",
+            couple=couple(p["couple_id"]),
+            round=round_name(p["round"]),
+        )
     if kind == "event.redance_set":
-        return f"a redance after the 1st round, recalling {p['recall']}" if p["recall"] else "no redance"
+        return _("a redance after the 1st round, recalling {n}", n=p["recall"]) if p["recall"] else _("no redance")
     if kind == "event.star_deadline_set":
-        return f"star couples seeded until {p['deadline']}" if p["deadline"] else "star couples: no deadline"
-    return f"redance drawn: {len(p['couples'])} couples, recalling {p['recall']} into the next round"
+        if p["deadline"]:
+            return _("star couples seeded until {deadline}", deadline=p["deadline"])
+        return _("star couples: no deadline")
+    return _(
+        "redance drawn: {couples} couples, recalling {recall} into the next round",
+        couples=len(p["couples"]),
+        recall=p["recall"],
+    )

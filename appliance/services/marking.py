@@ -13,9 +13,11 @@ from appliance.db import devices as dev_db
 from appliance.db import marks as db
 from appliance.db import rounds as rounds_db
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from appliance.i18n import _, _n
 from appliance.model.competition import Event
 from appliance.model.marks import SheetIn, SheetReceipt
 from appliance.services import Context, absences, chair_pin, lookups, results
+from appliance.words import round_name, state_word
 
 OPEN_STATES = ("drawn", "running")
 
@@ -29,7 +31,7 @@ def sheet_checksum(round_id: int, dance: str, judge: str, marks: object) -> str:
 def _round(conn: sqlite3.Connection, round_id: int) -> tuple[sqlite3.Row, Event]:
     row = rounds_db.get_round(conn, round_id)
     if row is None:
-        raise NotFound(f"no round {round_id}", "round_id")
+        raise NotFound(_("no round {round_id}", round_id=round_id), "round_id")
     return row, lookups.event(conn, row["event_id"])
 
 
@@ -40,17 +42,27 @@ def _seat(
     seats = {r["letter"]: r for r in db.round_panel(conn, row["id"])}
     if principal.role == "adjudicator":
         if principal.competition_id != event.competition_id:
-            raise Forbidden("this round is not in your competition", "round_id")
+            raise Forbidden(_("this round is not in your competition"), "round_id")
         seat = next((r for r in seats.values() if r["id"] == principal.adjudicator_id), None)
         if seat is None:
-            raise Forbidden(
-                f"judge {principal.judge} is not on the panel of the {row['name']} of {event.name}", "round_id"
+            message = _(
+                "judge {judge} is not on the panel of the {round} of {event}",
+                judge=principal.judge,
+                round=round_name(row["name"]),
+                event=event.name,
             )
+            raise Forbidden(message, "round_id")
         if judge is not None and judge != seat["letter"]:
-            raise Forbidden("an adjudicator may only send their own sheets", "judge")
+            raise Forbidden(_("an adjudicator may only send their own sheets"), "judge")
         return seat
     if judge not in seats:
-        raise Invalid(f"no judge {judge} on the panel of the {row['name']} of {event.name}", "judge")
+        message = _(
+            "no judge {judge} on the panel of the {round} of {event}",
+            judge=judge,
+            round=round_name(row["name"]),
+            event=event.name,
+        )
+        raise Invalid(message, "judge")
     return seats[judge]
 
 
@@ -58,26 +70,36 @@ def check_marks(kind: str, recall: int | None, bibs: list[int], sheet: SheetIn, 
     """Rules 1-4 at the door: exactly the couples of the round, the requested crosses, a full ranking."""
     if kind == "recall":
         if sheet.crosses is None or sheet.places is not None:
-            raise Invalid("a recall round takes `crosses`: the bibs you recall", "crosses")
+            raise Invalid(_("a recall round takes `crosses`: the bibs you recall"), "crosses")
         crossed = sheet.crosses
         unknown = [b for b in crossed if b not in bibs]
         if unknown:
-            raise Invalid(f"couple {unknown[0]} is not dancing this round", "crosses")
+            raise Invalid(_("couple {bib} is not dancing this round", bib=unknown[0]), "crosses")
         if len(set(crossed)) != len(crossed):
-            raise Invalid("a couple is crossed twice", "crosses")
+            raise Invalid(_("a couple is crossed twice"), "crosses")
         if strict_count and len(crossed) != recall:
-            raise Invalid(f"cross exactly {recall} couples, not {len(crossed)}", "crosses")
+            message = _n(
+                "cross exactly 1 couple, not {given}",
+                "cross exactly {n} couples, not {given}",
+                recall or 0,
+                given=len(crossed),
+            )
+            raise Invalid(message, "crosses")
         return sorted(crossed)
     if sheet.places is None or sheet.crosses is not None:
-        raise Invalid("a final takes `places`: {bib: place} for every couple", "places")
+        raise Invalid(_("a final takes `places`: {shape} for every couple", shape="{bib: place}"), "places")
     given = {int(b): p for b, p in sheet.places.items()}
     missing = [b for b in bibs if b not in given]
     if missing or len(given) != len(bibs):
         extra = [b for b in given if b not in bibs]
-        what = f"couple {missing[0]} has no place" if missing else f"couple {extra[0]} is not in the final"
+        what = (
+            _("couple {bib} has no place", bib=missing[0])
+            if missing
+            else _("couple {bib} is not in the final", bib=extra[0])
+        )
         raise Invalid(what, "places")
     if sorted(given.values()) != list(range(1, len(bibs) + 1)):
-        raise Invalid(f"places must be 1 to {len(bibs)}, each given once", "places")
+        raise Invalid(_("places must be 1 to {most}, each given once", most=len(bibs)), "places")
     return {str(b): given[b] for b in sorted(given)}
 
 
@@ -94,12 +116,17 @@ async def submit_sheet(
         row, event = _round(conn, round_id)
         seat = _seat(conn, principal, row, event, judge)
         if dance not in event.dances:
-            raise NotFound(f"{event.name} has no dance {dance}", "dance")
+            raise NotFound(_("{event} has no dance {dance}", event=event.name, dance=dance), "dance")
         if row["state"] not in OPEN_STATES:
+            name = round_name(row["name"])
             raise Conflict(
-                f"the {row['name']} is {row['state']}: sheets can no longer change (a correction needs the chair's PIN)"
+                _(
+                    "the {round} is {state}: sheets can no longer change (a correction needs the chair's PIN)",
+                    round=name,
+                    state=state_word(row["state"]),
+                )
                 if row["state"] != "planned"
-                else f"the {row['name']} has not been drawn yet",
+                else _("the {round} has not been drawn yet", round=name),
                 "round_id",
             )
         keyed = principal.role != "adjudicator"
@@ -169,14 +196,14 @@ async def correct_sheet(
             return None  # the wrong PIN is counted (committed); answered below
         row, event = _round(conn, round_id)
         if row["state"] in OPEN_STATES or row["state"] == "planned":
-            raise Conflict("the round is not computed yet: send or amend the sheet instead", "round_id")
+            raise Conflict(_("the round is not computed yet: send or amend the sheet instead"), "round_id")
         results.require_correctable(conn, row)
         seat = _seat(conn, principal, row, event, judge)
         if dance not in event.dances:
-            raise NotFound(f"{event.name} has no dance {dance}", "dance")
+            raise NotFound(_("{event} has no dance {dance}", event=event.name, dance=dance), "dance")
         return _save(ctx, conn, principal, row, event, seat, dance, sheet, keyed=True, correction=True)
 
     receipt = await ctx.store.write(tx)
     if receipt is None:
-        raise Unauthorized("wrong chair's PIN", "pin")
+        raise Unauthorized(_("wrong chair's PIN"), "pin")
     return receipt

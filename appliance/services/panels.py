@@ -16,9 +16,12 @@ from appliance import auth
 from appliance.db import competitions as comp_db
 from appliance.db import marks as db
 from appliance.errors import Conflict, Invalid
+from appliance.i18n import _
 from appliance.model.competition import RoundPanelIn
 from appliance.model.rounds import Round
 from appliance.services import Context, lookups, provisioning
+from appliance.words import round_name
+from appliance.words import state as state_word
 
 NOT_STARTED = ("planned", "drawn")
 
@@ -26,7 +29,7 @@ NOT_STARTED = ("planned", "drawn")
 async def set_round_panel(ctx: Context, principal: auth.Principal, round_id: int, data: RoundPanelIn) -> Round:
     """Replace the judges of one round that has not started, with the reason; the event's panel is unchanged."""
     if len(set(data.letters)) != len(data.letters):
-        raise Invalid("a judge letter is listed twice", "letters")
+        raise Invalid(_("a judge letter is listed twice"), "letters")
 
     def tx(conn: sqlite3.Connection) -> Round:
         row = lookups.round_row(conn, round_id)
@@ -34,10 +37,15 @@ async def set_round_panel(ctx: Context, principal: auth.Principal, round_id: int
         ids = comp_db.adjudicator_ids(conn, event.competition_id, data.letters)
         missing = [letter for letter in data.letters if letter not in ids]
         if missing:
-            raise Invalid(f"no adjudicator with letter {missing[0]} in this competition", "letters")
+            raise Invalid(_("no adjudicator with letter {missing} in this competition", missing=missing[0]), "letters")
         if row["state"] not in NOT_STARTED:
             raise Conflict(
-                f"the {row['name']} of {event.name} has started ({row['state']}): its panel can no longer change",
+                _(
+                    "the {name} of {event} has started ({state}): its panel can no longer change",
+                    name=round_name(row["name"]),
+                    event=event.name,
+                    state=state_word(row["state"]),
+                ),
                 "round_id",
             )
         before = [p["letter"] for p in db.round_panel(conn, round_id)]

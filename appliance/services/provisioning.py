@@ -12,6 +12,7 @@ from appliance.db import registration as reg_db
 from appliance.db import rounds as db
 from appliance.db import stars as stars_db
 from appliance.errors import Conflict, Invalid
+from appliance.i18n import _, message_of
 from appliance.model.competition import Competition, Event
 from appliance.model.rounds import CloseIn, CloseReport, EventPlan, PlanIn, Round
 from appliance.planning import PlanError, PlannedRound, draw_heats, plan_from_recalls, plan_rounds, with_joining
@@ -32,7 +33,7 @@ def started(conn: sqlite3.Connection, event_id: int) -> bool:
 
 def require_not_started(conn: sqlite3.Connection, event_id: int) -> None:
     if started(conn, event_id):
-        raise Conflict("the event has started; its entries and plan can no longer change", "event_id")
+        raise Conflict(_("the event has started; its entries and plan can no longer change"), "event_id")
 
 
 def assign_bibs(ctx: Context, conn: sqlite3.Connection, competition: Competition) -> int:
@@ -152,9 +153,9 @@ async def close_registration(ctx: Context, competition_id: int, data: CloseIn) -
     def tx(conn: sqlite3.Connection) -> CloseReport:
         competition = lookups.competition(conn, competition_id)
         if competition.registration == "closed":
-            raise Conflict("registration is closed already", "competition_id")
+            raise Conflict(_("registration is closed already"), "competition_id")
         if running(competition_id):
-            raise Conflict("an entry import is running; close registration when it has finished", "competition_id")
+            raise Conflict(_("an entry import is running; close registration when it has finished"), "competition_id")
         bibs = assign_bibs(ctx, conn, competition)
         plans = []
         for event in comp_db.list_events(conn, competition_id):
@@ -199,13 +200,13 @@ async def replan(ctx: Context, event_id: int, data: PlanIn) -> EventPlan:
     def tx(conn: sqlite3.Connection) -> EventPlan:
         event = lookups.event(conn, event_id)
         if not db.rounds_of(conn, event_id):
-            raise Conflict("the event has no plan yet: close registration first", "event_id")
+            raise Conflict(_("the event has no plan yet: close registration first"), "event_id")
         require_not_started(conn, event_id)
         try:
             count = len(first_round_couples(conn, event_id))
             planned = plan_from_recalls(count, data.recalls, joining.joining(conn, event_id))
         except PlanError as exc:
-            raise Invalid(str(exc), "recalls") from None
+            raise Invalid(message_of(exc), "recalls") from None
         _replace_plan(ctx, conn, event, planned)
         return _event_plan(conn, event)
 

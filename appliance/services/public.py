@@ -16,10 +16,12 @@ from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
+from appliance.i18n import SOURCE, _, from_tree, translate
 from appliance.scoring.standings import RoundOutcome, Standing, label, standings
 from appliance.services import absences, running_order
 from appliance.services.joining_log import JoiningLog
 from appliance.services.results import outcomes, round_result
+from appliance.words import round_name
 
 SHOWN = ("running", "computed", "awaiting_chair", "closed", "official")
 Absent = tuple[str, str, str]  # ("withdrawn" or "DQ", the round it happened in, the reason)
@@ -120,10 +122,12 @@ def _result(conn: sqlite3.Connection, round_id: int) -> dict:
     }
 
 
-def public_places(placings: list[Standing], absent: dict[int, Absent], couples: dict[int, dict]) -> list[dict]:
+def public_places(
+    placings: list[Standing], absent: dict[int, Absent], couples: dict[int, dict], language: str = SOURCE
+) -> list[dict]:
     """Every placed couple of an event, best first, with its names and club; a withdrawn couple keeps the place
     a final gave it but is labelled "withdrawn", a disqualified one leaves the places ("DQ"); the withdrawn
-    couples no round placed and the disqualified ones follow, each with its reason."""
+    couples no round placed and the disqualified ones follow, each with its reason (said in `language`)."""
     found = []
     for s in placings:
         what = absent.get(s.bib, ("", "", ""))
@@ -132,12 +136,12 @@ def public_places(placings: list[Standing], absent: dict[int, Absent], couples: 
             found.append(
                 _place(s.bib, couples, s.place, s.place_from, s.place_to, what[0] or shown, s.round, s.crosses)
             )
-            found[-1] |= {"status": "withdrawn" if what[0] else "", "why": _why(what)}
+            found[-1] |= {"status": "withdrawn" if what[0] else "", "why": _why(what, language)}
     placed = {p["bib"] for p in found}
     for bib, what in sorted(absent.items(), key=lambda kv: (kv[1][0] == "DQ", kv[0])):
         if bib not in placed:
             found.append(_place(bib, couples, None, 0, 0, what[0], what[1], None))
-            found[-1] |= {"status": "disqualified" if what[0] == "DQ" else "withdrawn", "why": _why(what)}
+            found[-1] |= {"status": "disqualified" if what[0] == "DQ" else "withdrawn", "why": _why(what, language)}
     return found
 
 
@@ -146,13 +150,20 @@ def _place(bib: int, couples: dict[int, dict], *shown: object) -> dict:
     return {"bib": bib, **dict(zip(keys, shown, strict=True)), **couples.get(bib, NO_NAMES)}
 
 
-def _why(what: Absent | tuple[str, str, str]) -> str:
-    """ "withdrawn in the semi-final: injury" or "disqualified: conduct" (plain words), or ""."""
-    kind, round_name, reason = what
+def _why(what: Absent | tuple[str, str, str], language: str = SOURCE) -> str:
+    """ "withdrawn in the Semi-final: injury" or "disqualified: conduct" (plain words, in `language`), or ""."""
+    kind, name, reason = what
     if not kind:
         return ""
-    said = "withdrawn" if kind == "withdrawn" else "disqualified"
-    return f"{said}{f' in the {round_name}' if round_name else ''}: {reason}"
+    if kind == "withdrawn" and name:
+        said = _("withdrawn in the {round}: {reason}", round=round_name(name), reason=reason)
+    elif kind == "withdrawn":
+        said = _("withdrawn: {reason}", reason=reason)
+    elif name:
+        said = _("disqualified in the {round}: {reason}", round=round_name(name), reason=reason)
+    else:
+        said = _("disqualified: {reason}", reason=reason)
+    return translate(said, language)
 
 
 # The rows the published results are built from (the box's own log, or the cloud's copy): computed rounds and
@@ -174,7 +185,8 @@ class _Log:
     """The published results as the change log builds them up, row by row (the box's own log or the cloud's
     copy): computed rounds, the couples' names by bib, and the couples withdrawn or disqualified."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = SOURCE) -> None:
+        self.language = language  # the reader's: a final's reasons said in it where the round stored them so
         self.rounds: dict[int, dict] = {}
         self.couples: dict[int, dict] = {}  # couple id -> names, club, bib
         self.entered: dict[int, set[int]] = {}  # event id -> couple ids
@@ -184,7 +196,7 @@ class _Log:
 
     def apply(self, seq: int, kind: str, payload: dict) -> None:
         if kind in ("round.computed", "round.recomputed"):
-            self.rounds[payload["round_id"]] = _round(seq, payload)
+            self.rounds[payload["round_id"]] = _round(seq, payload, self.language)
         elif kind == "round.decided" and payload["round_id"] in self.rounds:
             item = self.rounds[payload["round_id"]]
             item["recalled"] = next((o for o in _cut_options(item) if len(o) == payload["recall"]), None)
@@ -215,7 +227,7 @@ class _Log:
             self.unplaced.setdefault(payload["event_id"], set()).add(payload["bib"])
         again = payload.get("recomputed") if dq else None
         if again and again["round_id"] in self.rounds:  # the final computed again without the couple
-            _without(self.rounds[again["round_id"]], again["result"], payload["bib"])
+            _without(self.rounds[again["round_id"]], again["result"], payload["bib"], self.language)
 
     def bib_of(self, couple_id: int) -> int | None:
         return self.couples.get(couple_id, {}).get("bib")
@@ -229,11 +241,12 @@ class _Log:
         return found
 
 
-def published(rows: list) -> dict:
+def published(rows: list, language: str = SOURCE) -> dict:
     """The published results from change-log rows (the box's own, or the cloud's copy): computed rounds only,
     with their marks, reasons, the chair's decision at a tie and whether the result is official; each event's
-    places with the couples' names and clubs, the withdrawn and disqualified couples labelled."""
-    log = _Log()
+    places with the couples' names and clubs, the withdrawn and disqualified couples labelled. The reasons and
+    the absences' "why" in `language` (English, the source, as stored: a program asking gets the same bytes)."""
+    log = _Log(language)
     for row in rows:
         seq, kind, _, payload_text = tuple(row)[:4]
         log.apply(seq, kind, json.loads(payload_text))
@@ -250,12 +263,12 @@ def published(rows: list) -> dict:
         dq = {b for b, what in absent.items() if what[0] == "DQ"}
         unplaced = log.unplaced.get(event["event_id"], set())
         found = [log.joins.outcome(_outcome(r, dq), r["round_id"], unplaced, log.bib_of) for r in ordered]
-        event["standings"] = public_places(standings(found), absent, names)
+        event["standings"] = public_places(standings(found), absent, names, language)
         event["couples"] = {str(b): c for b, c in sorted(names.items())}
     return {"events": list(events.values())}
 
 
-def _round(seq: int, payload: dict) -> dict:
+def _round(seq: int, payload: dict, language: str) -> dict:
     result = payload["result"]
     return {
         "round_id": payload["round_id"],
@@ -270,15 +283,24 @@ def _round(seq: int, payload: dict) -> dict:
         "totals": result.get("totals"),
         "places": result.get("places"),
         "dances": result.get("dances"),
-        "reasons": result.get("reasons"),
+        "reasons": _reasons(result, language),
         "withdrawn": result.get("withdrawn", {}),
         "marks": payload.get("marks"),
     }
 
 
-def _without(item: dict, result: dict, bib: int) -> None:
+def _reasons(result: dict, language: str) -> dict | None:
+    """A final's reasons: as stored (English), or said in `language` where the round stored them as Messages
+    (`reasons_said`: rounds computed before it was stored keep their English)."""
+    reasons, said = result.get("reasons"), result.get("reasons_said")
+    if reasons is None or not said or language == SOURCE:
+        return reasons
+    return {bib: translate(from_tree(said[bib]), language) if bib in said else text for bib, text in reasons.items()}
+
+
+def _without(item: dict, result: dict, bib: int, language: str) -> None:
     """A final placed again without a disqualified couple: its places, and each judge's marks re-ranked."""
-    item |= {k: result.get(k) for k in ("places", "dances", "reasons")}
+    item |= {k: result.get(k) for k in ("places", "dances")} | {"reasons": _reasons(result, language)}
     marks = item.get("marks")
     if not marks or marks.get("type") != "final":
         return
@@ -305,9 +327,9 @@ def _cut_options(item: dict) -> list[list[int]]:
     return [sorted(int(b) for b, t in totals.items() if t >= level) for level in levels]
 
 
-def published_here(conn: sqlite3.Connection) -> dict:
+def published_here(conn: sqlite3.Connection, language: str = SOURCE) -> dict:
     rows = conn.execute(
         "SELECT seq, kind, entity, payload FROM change_log WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY seq",
         (json.dumps(PUBLISHED + NAMES),),
     ).fetchall()
-    return published(rows)
+    return published(rows, language)

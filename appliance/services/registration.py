@@ -12,12 +12,11 @@ import unicodedata
 from collections.abc import Callable
 
 import msgspec
-import qrcode
-import qrcode.image.svg
 
 from appliance.db import competitions as comp_db
 from appliance.db import registration as db
 from appliance.errors import AppError, Conflict, Gone, Invalid, NotFound, plain_validation
+from appliance.i18n import _, _n
 from appliance.model.competition import AdjudicatorIn
 from appliance.model.registration import (
     AdjudicatorRegistration,
@@ -39,9 +38,12 @@ from appliance.services import Context, lookups, provisioning, setup
 
 def qr_svg(text: str) -> str:
     """A QR code as an SVG document (no Pillow needed)."""
+    import qrcode  # loaded when a QR code is made: the box's idle memory
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     svg = image.to_string(encoding="unicode")
-    label = html.escape(f"QR code of {text}")  # its text alternative: the address it carries
+    label = html.escape(_("QR code of {address}", address=text))  # its text alternative: the address it carries
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
@@ -54,12 +56,12 @@ def _link(ctx: Context, row: sqlite3.Row) -> RegistrationLink:
 async def create_link(ctx: Context, competition_id: int, data: RegistrationLinkIn) -> RegistrationLink:
     closes_at = data.closes_at
     if closes_at is not None and closes_at.tzinfo is None:
-        raise Invalid("closes_at needs a time zone (e.g. 2026-12-01T18:00:00+01:00)", "closes_at")
+        raise Invalid(_("closes_at needs a time zone (e.g. 2026-12-01T18:00:00+01:00)"), "closes_at")
 
     def tx(conn: sqlite3.Connection) -> RegistrationLink:
         competition = lookups.competition(conn, competition_id)
         if competition.registration == "closed":
-            raise Conflict("registration is closed", "competition_id")
+            raise Conflict(_("registration is closed"), "competition_id")
         token = secrets.token_urlsafe(16)
         db.insert_link(conn, token, competition_id, data.role, closes_at.isoformat() if closes_at else None)
         ctx.log(
@@ -84,14 +86,15 @@ async def list_links(ctx: Context, competition_id: int) -> list[RegistrationLink
 def _open_link(ctx: Context, conn: sqlite3.Connection, token: str, role: str | None = None) -> sqlite3.Row:
     link = db.get_link(conn, token)
     if link is None:
-        raise NotFound("this registration link is not known", "token")
+        raise NotFound(_("this registration link is not known"), "token")
     competition = lookups.competition(conn, link["competition_id"])
     if competition.registration == "closed":
-        raise Gone("registration for this competition is closed", "token")
+        raise Gone(_("registration for this competition is closed"), "token")
     if link["closes_at"] and dt.datetime.fromisoformat(link["closes_at"]) <= ctx.now():
-        raise Gone("this registration link has expired", "token")
+        raise Gone(_("this registration link has expired"), "token")
     if role is not None and link["role"] != role:
-        raise Invalid(f"this link is for registering {link['role']}s, not {role}s", "token")
+        message = _("this link is for registering {role}, not {asked}", role=_people(link["role"]), asked=_people(role))
+        raise Invalid(message, "token")
     return link
 
 
@@ -125,20 +128,24 @@ def _enter(
 ) -> RegistrationReceipt:
     """Find or create the couple and enter it in each event; an entry that exists already is a Conflict."""
     if len(set(event_ids)) != len(event_ids):
-        raise Invalid("an event is listed twice", "events")
+        raise Invalid(_("an event is listed twice"), "events")
     events = {e.id: e for e in comp_db.list_events(conn, competition_id)}
     for event_id in event_ids:
         if event_id not in events:
-            raise Invalid(f"no event {event_id} in this competition", "events")
+            raise Invalid(_("no event {event_id} in this competition", event_id=event_id), "events")
     couple_id = db.find_couple(conn, competition_id, couple.leader, couple.follower)
     if couple_id is None:
         couple_id = db.insert_couple(conn, competition_id, couple)
     entries = []
     for event_id in event_ids:
         if db.entry_exists(conn, event_id, couple_id):
-            raise Conflict(
-                f"{couple.leader} / {couple.follower} are already entered in {events[event_id].name}", "events"
+            message = _(
+                "{leader} / {follower} are already entered in {event}",
+                leader=couple.leader,
+                follower=couple.follower,
+                event=events[event_id].name,
             )
+            raise Conflict(message, "events")
         entries.append(lookups.entry(conn, db.insert_entry(conn, event_id, couple_id, late)))
     receipt = RegistrationReceipt(lookups.couple(conn, couple_id), entries)
     ctx.log(
@@ -201,13 +208,19 @@ async def update_couple(ctx: Context, couple_id: int, data: CoupleUpdate) -> Cou
     def tx(conn: sqlite3.Connection) -> Couple:
         current = db.get_couple(conn, couple_id)
         if current is None:
-            raise NotFound(f"no couple {couple_id}", "couple_id")
+            raise NotFound(_("no couple {couple_id}", couple_id=couple_id), "couple_id")
         merged = msgspec.structs.replace(
             current, **{k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
         )
         owner = db.couple_identity_owner(conn, current.competition_id, db.identity(merged.leader, merged.follower))
         if owner is not None and owner != couple_id:
-            raise Conflict(f"{merged.leader} / {merged.follower} are registered already as couple {owner}", "leader")
+            message = _(
+                "{leader} / {follower} are registered already as couple {owner}",
+                leader=merged.leader,
+                follower=merged.follower,
+                owner=owner,
+            )
+            raise Conflict(message, "leader")
         db.update_couple(conn, couple_id, merged.leader, merged.follower, merged.club, merged.country)
         updated = lookups.couple(conn, couple_id)
         ctx.log(conn, "couple.updated", f"couple/{couple_id}", updated)
@@ -224,7 +237,7 @@ async def scratch_entry(ctx: Context, entry_id: int, redraw: bool = False) -> En
     def tx(conn: sqlite3.Connection) -> Entry:
         entry = lookups.entry(conn, entry_id)
         if entry.status == "scratched":
-            raise Conflict(f"entry {entry_id} is scratched already", "entry_id")
+            raise Conflict(_("entry {entry_id} is scratched already", entry_id=entry_id), "entry_id")
         db.set_entry_status(conn, entry_id, "scratched")
         competition = lookups.competition(conn, entry.couple.competition_id)
         payload: dict = {"event_id": entry.event_id, "couple_id": entry.couple.id}
@@ -244,6 +257,12 @@ async def scratch_entry(ctx: Context, entry_id: int, redraw: bool = False) -> En
 
 
 CSV_COLUMNS = ("leader", "follower", "club", "country", "events")
+_PEOPLE = {"couple": _("couples"), "adjudicator": _("adjudicators")}
+
+
+def _people(role: str | None) -> object:
+    """Who a registration link registers, in words ("couples")."""
+    return _PEOPLE.get(role or "", f"{role}s")
 
 
 class _Row(msgspec.Struct, frozen=True):
@@ -258,8 +277,8 @@ def _parse_csv(text: str, events_by_name: dict[str, int]) -> tuple[list[_Row], l
         return _read_rows(reader, events_by_name)
     except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (131,072 characters)
         row = reader.reader.line_num  # the DictReader's own line_num only moves on a good row
-        reason = "a field is too long" if "field limit" in str(exc) else str(exc)
-        message = f"row {row} cannot be read as CSV: {reason}"
+        reason = _("a field is too long") if "field limit" in str(exc) else str(exc)
+        message = _("row {row} cannot be read as CSV: {reason}", row=row, reason=reason)
         raise AppError(message, "file", [{"row": row, "field": "file", "message": message}]) from None
 
 
@@ -267,10 +286,15 @@ def _header(reader: csv.DictReader) -> list[str]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("leader", "follower", "events") if c not in header]
     if missing:
-        raise Invalid(f"the CSV header lacks the column {missing[0]!r} (expected: {', '.join(CSV_COLUMNS)})", "file")
+        message = _(
+            "the CSV header lacks the column {column} (expected: {columns})",
+            column=repr(missing[0]),
+            columns=", ".join(CSV_COLUMNS),
+        )
+        raise Invalid(message, "file")
     twice = next((c for c in header if c and header.count(c) > 1), None)
     if twice is not None:  # else the last of them silently won
-        raise Invalid(f"the CSV header has the column {twice!r} twice", "file")
+        raise Invalid(_("the CSV header has the column {column} twice", column=repr(twice)), "file")
     return header
 
 
@@ -282,25 +306,28 @@ def _read_rows(reader: csv.DictReader, events_by_name: dict[str, int]) -> tuple[
         line = reader.line_num
         if None in record:  # DictReader's place for fields past the header's: they were silently dropped
             extra = len(record[None])
-            errors.append(ImportRowError(line, "row", f"the row has {extra} more fields than the header"))
+            message = _n(
+                "the row has 1 more field than the header", "the row has {n} more fields than the header", extra
+            )
+            errors.append(ImportRowError(line, "row", message))
             continue
         values = {k: (record.get(k) or "").strip() for k in CSV_COLUMNS}
         try:
             couple = msgspec.convert({k: values[k] for k in ("leader", "follower", "club", "country")}, CoupleIn)
         except msgspec.ValidationError as exc:
-            message, field = plain_validation(str(exc))
-            errors.append(ImportRowError(line, field or "row", message))
+            words, field = plain_validation(str(exc))
+            errors.append(ImportRowError(line, field or "row", words))
             continue
         parts = values["events"].replace("|", ";").split(";")
         names = [unicodedata.normalize("NFC", n.strip()) for n in parts if n.strip()]
         unknown = [n for n in names if n.casefold() not in events_by_name]
         if not names or unknown:
-            message = f"unknown event {unknown[0]!r}" if unknown else "no event given"
+            message = _("unknown event {name}", name=repr(unknown[0])) if unknown else _("no event given")
             errors.append(ImportRowError(line, "events", message))
             continue
         ids = [events_by_name[n.casefold()] for n in names]
         if len(set(ids)) < len(ids):
-            errors.append(ImportRowError(line, "events", "an event is listed twice"))
+            errors.append(ImportRowError(line, "events", _("an event is listed twice")))
             continue
         rows.append(_Row(line, couple, ids))
     return rows, errors, count

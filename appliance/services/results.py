@@ -11,13 +11,15 @@ from appliance.db import marks as db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
 from appliance.errors import Conflict, Invalid
+from appliance.i18n import _
 from appliance.model.competition import Event
 from appliance.model.marks import EventResults, Placing, RoundResult
 from appliance.planning import draw_heats
 from appliance.scoring import count_recall, place_final
-from appliance.scoring.explain import number, reasons
+from appliance.scoring.explain import number, reasons, reasons_said
 from appliance.scoring.standings import RoundOutcome, label, standings
 from appliance.services import Context, absences, joining, lookups
+from appliance.words import round_name, state_word
 
 
 def _complete_marks(conn: sqlite3.Connection, row: sqlite3.Row, event: Event):
@@ -51,6 +53,7 @@ def _compute(
         "dances": {d: {c: number(p) for c, p in pl.places.items()} for d, pl in final.dances.items()},
         "decided_by": {c: f"Rule {d.rule}" for c, d in final.decisions.items()},
         "reasons": reasons(final),
+        "reasons_said": reasons_said(final),  # the same, to be said in the reader's language (services/public.py)
     }
 
 
@@ -110,12 +113,15 @@ def require_correctable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
     """A computed round may be corrected until the result is official or the next round has started."""
     result = db.get_result(conn, row["id"])
     if result is not None and result["official"]:
-        raise Conflict("the result is official and can no longer change", "round_id")
+        raise Conflict(_("the result is official and can no longer change"), "round_id")
     following = [r for r in rounds_db.rounds_of(conn, row["event_id"]) if r["number"] == row["number"] + 1]
     if following and following[0]["state"] not in ("planned", "drawn"):
-        raise Conflict("the next round has started: this round can no longer change", "round_id")
+        raise Conflict(_("the next round has started: this round can no longer change"), "round_id")
     if following and following[0]["redance_of"] == row["id"]:  # its couples are drawn into the redance
-        raise Conflict(f"the {row['name']}'s couples are drawn into the redance: it can no longer change", "round_id")
+        message = _(
+            "the {round}'s couples are drawn into the redance: it can no longer change", round=round_name(row["name"])
+        )
+        raise Conflict(message, "round_id")
 
 
 def _advance(ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row, event: Event, recalled: list[int]) -> None:
@@ -153,10 +159,12 @@ async def decide_cut(ctx: Context, round_id: int, recall: int) -> RoundResult:
     def tx(conn: sqlite3.Connection) -> RoundResult:
         row, event, result = _loaded(conn, round_id)
         if row["state"] != "awaiting_chair":
-            raise Conflict(f"the {row['name']} is not waiting for the chair's decision", "round_id")
+            raise Conflict(
+                _("the {round} is not waiting for the chair's decision", round=round_name(row["name"])), "round_id"
+            )
         options = {len(o): o for o in result["cut_options"]}
         if recall not in options:
-            raise Invalid(f"recall one of {sorted(options)} couples (the tie at the cut)", "recall")
+            raise Invalid(_("recall one of {options} couples (the tie at the cut)", options=sorted(options)), "recall")
         db.set_decision(conn, round_id, json.dumps({"recall": recall}))
         ctx.log(conn, "round.decided", f"round/{round_id}", {"round_id": round_id, "recall": recall})
         _advance(ctx, conn, row, event, options[recall])
@@ -169,9 +177,14 @@ async def sign_off(ctx: Context, round_id: int) -> RoundResult:
     """The chair makes a final's result official."""
 
     def tx(conn: sqlite3.Connection) -> RoundResult:
-        row, event, _ = _loaded(conn, round_id)
+        row, event, _result = _loaded(conn, round_id)
         if row["kind"] != "final" or row["state"] != "computed":
-            raise Conflict(f"only a computed final can be signed off (the {row['name']} is {row['state']})", "round_id")
+            message = _(
+                "only a computed final can be signed off (the {round} is {state})",
+                round=round_name(row["name"]),
+                state=state_word(row["state"]),
+            )
+            raise Conflict(message, "round_id")
         db.set_official(conn, round_id)
         rounds_db.set_round_state(conn, round_id, "official")
         stored = _stored(conn, row)
@@ -196,7 +209,7 @@ async def sign_off(ctx: Context, round_id: int) -> RoundResult:
 def _stored(conn: sqlite3.Connection, row: sqlite3.Row) -> sqlite3.Row:
     stored = db.get_result(conn, row["id"])
     if stored is None:
-        raise Conflict(f"the {row['name']} has no result yet", "round_id")
+        raise Conflict(_("the {round} has no result yet", round=round_name(row["name"])), "round_id")
     return stored
 
 
@@ -310,8 +323,8 @@ def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
 
 def skate_sheet(conn: sqlite3.Connection, round_id: int) -> dict:
     """A computed round's marks in the calculator's format (docs/skate-format.md): `floorcraft skate` input."""
-    row, event, _ = _loaded(conn, round_id)
-    letters, marks, bibs, _, _ = computation(conn, row, event)
+    row, event, _result = _loaded(conn, round_id)
+    letters, marks, bibs, _res, _sum = computation(conn, row, event)
     return _sheet_format(row, event, bibs, letters, marks)
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 from appliance.db import marks as marks_db
 from appliance.db import rounds as db
 from appliance.errors import Conflict, NotFound
+from appliance.i18n import _
 from appliance.model.rounds import FloorStatus, RunningItem
 from appliance.services import Context, lookups
 
@@ -42,7 +43,7 @@ def items(conn: sqlite3.Connection, floor_id: int) -> list[RunningItem]:
 def _floor(conn: sqlite3.Connection, floor_id: int) -> sqlite3.Row:
     floor = db.get_floor(conn, floor_id)
     if floor is None:
-        raise NotFound(f"no floor {floor_id}", "floor_id")
+        raise NotFound(_("no floor {floor_id}", floor_id=floor_id), "floor_id")
     return floor
 
 
@@ -77,20 +78,24 @@ async def status(ctx: Context, floor_id: int) -> FloorStatus:
 def _target(move: Move, floor: sqlite3.Row, order: list[RunningItem]) -> tuple[str, int]:
     at = _index(floor, order)
     if not order:
-        raise Conflict("nothing is scheduled on this floor yet: close registration first", "floor_id")
+        raise Conflict(_("nothing is scheduled on this floor yet: close registration first"), "floor_id")
     if move == "start":
         if floor["state"] == "running":
-            raise Conflict("the floor is running already", "floor_id")
+            raise Conflict(_("the floor is running already"), "floor_id")
         return "running", at if at is not None else 0
     if floor["state"] != "running":
-        raise Conflict(f"the floor is {floor['state']}: start it first", "floor_id")
+        if floor["state"] == "stopped":
+            raise Conflict(_("the floor is stopped: start it first"), "floor_id")
+        raise Conflict(_("the floor is idle: start it first"), "floor_id")
     if move == "stop":
         return "stopped", at if at is not None else 0
     step = 1 if move == "next" else -1
     target = (at if at is not None else 0) + step
     if not 0 <= target < len(order):
         raise Conflict(
-            "this is the last item of the running order" if step > 0 else "this is the first item of the running order",
+            _("this is the last item of the running order")
+            if step > 0
+            else _("this is the first item of the running order"),
             "floor_id",
         )
     return "running", target

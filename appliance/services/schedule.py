@@ -20,6 +20,7 @@ from appliance.db import changelog
 from appliance.db import schedule as db
 from appliance.db.store import Store
 from appliance.errors import Conflict, Invalid, NotFound
+from appliance.i18n import Message, _, _n
 from appliance.model.schedule import (
     BreakIn,
     ClashRound,
@@ -35,6 +36,7 @@ from appliance.model.schedule import (
 from appliance.planning import heat_sizes
 from appliance.scoring import schedule as timing
 from appliance.services import Context
+from appliance.words import round_name, state_word
 
 NOT_STARTED = ("planned", "drawn")
 FINISHED = ("computed", "awaiting_chair", "closed", "official")
@@ -174,14 +176,40 @@ def _clash_answer(clash: timing.Clash, where: dict[int, tuple[_Floor, int]]) -> 
                 rid, f.floor["name"], row["event_name"], row["round_name"], _iso(t.start, f.tz), _iso(t.end, f.tz)
             )
         )
-    who = (
-        f"couple {clash.bibs[0]} is"
-        if len(clash.bibs) == 1
-        else f"a dancer of couples {' and '.join(map(str, clash.bibs))} is"
+    return ScheduleClash(list(clash.bibs), clash.certain, shown, _clash_words(clash, shown))
+
+
+def _clash_words(clash: timing.Clash, shown: list[ClashRound]) -> Message:
+    """ "couple 12 is due on Main floor (Adult Latin, Final, 10:00-10:20) and Second floor (...) at once"."""
+    first, second = (
+        _(
+            "{floor} ({event}, {round}, {start}-{end})",
+            floor=r.floor,
+            event=r.event,
+            round=round_name(r.round),
+            start=r.start[11:16],
+            end=r.end[11:16],
+        )
+        for r in shown[:2]
     )
-    parts = [f"{r.floor} ({r.event}, {r.round}, {r.start[11:16]}-{r.end[11:16]})" for r in shown]
-    maybe = "due" if clash.certain else "may be due"
-    return ScheduleClash(list(clash.bibs), clash.certain, shown, f"{who} {maybe} on {parts[0]} and {parts[1]} at once")
+    if len(clash.bibs) == 1:
+        if clash.certain:
+            return _(
+                "couple {bib} is due on {first} and {second} at once", bib=clash.bibs[0], first=first, second=second
+            )
+        return _(
+            "couple {bib} may be due on {first} and {second} at once", bib=clash.bibs[0], first=first, second=second
+        )
+    bibs: Message | str = str(clash.bibs[0])
+    for bib in clash.bibs[1:]:
+        bibs = _("{first} and {then}", first=bibs, then=bib)
+    if clash.certain:
+        return _(
+            "a dancer of couples {bibs} is due on {first} and {second} at once", bibs=bibs, first=first, second=second
+        )
+    return _(
+        "a dancer of couples {bibs} may be due on {first} and {second} at once", bibs=bibs, first=first, second=second
+    )
 
 
 def _clashes(conn: sqlite3.Connection, floors: list[_Floor]) -> list[ScheduleClash]:
@@ -199,10 +227,12 @@ def schedule_tx(
     """Every floor's timed order (or one floor's, or one competition's) and the couples due on two floors."""
     rows = db.floors(conn, floor_id)
     if floor_id is not None and not rows:
-        raise NotFound(f"no floor {floor_id}", "floor")
+        raise NotFound(_("no floor {floor_id}", floor_id=floor_id), "floor")
     rows = [r for r in rows if competition_id is None or r["competition_id"] == competition_id]
     if competition_id is not None and not rows:
-        raise NotFound(f"no competition {competition_id} (with that floor)", "competition")
+        raise NotFound(
+            _("no competition {competition_id} (with that floor)", competition_id=competition_id), "competition"
+        )
     competitions = {r["competition_id"] for r in rows}
     at, finished = int(now.timestamp()), db.finished_at(conn)
     floors = [_Floor(conn, f, at, finished) for f in db.floors(conn) if f["competition_id"] in competitions]
@@ -242,18 +272,19 @@ def _start(text: str) -> str:
     try:
         start = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"start {text!r} is not a date and time like 2026-05-02T09:30:00+02:00", "start") from None
+        message = _("start {text} is not a date and time like 2026-05-02T09:30:00+02:00", text=repr(text))
+        raise Invalid(message, "start") from None
     if start.tzinfo is None:
-        raise Invalid("start needs its UTC offset, e.g. 2026-05-02T09:30:00+02:00 (or Z for UTC)", "start")
+        raise Invalid(_("start needs its UTC offset, e.g. 2026-05-02T09:30:00+02:00 (or Z for UTC)"), "start")
     if not 2000 <= start.year <= 2100:
-        raise Invalid(f"start is in {start.year}: a competition day is between 2000 and 2100", "start")
+        raise Invalid(_("start is in {year}: a competition day is between 2000 and 2100", year=start.year), "start")
     return start.isoformat(timespec="seconds")
 
 
 def _floor_row(conn: sqlite3.Connection, principal: auth.Principal, floor_id: int) -> sqlite3.Row:
     rows = db.floors(conn, floor_id)
     if not rows:
-        raise NotFound(f"no floor {floor_id}", "floor_id")
+        raise NotFound(_("no floor {floor_id}", floor_id=floor_id), "floor_id")
     scope.check_body_competition(principal.role, principal.competition_id, rows[0]["competition_id"])
     return rows[0]
 
@@ -281,34 +312,45 @@ async def set_settings(ctx: Context, principal: auth.Principal, data: ScheduleSe
     return await ctx.store.write(tx)
 
 
-def _name(row: sqlite3.Row) -> str:
-    return f"the {row['round_name']} of {row['event_name']}"
+def _name(row: sqlite3.Row) -> Message:
+    return _("the {round} of {event}", round=round_name(row["round_name"]), event=row["event_name"])
 
 
 def _check_move(order: list[sqlite3.Row], moving: sqlite3.Row, position: int) -> None:
     """Refuse a move past the floor's end, of a round that has started, before a started one or a needed one."""
     if position > len(order):
-        raise Invalid(f"position must be from 1 to {len(order)}: the floor has {len(order)} rounds", "position")
+        message = _n(
+            "position must be from 1 to {n}: the floor has 1 round",
+            "position must be from 1 to {n}: the floor has {n} rounds",
+            len(order),
+        )
+        raise Invalid(message, "position")
     if moving["state"] not in NOT_STARTED:
-        raise Conflict(f"{_name(moving)} has started ({moving['state']}): it can no longer move", "round_id")
+        message = _(
+            "{what} has started ({state}): it can no longer move", what=_name(moving), state=state_word(moving["state"])
+        )
+        raise Conflict(message, "round_id")
     rest = [r for r in order if r["round_id"] != moving["round_id"]]
     begun = [i for i, r in enumerate(rest) if r["state"] not in NOT_STARTED]
     if begun and position - 1 <= begun[-1]:
-        raise Conflict(
-            f"position {position} is before {_name(rest[begun[-1]])}, which has started: "
-            f"the first position still free is {begun[-1] + 2}",
-            "position",
+        message = _(
+            "position {position} is before {what}, which has started: the first position still free is {free}",
+            position=position,
+            what=_name(rest[begun[-1]]),
+            free=begun[-1] + 2,
         )
+        raise Conflict(message, "position")
     items = [(r["round_id"], r["event_id"], r["number"]) for r in order]
     wrong = timing.depends(items, moving["round_id"], position - 1)
     if wrong is not None:
         by_id = {r["round_id"]: r for r in order}
         needed, dependent = by_id[wrong[0]], by_id[wrong[1]]
-        raise Conflict(
-            f"{_name(dependent)} cannot come before its {needed['round_name']}: "
-            f"it dances the couples that round recalls",
-            "position",
+        message = _(
+            "{what} cannot come before its {round}: it dances the couples that round recalls",
+            what=_name(dependent),
+            round=round_name(needed["round_name"]),
         )
+        raise Conflict(message, "position")
 
 
 async def move(ctx: Context, principal: auth.Principal, data: MoveIn) -> Schedule:
@@ -318,7 +360,7 @@ async def move(ctx: Context, principal: auth.Principal, data: MoveIn) -> Schedul
     def tx(conn: sqlite3.Connection) -> Schedule:
         found = db.floor_of_round(conn, data.round_id)
         if found is None:
-            raise NotFound(f"no round {data.round_id}", "round_id")
+            raise NotFound(_("no round {round_id}", round_id=data.round_id), "round_id")
         scope.check_body_competition(principal.role, principal.competition_id, found["competition_id"])
         floor_id = found["floor_id"]
         order = day_order(conn, floor_id)

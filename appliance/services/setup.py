@@ -9,6 +9,7 @@ from string import ascii_uppercase
 from appliance.db import competitions as db
 from appliance.db import marks as marks_db
 from appliance.errors import Conflict, Invalid
+from appliance.i18n import _
 from appliance.model.competition import (
     STYLE_DANCES,
     Adjudicator,
@@ -24,9 +25,9 @@ from appliance.services import Context, lookups, provisioning
 
 def _check_competition(data: CompetitionIn) -> None:
     if data.ends_on < data.starts_on:
-        raise Invalid("ends_on is before starts_on", "ends_on")
+        raise Invalid(_("ends_on is before starts_on"), "ends_on")
     if len({f.casefold() for f in data.floors}) != len(data.floors):
-        raise Invalid("two floors have the same name", "floors")
+        raise Invalid(_("two floors have the same name"), "floors")
 
 
 async def create_competition(ctx: Context, data: CompetitionIn) -> Competition:
@@ -53,16 +54,18 @@ async def get_competition(ctx: Context, competition_id: int) -> Competition:
 
 def _check_dances(data: EventIn) -> None:
     if len(set(data.dances)) != len(data.dances):
-        raise Invalid("a dance is listed twice", "dances")
+        raise Invalid(_("a dance is listed twice"), "dances")
     allowed = STYLE_DANCES.get(data.style)
     if allowed is not None:
         wrong = [d for d in data.dances if d not in allowed]
         if wrong:
-            raise Invalid(
-                f"dance {wrong[0]} is not a {data.style} dance (allowed: {' '.join(allowed)}); "
-                "use style 'other' for custom dances",
-                "dances",
+            message = _(
+                "dance {dance} is not a {style} dance (allowed: {allowed}); use style 'other' for custom dances",
+                dance=wrong[0],
+                style=data.style,
+                allowed=" ".join(allowed),
             )
+            raise Invalid(message, "dances")
 
 
 async def create_event(ctx: Context, competition_id: int, data: EventIn) -> Event:
@@ -71,13 +74,13 @@ async def create_event(ctx: Context, competition_id: int, data: EventIn) -> Even
     def tx(conn: sqlite3.Connection) -> Event:
         competition = lookups.competition(conn, competition_id)
         if competition.registration == "closed":
-            raise Conflict("registration is closed; events can no longer be added", "competition_id")
+            raise Conflict(_("registration is closed; events can no longer be added"), "competition_id")
         floor_name = data.floor or competition.floors[0].name
         floor_id = db.floor_by_name(conn, competition_id, floor_name)
         if floor_id is None:
-            raise Invalid(f"no floor named {floor_name!r} in this competition", "floor")
+            raise Invalid(_("no floor named {name} in this competition", name=repr(floor_name)), "floor")
         if db.event_name_taken(conn, competition_id, data.name):
-            raise Conflict(f"an event named {data.name!r} exists already", "name")
+            raise Conflict(_("an event named {name} exists already", name=repr(data.name)), "name")
         event = lookups.event(conn, db.insert_event(conn, competition_id, floor_id, data))
         ctx.log(conn, "event.created", f"event/{event.id}", event)
         return event
@@ -107,7 +110,7 @@ def add_adjudicator_tx(ctx: Context, conn: sqlite3.Connection, competition_id: i
     lookups.competition(conn, competition_id)
     used = db.used_letters(conn, competition_id)
     if data.letter is not None and data.letter in used:
-        raise Conflict(f"judge letter {data.letter} is taken", "letter")
+        raise Conflict(_("judge letter {letter} is taken", letter=data.letter), "letter")
     letter = data.letter or next(x for x in _letters() if x not in used)
     added = db.insert_adjudicator(conn, competition_id, letter, data.name, data.country)
     adjudicator = lookups.adjudicator(conn, added)
@@ -131,16 +134,16 @@ async def set_panel(ctx: Context, event_id: int, data: PanelIn, by: str | None =
     """The event's panel: the default of its rounds; every round not started yet takes it (rounds.py: panels).
     Once the event has started, a reason is required; who asked and why are logged."""
     if len(set(data.letters)) != len(data.letters):
-        raise Invalid("a judge letter is listed twice", "letters")
+        raise Invalid(_("a judge letter is listed twice"), "letters")
 
     def tx(conn: sqlite3.Connection) -> Event:
         event = lookups.event(conn, event_id)
         ids = db.adjudicator_ids(conn, event.competition_id, data.letters)
         missing = [letter for letter in data.letters if letter not in ids]
         if missing:
-            raise Invalid(f"no adjudicator with letter {missing[0]} in this competition", "letters")
+            raise Invalid(_("no adjudicator with letter {letter} in this competition", letter=missing[0]), "letters")
         if not data.reason and provisioning.started(conn, event_id):
-            raise Invalid(f"{event.name} has started: say why its panel changes (a reason)", "reason")
+            raise Invalid(_("{event} has started: say why its panel changes (a reason)", event=event.name), "reason")
         db.set_panel(conn, event_id, [ids[letter] for letter in data.letters])
         rounds = marks_db.follow_event_panel(conn, event_id)
         payload: dict = {"letters": sorted(data.letters), "rounds": rounds}

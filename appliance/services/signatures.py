@@ -10,10 +10,12 @@ from appliance import auth
 from appliance.db import marks as marks_db
 from appliance.db import signatures as db
 from appliance.errors import Conflict, Forbidden, Invalid
+from appliance.i18n import _, message_of
 from appliance.model.marks import RoundToSign
 from appliance.model.signature import SignatureIn, SignatureReceipt
 from appliance.services import Context, lookups
 from appliance.services.signature_png import BadSignature, check_png, decode, sha256
+from appliance.words import round_name
 
 
 def _checked(data: SignatureIn) -> tuple[bytes, int, int]:
@@ -21,14 +23,17 @@ def _checked(data: SignatureIn) -> tuple[bytes, int, int]:
         png = decode(data.png)
         width, height = check_png(png)
     except BadSignature as exc:
-        raise Invalid(str(exc), "png") from None
+        raise Invalid(message_of(exc), "png") from None
     return png, width, height
 
 
 def _seat(conn: sqlite3.Connection, principal: auth.Principal, row: sqlite3.Row) -> sqlite3.Row:
     seat = next((r for r in marks_db.round_panel(conn, row["id"]) if r["id"] == principal.adjudicator_id), None)
     if seat is None:
-        raise Forbidden(f"judge {principal.judge} is not on the panel of the {row['name']}", "round_id")
+        raise Forbidden(
+            _("judge {judge} is not on the panel of the {name}", judge=principal.judge, name=round_name(row["name"])),
+            "round_id",
+        )
     return seat
 
 
@@ -42,10 +47,19 @@ async def sign_round(ctx: Context, principal: auth.Principal, round_id: int, dat
         seat = _seat(conn, principal, row)
         missing = [d for d in event.dances if d not in db.dances_sent(conn, round_id, seat["id"])]
         if missing:
-            raise Conflict(f"send your marks for every dance of the {row['name']} first ({missing[0]} is missing)")
+            raise Conflict(
+                _(
+                    "send your marks for every dance of the {name} first ({missing} is missing)",
+                    name=round_name(row["name"]),
+                    missing=missing[0],
+                )
+            )
         result = marks_db.get_result(conn, round_id)
         if result is not None and result["official"]:
-            raise Conflict(f"the {row['name']} is official: its signatures can no longer change", "round_id")
+            raise Conflict(
+                _("the {name} is official: its signatures can no longer change", name=round_name(row["name"])),
+                "round_id",
+            )
         digest = sha256(png)
         db.save_signature(conn, round_id, seat["id"], png, digest)
         payload = {

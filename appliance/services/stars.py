@@ -27,9 +27,11 @@ from appliance.db import outcomes as outcomes_db
 from appliance.db import rounds as rounds_db
 from appliance.db import stars as db
 from appliance.errors import Conflict, Invalid
+from appliance.i18n import _
 from appliance.model.rounds import EventPlan
 from appliance.model.stars import RedanceIn, StarCouple, StarDeadline, StarDeadlineIn, StarIn
 from appliance.services import Context, joining, lookups, provisioning, results
+from appliance.words import couple_label, round_name, state_word
 
 NOT_DRAWN = "planned"
 
@@ -37,29 +39,38 @@ NOT_DRAWN = "planned"
 def _target(conn: sqlite3.Connection, event_id: int, number: int) -> sqlite3.Row:
     rows = [r for r in rounds_db.rounds_of(conn, event_id) if r["redance_of"] is None]
     if not rows:
-        raise Conflict("the event has no plan yet: close registration first", "entry_id")
+        raise Conflict(_("the event has no plan yet: close registration first"), "entry_id")
     numbers = [r["number"] for r in rows[1:]]
     if number not in numbers:
-        what = f"one of {', '.join(map(str, numbers))}" if numbers else "none: the event dances a straight final"
-        raise Invalid(f"round_number must be a round after the 1st of the plan: {what}", "round_number")
+        what = (
+            _("one of {numbers}", numbers=", ".join(map(str, numbers)))
+            if numbers
+            else _("none: the event dances a straight final")
+        )
+        raise Invalid(_("round_number must be a round after the 1st of the plan: {what}", what=what), "round_number")
     row = next(r for r in rows if r["number"] == number)
     if row["state"] != NOT_DRAWN:
         raise Conflict(
-            f"the {row['name']} is drawn already: a star couple is seeded before its round is drawn", "round_number"
+            _(
+                "the {round} is drawn already: a star couple is seeded before its round is drawn",
+                round=round_name(row["name"]),
+            ),
+            "round_number",
         )
     return row
 
 
 def _star_entry(conn: sqlite3.Connection, entry_id: int):
     entry = lookups.entry(conn, entry_id)
-    who = lookups.couple_label(entry.couple)
+    who, event = couple_label(entry.couple), entry.event
     if entry.status == "scratched":
-        raise Conflict(f"{who} is scratched from {entry.event}: it no longer dances", "entry_id")
+        raise Conflict(_("{who} is scratched from {event}: it no longer dances", who=who, event=event), "entry_id")
     if any(o["entry_id"] == entry_id for o in outcomes_db.of_event(conn, entry.event_id)):
-        raise Conflict(f"{who} is withdrawn or disqualified in {entry.event}", "entry_id")
+        raise Conflict(_("{who} is withdrawn or disqualified in {event}", who=who, event=event), "entry_id")
     seeded = db.star_of(conn, entry_id)
     if seeded is not None:
-        raise Conflict(f"{who} is a star couple of {entry.event} already (round {seeded})", "entry_id")
+        message = _("{who} is a star couple of {event} already (round {number})", who=who, event=event, number=seeded)
+        raise Conflict(message, "entry_id")
     return entry
 
 
@@ -69,7 +80,13 @@ def _leave_first_draw(conn: sqlite3.Connection, event_id: int, couple_id: int, b
     if row is None:
         return None
     if row["number"] != 1 or row["state"] != "drawn":
-        raise Conflict(f"couple {bib} dances the {row['name']} already (it is {row['state']})", "entry_id")
+        message = _(
+            "couple {bib} dances the {round} already (it is {state})",
+            bib=bib,
+            round=round_name(row["name"]),
+            state=state_word(row["state"]),
+        )
+        raise Conflict(message, "entry_id")
     return provisioning.remove_from_draw(conn, event_id, couple_id)
 
 
@@ -80,7 +97,10 @@ async def seed_star(ctx: Context, principal: auth.Principal, entry_id: int, data
         entry = _star_entry(conn, entry_id)
         deadline = db.star_deadline(conn, entry.event_id)
         if deadline is not None and ctx.now() >= dt.datetime.fromisoformat(deadline):
-            raise Conflict(f"the deadline for star couples of {entry.event} ({deadline}) has passed", "entry_id")
+            message = _(
+                "the deadline for star couples of {event} ({deadline}) has passed", event=entry.event, deadline=deadline
+            )
+            raise Conflict(message, "entry_id")
         row = _target(conn, entry.event_id, data.round_number)
         draw = _leave_first_draw(conn, entry.event_id, entry.couple.id, entry.couple.bib)
         db.set_star(conn, entry_id, data.round_number, principal.device_id)
@@ -115,9 +135,10 @@ async def set_star_deadline(
 ) -> StarDeadline:
     """The scrutineer's deadline for seeding star couples into the event (None: each round's draw only)."""
     if data.deadline is not None and data.deadline.tzinfo is None:
-        raise Invalid("deadline needs a time zone (e.g. 2026-12-05T09:00:00+01:00)", "deadline")
+        raise Invalid(_("deadline needs a time zone (e.g. 2026-12-05T09:00:00+01:00)"), "deadline")
     if data.deadline is not None and data.deadline.year < 2000:  # a bare number is read as seconds after 1970
-        raise Invalid(f"deadline is in {data.deadline.year}: it must be a date and time in 2000 or later", "deadline")
+        message = _("deadline is in {year}: it must be a date and time in 2000 or later", year=data.deadline.year)
+        raise Invalid(message, "deadline")
 
     def tx(conn: sqlite3.Connection) -> StarDeadline:
         lookups.event(conn, event_id)
@@ -133,14 +154,18 @@ async def set_star_deadline(
 def _first_round(conn: sqlite3.Connection, event_id: int) -> sqlite3.Row:
     rows = rounds_db.rounds_of(conn, event_id)
     if not rows:
-        raise Conflict("the event has no plan yet: close registration first", "event_id")
+        raise Conflict(_("the event has no plan yet: close registration first"), "event_id")
     first = rows[0]
     if first["kind"] == "final":
-        raise Conflict("the event dances a straight final: there is no 1st round to redance", "event_id")
+        raise Conflict(_("the event dances a straight final: there is no 1st round to redance"), "event_id")
     if first["state"] not in ("planned", "drawn", "running") or db.redance_after(conn, first["id"]) is not None:
         raise Conflict(
-            f"the {first['name']} has a result already: its redance is set before it is computed (at a tie on "
-            "the cut the chair may still call a redance of the tied couples: POST /api/rounds/{id}/redance)",
+            _(
+                "the {round} has a result already: its redance is set before it is computed (at a tie on "
+                "the cut the chair may still call a redance of the tied couples: {path})",
+                round=round_name(first["name"]),
+                path="POST /api/rounds/{id}/redance",
+            ),
             "event_id",
         )
     return first
@@ -154,10 +179,12 @@ async def set_event_redance(ctx: Context, principal: auth.Principal, event_id: i
         first = _first_round(conn, event_id)
         left = first["planned_couples"] - (first["recall"] or 0)
         if data.recall is not None and data.recall >= left:
-            raise Invalid(
-                f"the redance of the {left} couples the {first['name']} does not recall must recall fewer than {left}",
-                "recall",
+            message = _(
+                "the redance of the {n} couples the {round} does not recall must recall fewer than {n}",
+                n=left,
+                round=round_name(first["name"]),
             )
+            raise Invalid(message, "recall")
         db.set_redance_recall(conn, event_id, data.recall)
         planned = joining.recount(conn, event_id)
         joining.require_fits(conn, event_id, planned, "recall")
@@ -176,14 +203,19 @@ async def set_event_redance(ctx: Context, principal: auth.Principal, event_id: i
 def _tie(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[list[int], list[int]]:
     """(the bibs above the tie, the tied bibs) of a round waiting for the chair."""
     if row["state"] != "awaiting_chair":
-        raise Conflict(f"the {row['name']} is not waiting for the chair's decision on a tie at the cut", "round_id")
+        message = _(
+            "the {round} is not waiting for the chair's decision on a tie at the cut", round=round_name(row["name"])
+        )
+        raise Conflict(message, "round_id")
     if row["redance_of"] is not None:
-        raise Conflict("a tie in a redance is decided by recalling more or fewer (POST .../decision)", "round_id")
+        raise Conflict(_("a tie in a redance is decided by recalling more or fewer (POST .../decision)"), "round_id")
     recall = db.redance_recall(conn, row["event_id"])
     if row["number"] == 1 and recall:
         raise Conflict(
-            "the event has a redance after the 1st round already (the couples not recalled dance it): decide the "
-            "tie by recalling more or fewer",
+            _(
+                "the event has a redance after the 1st round already (the couples not recalled dance it): decide the "
+                "tie by recalling more or fewer"
+            ),
             "round_id",
         )
     options = sorted(results.round_result(conn, row["id"]).cut_options or [[], []], key=len)
@@ -199,7 +231,8 @@ async def redance_at_cut(ctx: Context, principal: auth.Principal, round_id: int,
         above, tied = _tie(conn, row)
         recall = data.recall if data.recall is not None else (row["recall"] or 0) - len(above)
         if not 1 <= recall < len(tied):
-            raise Invalid(f"the redance of the {len(tied)} tied couples recalls 1 to {len(tied) - 1}", "recall")
+            message = _("the redance of the {n} tied couples recalls 1 to {most}", n=len(tied), most=len(tied) - 1)
+            raise Invalid(message, "recall")
         everyone = sorted([*above, *tied])
         marks_db.set_decision(conn, round_id, json.dumps({"recall": len(everyone)}))
         ctx.log(

@@ -19,9 +19,11 @@ from appliance.db import marks as marks_db
 from appliance.db import outcomes as db
 from appliance.db import rounds as rounds_db
 from appliance.errors import Conflict, Unauthorized
+from appliance.i18n import Message, _
 from appliance.model.outcomes import DisqualificationIn, EntryOutcome, EntryWarning, WarningIn, WithdrawalIn
 from appliance.model.registration import Entry
 from appliance.services import Context, chair_pin, lookups, results
+from appliance.words import couple_label, round_name, state_word
 
 OPEN = ("drawn", "running")
 T = TypeVar("T")
@@ -29,11 +31,13 @@ T = TypeVar("T")
 
 def _entry(conn: sqlite3.Connection, entry_id: int, status: str) -> Entry:
     entry = lookups.entry(conn, entry_id)
-    who = lookups.couple_label(entry.couple)
+    who, event = couple_label(entry.couple), entry.event
     if entry.status == "scratched":
-        raise Conflict(f"{who} is scratched from {entry.event}: it no longer dances", "entry_id")
+        raise Conflict(_("{who} is scratched from {event}: it no longer dances", who=who, event=event), "entry_id")
     if any(o["entry_id"] == entry_id and o["status"] == status for o in db.of_event(conn, entry.event_id)):
-        raise Conflict(f"{who} is {status} already in {entry.event}", "entry_id")
+        raise Conflict(
+            _("{who} is {status} already in {event}", who=who, status=state_word(status), event=event), "entry_id"
+        )
     return entry
 
 
@@ -42,21 +46,25 @@ async def withdraw(ctx: Context, principal: auth.Principal, entry_id: int, data:
 
     def tx(conn: sqlite3.Connection) -> EntryOutcome:
         entry = _entry(conn, entry_id, "withdrawn")
-        who = lookups.couple_label(entry.couple)
+        who = couple_label(entry.couple)
         if any(o["entry_id"] == entry_id for o in db.of_event(conn, entry.event_id)):
-            raise Conflict(f"{who} is disqualified from {entry.event} already", "entry_id")
+            raise Conflict(_("{who} is disqualified from {event} already", who=who, event=entry.event), "entry_id")
         row = db.latest_round_of(conn, entry.event_id, entry.couple.id)
         if row is None:
-            raise Conflict(
-                f"{who} is not drawn into a round of {entry.event} yet: scratch the entry instead",
-                "entry_id",
+            message = _(
+                "{who} is not drawn into a round of {event} yet: scratch the entry instead", who=who, event=entry.event
             )
+            raise Conflict(message, "entry_id")
         if row["state"] not in OPEN:
-            raise Conflict(
-                f"{who} has finished dancing in {entry.event} (the {row['name']} is "
-                f"{row['state']}): a withdrawal changes nothing now; a disqualification is the chair's",
-                "entry_id",
+            message = _(
+                "{who} has finished dancing in {event} (the {round} is {state}): a withdrawal changes nothing now; "
+                "a disqualification is the chair's",
+                who=who,
+                event=entry.event,
+                round=round_name(row["name"]),
+                state=state_word(row["state"]),
             )
+            raise Conflict(message, "entry_id")
         event = lookups.event(conn, entry.event_id)
         sent = db.danced_dances(conn, row["id"]) if row["kind"] == "final" else []
         danced = [d for d in event.dances if d in sent]
@@ -98,8 +106,9 @@ def _recompute(conn: sqlite3.Connection, final: sqlite3.Row) -> dict:
     event = lookups.event(conn, final["event_id"])
     computed = results.computation(conn, final, event)
     if computed is None:  # a stored result had every sheet; it still has them
-        raise Conflict(f"the {final['name']} of {event.name} lacks sheets", "entry_id")
-    _, _, _, result, checksum = computed
+        message = _("the {round} of {event} lacks sheets", round=round_name(final["name"]), event=event.name)
+        raise Conflict(message, "entry_id")
+    *_rest, result, checksum = computed
     official = final["state"] == "official"
     marks_db.save_result(conn, final["id"], final["kind"], json.dumps(result), checksum)
     if official:
@@ -107,12 +116,13 @@ def _recompute(conn: sqlite3.Connection, final: sqlite3.Row) -> dict:
     return {"round_id": final["id"], "result": result, "sheets_checksum": checksum, "official": official}
 
 
-def _signed_off(conn: sqlite3.Connection, entry: Entry, pin_given: bool, what: str) -> bool:
+def _signed_off(conn: sqlite3.Connection, entry: Entry, pin_given: bool, what: Message) -> bool:
     """Whether the event's final is signed off; then the chair's PIN is needed (401 without it)."""
     final = _final_with_result(conn, entry.event_id)
     signed_off = final is not None and final["state"] == "official"
     if signed_off and not pin_given:
-        raise Unauthorized(f"the final of {entry.event} is signed off: {what} needs the chair's PIN", "pin")
+        message = _("the final of {event} is signed off: {what} needs the chair's PIN", event=entry.event, what=what)
+        raise Unauthorized(message, "pin")
     return signed_off
 
 
@@ -130,7 +140,7 @@ async def _as_chair(ctx: Context, principal: auth.Principal, entry_id: int, pin:
 
     done = await ctx.store.write(run)
     if done is None:
-        raise Unauthorized("wrong chair's PIN", "pin")
+        raise Unauthorized(_("wrong chair's PIN"), "pin")
     return done
 
 
@@ -141,7 +151,7 @@ async def disqualify(ctx: Context, principal: auth.Principal, entry_id: int, dat
 
     def tx(conn: sqlite3.Connection, pin_given: bool) -> EntryOutcome:
         entry = _entry(conn, entry_id, "disqualified")
-        signed_off = _signed_off(conn, entry, pin_given, "a disqualification")
+        signed_off = _signed_off(conn, entry, pin_given, _("a disqualification"))
         final = _final_with_result(conn, entry.event_id)
         latest = db.latest_round_of(conn, entry.event_id, entry.couple.id)
         in_final = final is not None and latest is not None and latest["id"] == final["id"]
@@ -178,17 +188,20 @@ async def warn(ctx: Context, principal: auth.Principal, entry_id: int, data: War
 
     def tx(conn: sqlite3.Connection, pin_given: bool) -> EntryWarning:
         entry = _entry(conn, entry_id, "disqualified")  # scratched or disqualified: a warning changes nothing
-        bib, who = entry.couple.bib, lookups.couple_label(entry.couple)
+        bib, who = entry.couple.bib, couple_label(entry.couple)
         if any(w["entry_id"] == entry_id for w in db.warnings_of_event(conn, entry.event_id)):
-            raise Conflict(
-                f"{who} is warned for the step limit in {entry.event} already: "
+            message = _(
+                "{who} is warned for the step limit in {event} already: "
                 "another breach is a disqualification for the step limit",
-                "entry_id",
+                who=who,
+                event=entry.event,
             )
+            raise Conflict(message, "entry_id")
         row = db.latest_round_of(conn, entry.event_id, entry.couple.id)
         if row is None:
-            raise Conflict(f"{who} is not drawn into a round of {entry.event} yet: it has not danced", "entry_id")
-        signed_off = _signed_off(conn, entry, pin_given, "a warning")
+            message = _("{who} is not drawn into a round of {event} yet: it has not danced", who=who, event=entry.event)
+            raise Conflict(message, "entry_id")
+        signed_off = _signed_off(conn, entry, pin_given, _("a warning"))
         db.set_warning(conn, entry_id, row["id"], data.reason, principal.device_id)
         payload = {
             "entry_id": entry_id,

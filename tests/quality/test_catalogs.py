@@ -28,6 +28,8 @@ PAGE_CATALOG = WEB / "lib" / "locale" / "de.json"
 # Whoever says these to a person must say them through the catalog: the first argument may not be text.
 SAID = {"AppError", "Invalid", "NotFound", "Conflict", "Gone", "Unauthorized", "Forbidden", "StorageFull"}
 SAID |= {"TooManyAttempts", "_fail", "fail", "refuse", "Refused"}
+SAID |= {"tell", "StoreError", "SealError", "WrongPassphrase", "WdsfError", "PairingError", "PairingRefused"}
+SAID |= {"BadSignature", "PlanError", "Unavailable", "GapError"}  # the CLI's lines, and errors a person reads
 
 
 def _marked_in_box() -> dict[str | tuple[str, str], list[str]]:

@@ -23,6 +23,7 @@ ALLOWED = {
     "appliance.model",
     "enum",
     "re",
+    "appliance.i18n",  # marking words (`_()` builds a str that remembers its msgid): the catalog is read elsewhere
 }
 
 
