@@ -52,5 +52,3 @@ def couple_label(couple: Couple) -> Message:
         return _("couple {bib}", bib=couple.bib)
     return _("the couple {leader} / {follower}", leader=couple.leader, follower=couple.follower)
 
-
-state = state_word  # the first name of state_word (services/panels.py imports it so)

@@ -5,20 +5,10 @@ reasons, in words, are said in the reader's language."""
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
-from appliance.i18n import translate
+from appliance.i18n import translate_all
 from appliance.printing import data
 from appliance.services import Context, lookups
-
-
-def said_in(value: Any, language: str) -> Any:
-    """`value` with every marked message in it (in dicts and lists too) said in `language`."""
-    if isinstance(value, dict):
-        return {k: said_in(v, language) for k, v in value.items()}
-    if isinstance(value, list):
-        return [said_in(v, language) for v in value]
-    return translate(value, language)
 
 
 async def marks_report(ctx: Context, event_id: int, language: str) -> dict:
@@ -28,4 +18,4 @@ async def marks_report(ctx: Context, event_id: int, language: str) -> dict:
     def read(conn: sqlite3.Connection) -> dict:
         return data.marks_doc(conn, lookups.event(conn, event_id), names=lambda code: code)
 
-    return said_in(await ctx.store.read(read), language)
+    return translate_all(await ctx.store.read(read), language)

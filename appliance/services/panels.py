@@ -21,7 +21,7 @@ from appliance.model.competition import RoundPanelIn
 from appliance.model.rounds import Round
 from appliance.services import Context, lookups, provisioning
 from appliance.words import round_name
-from appliance.words import state as state_word
+from appliance.words import state_word
 
 NOT_STARTED = ("planned", "drawn")
 
