@@ -9,6 +9,7 @@ import re
 import sys
 
 from appliance import __version__, commands, datacommands
+from appliance.argwords import see_help, words
 from appliance.cloud import cli as cloud_cli
 from appliance.i18n import _
 from appliance.settings import SettingsError, load_settings
@@ -22,7 +23,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         command = self.prog.removeprefix("floorcraft").strip()
-        self.exit(2, f"floorcraft: {command + ': ' if command else ''}{message} (see {self.prog} --help)\n")
+        self.exit(2, f"floorcraft: {command + ': ' if command else ''}{words(message)} ({see_help(self.prog)})\n")
 
 
 def _whole(low: int, high: int):

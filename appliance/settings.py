@@ -17,7 +17,7 @@ from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 import msgspec
 
 from appliance.errors import plain_validation
-from appliance.i18n import _
+from appliance.i18n import Message, _
 
 PREFIX = "FLOORCRAFT_"
 URL = "^(https?://[^ /?#]+(/[^ ]*)?)?$"  # an http(s) URL, or empty
@@ -166,8 +166,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     except msgspec.ValidationError as exc:
         field = str(exc).rsplit("$.", 1)[-1].rstrip("`") if "$." in str(exc) else ""
         words, named = plain_validation(str(exc))  # "port must be at most 65535", not "Expected `int` <= 65535"
-        words = words[len(named) + 1 :] if named and words.startswith(f"{named} ") else words
+        if named and isinstance(words, Message) and words.msgid == "{field} {words}":
+            words = words.params["words"]  # the variable names the field: its words alone, still a Message
         hint = get_type_hints(Settings).get(field)
         if get_origin(hint) is Literal:
-            words += f" ({', '.join(get_args(hint))})"
+            words = _("{words} ({choices})", words=words, choices=", ".join(get_args(hint)))
         raise SettingsError(_("bad value for FLOORCRAFT_{field}: {words}", field=field.upper(), words=words)) from None

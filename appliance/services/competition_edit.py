@@ -16,6 +16,7 @@ from appliance.errors import Conflict, Invalid
 from appliance.i18n import _
 from appliance.model.competition import Competition, CompetitionUpdate
 from appliance.services import Context, lookups
+from appliance.services.setup import check_dates
 
 EDITED = ("name", "starts_on", "ends_on", "venue", "first_bib")
 
@@ -24,6 +25,7 @@ def _merged(current: Competition, data: CompetitionUpdate) -> dict:
     given = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
     if not given:
         raise Invalid(_("say what to change: name, starts_on, ends_on, venue or first_bib"))
+    check_dates({k: v for k, v in given.items() if k in ("starts_on", "ends_on")})
     merged = {k: getattr(current, k) for k in EDITED} | given
     if str(merged["ends_on"]) < str(merged["starts_on"]):
         field = "ends_on" if "ends_on" in given else "starts_on"

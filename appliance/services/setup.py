@@ -23,7 +23,16 @@ from appliance.model.competition import (
 from appliance.services import Context, lookups, provisioning
 
 
+def check_dates(dates: dict) -> None:
+    """A competition's dates are this century's (a mistyped year is refused, never planned for year 1 or 9999)."""
+    for field, day in dates.items():
+        if not 2000 <= day.year <= 2099:
+            said = _("{field} is in {year}: a competition's dates must be in 2000 to 2099", field=field, year=day.year)
+            raise Invalid(said, field)
+
+
 def _check_competition(data: CompetitionIn) -> None:
+    check_dates({"starts_on": data.starts_on, "ends_on": data.ends_on})
     if data.ends_on < data.starts_on:
         raise Invalid(_("ends_on is before starts_on"), "ends_on")
     if len({f.casefold() for f in data.floors}) != len(data.floors):

@@ -4,6 +4,7 @@
 import { el, form } from "./forms.js";
 import { said } from "./feedback.js";
 import { tieControls } from "./stars.js";
+import { roundName } from "../lib/dances.js";
 import { t } from "../lib/i18n.js";
 
 function pinForm(desk) {
@@ -15,7 +16,7 @@ function pinForm(desk) {
 
 function signOff(desk, event, round) {
   return el("div", { class: "decision", "data-round": round.id },
-    el("h3", {}, t("{event}, {round}: computed, waiting for your sign-off", { event: event.name, round: round.name })),
+    el("h3", {}, t("{event}, {round}: computed, waiting for your sign-off", { event: event.name, round: roundName(round.name) })),
     el("p", {}, t("Check the marks below; signing off makes the result official.")),
     el("button", { type: "button", id: `sign-off-${round.id}`, onclick: async () => {
       await desk.api("POST", `/api/rounds/${round.id}/sign-off`);
@@ -27,7 +28,7 @@ function signOff(desk, event, round) {
 async function tie(desk, event, round) {
   const result = await desk.api("GET", `/api/rounds/${round.id}/result`);
   return el("div", { class: "decision", "data-round": round.id },
-    el("h3", {}, t("{event}, {round}: a tie at the cut, waiting for your decision", { event: event.name, round: round.name })),
+    el("h3", {}, t("{event}, {round}: a tie at the cut, waiting for your decision", { event: event.name, round: roundName(round.name) })),
     ...tieControls(el, { round, result, refresh: desk.refresh }));
 }
 

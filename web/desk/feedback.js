@@ -26,6 +26,17 @@ export function clearFieldErrors(form) {
   }
 }
 
+const labelOf = (input) => input.closest("label").firstChild.textContent.trim();
+
+// The form's fields named by their keys anywhere in a message ("ends_on is before starts_on") by their labels, as the
+// page shows them ("Bis liegt vor Von" on a German page); only snake_case keys, never a word like "name".
+function labelled(form, text) {
+  return text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (key) => {
+    const input = form.elements.namedItem(key);
+    return input && input.tagName && input.closest("label") ? labelOf(input) : key;
+  });
+}
+
 // Show `error` (an Error from the desk's api(), with .field and .plain) next to its field in `form`, or next to
 // the form's button when it names no field of the form. Answers the node shown.
 export function showFieldError(form, error) {
@@ -36,9 +47,9 @@ export function showFieldError(form, error) {
   note.className = "field-error";
   note.id = `${form.dataset.form.replace(/\W+/g, "-")}-error`;
   note.setAttribute("role", "alert");
-  note.textContent = error.plain || error.message;
+  note.textContent = labelled(form, error.plain || error.message);
   if (input && input.tagName) {  // "starts_on must be a date ..." next to the field labelled "From": "From must be ..."
-    const label = input.closest("label").firstChild.textContent.trim();
+    const label = labelOf(input);
     if (error.field && note.textContent.startsWith(`${error.field} `)) {
       note.textContent = `${label} ${note.textContent.slice(error.field.length + 1)}`;
     }

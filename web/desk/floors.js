@@ -3,16 +3,16 @@
 // the devices, and the box's cloud for its owner).
 import { el, form, table } from "./forms.js";
 import { said } from "./feedback.js";
-import { progressSection } from "./progress.js";
-import { danceName } from "../lib/dances.js";
-import { n_, t } from "../lib/i18n.js";
+import { progressSection, stateName } from "./progress.js";
+import { danceName, roundName } from "../lib/dances.js";
+import { n_, t, time } from "../lib/i18n.js";
 
 const STATES = { idle: n_("not started"), running: n_("running"), stopped: n_("stopped") };
 const MOVES = { start: n_("Start"), previous: n_("Previous"), next: n_("Next"), stop: n_("Stop") };
 const ROLES = { adjudicator: n_("adjudicator"), chair: n_("chair"), display: n_("display"), scrutineer: n_("scrutineer") };
 
 export const describe = (i) => (i
-  ? t("{event} · {round} · {dance} · heat {heat}/{heats}", { ...i, dance: danceName(i.dance) }) : "—");
+  ? t("{event} · {round} · {dance} · heat {heat}/{heats}", { ...i, round: roundName(i.round), dance: danceName(i.dance) }) : "—");
 
 function moves(desk, f) {
   return el("div", { class: "no-print" }, ...Object.entries(MOVES).map(([m, label]) => el("button", {
@@ -30,7 +30,7 @@ async function floorSection(desk, f) {
     el("p", { id: `now-${f.id}` }, t("Now: {now}", { now: describe(status.now) })),
     el("p", { id: `next-${f.id}` }, t("Next: {next}", { next: describe(status.next) })),
     ...(desk.me.role === "scrutineer" ? [moves(desk, f)] : []),
-    table(["#", t("Event"), t("Round"), t("Dance"), t("Heat"), t("Bibs")], order.map((i) => [i.position, i.event, i.round,
+    table(["#", t("Event"), t("Round"), t("Dance"), t("Heat"), t("Bibs")], order.map((i) => [i.position, i.event, roundName(i.round),
       danceName(i.dance), `${i.heat}/${i.heats}`, i.bibs.join(" ")]))];
 }
 
@@ -58,7 +58,7 @@ async function cloudSection(desk) {
 
 function devicesTable(desk, devices) {
   return table([t("Device"), t("Role"), t("Judge"), t("Last seen"), ""], devices.map((d) => [d.id, t(ROLES[d.role] || d.role),
-    d.judge ?? "", d.last_seen ?? "", d.revoked ? t("revoked") : el("button", { type: "button", onclick: async () => {
+    d.judge ?? "", d.last_seen ? time(d.last_seen) : "", d.revoked ? t("revoked") : el("button", { type: "button", onclick: async () => {
       await desk.api("POST", `/api/devices/${d.id}/revoke`);
       said(t("Revoked the device {device}.", { device: d.id }));
       desk.refresh();
@@ -75,7 +75,7 @@ export async function devicesView(desk) {
   }, () => t("Made a QR code: scan it with the device to enrol it."))];
   const sent = (d) => `${danceName(d.dance)}: ${d.sent.join("") || "-"} / ${d.missing.join("") || "-"}`;
   nodes.push(el("h2", {}, t("Who has sent what")), table([t("Event"), t("Round"), t("State"), t("Dances (sent / missing)")],
-    progress.rounds.map((r) => [r.event, r.round, r.state, r.dances.map(sent).join("  ")])));
+    progress.rounds.map((r) => [r.event, roundName(r.round), stateName(r.state), r.dances.map(sent).join("  ")])));
   nodes.push(el("h2", {}, t("Devices")), devicesTable(desk, devices));
   if (desk.me.competition == null) nodes.push(...await cloudSection(desk)); // the box's cloud: its owner's alone
   return nodes;

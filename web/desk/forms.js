@@ -21,6 +21,11 @@ export function table(header, rows, attrs = {}) {
     el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, c))))));
 }
 
+// A table wider than the page scrolls by itself (keyboard too), so the page never scrolls sideways.
+export function scroller(label, ...tables) {
+  return el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": label }, ...tables);
+}
+
 // "a b, c" -> ["a", "b", "c"]
 export const list = (text) => text.split(/[ ,]+/).filter(Boolean);
 

@@ -3,7 +3,7 @@
 // A recall round: couples by judges' crosses per dance, the total and who is recalled, the cut under the last
 // recalled couple, the crosses each judge gave. A final: each dance's places by judge with the Skating columns
 // (1, 1-2, 1-3 ...) and the place, the result over all dances, Rules 10 and 11 where they decided, and each place's reason.
-import { el } from "./forms.js";
+import { el, scroller } from "./forms.js";
 import { danceName } from "../lib/dances.js";
 import { lang, t } from "../lib/i18n.js";
 
@@ -13,10 +13,6 @@ const th = (text, attrs = {}) => el("th", { scope: "col", ...attrs }, text);
 const td = (text, attrs = {}) => el("td", attrs, text);
 
 // A wide table scrolls sideways by itself (a region that the keyboard reaches), not the page.
-function scroller(label, ...tables) {
-  return el("div", { class: "marks-scroll", tabindex: "0", role: "region", "aria-label": label }, ...tables);
-}
-
 function recallNote(r) {
   const rule = t("Recall {n} couples (Rule 1: the most crosses over all dances).", { n: r.recall });
   if (r.tie_at_cut && !r.recalled.length) {

@@ -4,6 +4,7 @@
 // the final's sign-off the chair's PIN too. Nothing is sent before a confirmation that says, in plain words, what
 // the box will do; the answer (or the refusal) is shown next to the control, and kept across the view's refresh.
 import { signed } from "../lib/device.js";
+import { roundName } from "../lib/dances.js";
 import { t, n_ } from "../lib/i18n.js";
 
 const said = new Map(); // event id -> { ok, text }: the last answer, shown again after the view is rebuilt
@@ -43,7 +44,7 @@ function finalSignedOff(plan) {
 // What the box will do, in words, before anything is sent.
 export function consequence(action, couple, event, plan) {
   const round = roundOf(plan, couple.bib);
-  const said = { bib: couple.bib, name: couple.name, event: event.name, round: round ? round.name : "" };
+  const said = { bib: couple.bib, name: couple.name, event: event.name, round: round ? roundName(round.name) : "" };
   if (action === "withdraw") {
     if (!round || !["drawn", "running"].includes(round.state)) {
       return t("Couple {bib} ({name}) is not dancing a round of {event} now: the box will refuse (before the draw, scratch the entry instead).", said);
@@ -101,7 +102,7 @@ export function outcomeControls(el, { event, entries, standing, plan, role, refr
   if (!Object.keys(actions).length || !couples.length) return box;
   const id = (name) => `outcome-${event.id}-${name}`;
   const couple = el("select", { id: id("couple"), name: "couple" }, ...couples.map((c, i) =>
-    el("option", { value: i }, `${c.bib} ${c.name}${c.label === "withdrawn" || c.label === "DQ" ? ` (${c.label})` : ""}`)));
+    el("option", { value: i }, `${c.bib} ${c.name}${c.label === "withdrawn" || c.label === "DQ" ? ` (${t(c.label)})` : ""}`)));
   const action = el("select", { id: id("action"), name: "action" },
     ...Object.entries(actions).map(([k, v]) => el("option", { value: k }, t(v))));
   const reason = el("input", { id: id("reason"), name: "reason", maxlength: 120, autocomplete: "off" });

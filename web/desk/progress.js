@@ -3,7 +3,7 @@
 // themselves. How long a judge is late is counted on the box's clock (GET .../progress answers its `now`), from
 // the first sheet of that dance arriving, or, before any arrived, from the floor going onto the dance.
 import { follow } from "../lib/live.js";
-import { danceName } from "../lib/dances.js";
+import { danceName, roundName } from "../lib/dances.js";
 import { t, tn, n_, time } from "../lib/i18n.js";
 
 // The change-log kinds that move the floors or the sheets (the public frames of /api/live).
@@ -18,7 +18,7 @@ const clock = (iso) => time(iso, { hour: "2-digit", minute: "2-digit", second: "
 // A round's state as the box names it, in the page's language.
 const STATES = { drawn: n_("drawn"), running: n_("running"), computed: n_("computed"),
   awaiting_chair: n_("awaiting the chair") };
-const stateName = (state) => (state in STATES ? t(STATES[state]) : state);
+export const stateName = (state) => (state in STATES ? t(STATES[state]) : state);
 
 // t() with some fields filled by elements (the late judges in bold, the time counting on): the pieces in order.
 function pieces(text, params, nodes) {
@@ -60,7 +60,7 @@ function danceCell(el, d) {
 export function progressSection(el, progress) {
   offset = progress.now ? Date.parse(progress.now) - Date.now() : 0;
   const rounds = progress.rounds.filter((r) => r.state === "running" || r.dances.some((d) => d.sent.length));
-  const rows = rounds.map((r) => el("tr", { "data-round": r.round_id }, el("td", {}, r.event), el("td", {}, r.round),
+  const rows = rounds.map((r) => el("tr", { "data-round": r.round_id }, el("td", {}, r.event), el("td", {}, roundName(r.round)),
     el("td", {}, stateName(r.state)), ...r.dances.map((d) => danceCell(el, d))));
   const late = rounds.flatMap((r) => r.dances.filter((d) => d.late && d.late.length));
   const summary = late.length

@@ -7,7 +7,7 @@ import { marksLayout } from "./marks.js";
 import { outcomeControls } from "./outcomes.js";
 import { starControls } from "./stars.js";
 import { signed } from "../lib/device.js";
-import { danceName } from "../lib/dances.js";
+import { danceName, roundName } from "../lib/dances.js";
 import { n_, t } from "../lib/i18n.js";
 
 const DOCS = { couples: n_("Couples"), draw: n_("Draw"), "judges-sheets": n_("Judges' sheets"), marks: n_("Marks"),
@@ -52,20 +52,20 @@ function correction(desk, e, r) {
   return form([...sheetFields(e, r), pin], t("Correct with the chair's PIN"), (v) => desk.api("POST",
     `/api/rounds/${r.id}/sheets/${v.dance}/judges/${v.judge.toUpperCase()}/correction`, { sheet: sheetBody(r, v.marks), pin: v.pin }),
   (v) => t("Corrected judge {judge}'s sheet of {dance} in {event}, {round}; the round is computed again.",
-    { judge: v.judge.toUpperCase(), dance: danceName(v.dance), event: e.name, round: r.name }));
+    { judge: v.judge.toUpperCase(), dance: danceName(v.dance), event: e.name, round: roundName(r.name) }));
 }
 
 function keyIn(desk, e, r) {
   return form(sheetFields(e, r), t("Key in paper sheet"), (v) => desk.api("POST",
     `/api/rounds/${r.id}/sheets/${v.dance}/judges/${v.judge.toUpperCase()}`, sheetBody(r, v.marks)),
   (v) => t("Keyed in judge {judge}'s paper sheet of {dance} in {event}, {round}.",
-    { judge: v.judge.toUpperCase(), dance: danceName(v.dance), event: e.name, round: r.name }));
+    { judge: v.judge.toUpperCase(), dance: danceName(v.dance), event: e.name, round: roundName(r.name) }));
 }
 
 function roundBlock(desk, e, r, shown) {
-  const title = t("{round}: {state} · judges {panel}", { round: r.name, state: t(STATES[r.state] || r.state), panel: r.panel.join("") });
+  const title = t("{round}: {state} · judges {panel}", { round: roundName(r.name), state: t(STATES[r.state] || r.state), panel: r.panel.join("") });
   const block = el("div", { class: "round", "data-round": r.id }, el("h3", {}, title));
-  if (COMPUTED.includes(r.state) && shown) block.append(marksLayout(shown, `${e.name}, ${r.name}`));
+  if (COMPUTED.includes(r.state) && shown) block.append(marksLayout(shown, `${e.name}, ${roundName(r.name)}`));
   const scrutineer = desk.me.role === "scrutineer";
   if (scrutineer && COMPUTED.includes(r.state) && r.state !== "official") block.append(correction(desk, e, r));
   if (scrutineer && ["drawn", "running"].includes(r.state)) block.append(keyIn(desk, e, r));
@@ -75,7 +75,7 @@ function roundBlock(desk, e, r, shown) {
 function places(standing) {
   if (!standing.placings.length) return [];  // places for everyone: couples out early below all who went further
   return [table([t("Place"), t("Bib"), t("Couple"), t("Round"), t("Crosses")], standing.placings.map((p) =>
-    [p.label, p.bib, `${p.leader} / ${p.follower}`, p.round, p.crosses === null ? "" : p.crosses]), { class: "places" })];
+    [p.label, p.bib, `${p.leader} / ${p.follower}`, roundName(p.round), p.crosses === null ? "" : p.crosses]), { class: "places" })];
 }
 
 export async function resultsView(desk) {

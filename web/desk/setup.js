@@ -1,7 +1,7 @@
 // The desk's Setup tab: a new competition, editing the one selected (PATCH /api/competitions/{id}), its events with
 // every field the box takes (age group, level, floor, couples per heat, final size, redraw per dance), each event's
 // panel and the adjudicators.
-import { el, form, list, table } from "./forms.js";
+import { el, form, list, scroller, table } from "./forms.js";
 import { danceName } from "../lib/dances.js";
 import { n_, t } from "../lib/i18n.js";
 
@@ -91,7 +91,7 @@ export async function setupView(desk) {
   if (desk.competition.registration === "closed") {
     nodes.push(el("p", {}, t("The bibs are given from {bib}: the first bib can no longer change.", { bib: desk.competition.first_bib })));
   }
-  nodes.push(el("h2", {}, t("Events")), eventsTable(events));
+  nodes.push(el("h2", {}, t("Events")), scroller(t("Events"), eventsTable(events)));
   if (desk.competition.registration === "open") nodes.push(addEvent(desk));
   nodes.push(setPanel(desk, events), ...adjudicators(desk, judges));
   return nodes;

@@ -6,6 +6,7 @@
 // control that asked, also after the view is rebuilt.
 import { said as done } from "./feedback.js";
 import { signed } from "../lib/device.js";
+import { roundName } from "../lib/dances.js";
 import { t } from "../lib/i18n.js";
 
 const said = new Map(); // control key -> { ok, text }: the last answer, shown again after the view is rebuilt
@@ -65,12 +66,12 @@ function starSeeding(el, { event, entries, plan, refresh }) {
     return el("option", { value: e.id }, star ? t("{couple} (star, round {number})", { couple: name, number: star }) : name);
   }));
   const round = el("select", { id: id("round") }, ...later.map((r) =>
-    el("option", { value: r.number }, t("{round} (round {number})", { round: r.name, number: r.number }))));
+    el("option", { value: r.number }, t("{round} (round {number})", { round: roundName(r.name), number: r.number }))));
   const [seeded, showSeeded] = answerLine(el, id("seeded"));
   const seed = el("button", { type: "button", onclick: () => act(seed, showSeeded, async () => {
     const done = await call("POST", `/api/entries/${couple.value}/star`, { round_number: Number(round.value) });
     return t("Couple {bib} is a star couple of {event}: it dances no round before the {round}, which is now planned for {couples} couples.",
-      { bib: done.bib, event: event.name, round: done.round, couples: done.planned_couples });
+      { bib: done.bib, event: event.name, round: roundName(done.round), couples: done.planned_couples });
   }, refresh) }, t("Seed as a star couple"));
   const deadline = el("input", { id: id("deadline"), type: "datetime-local" });
   const [until, showUntil] = answerLine(el, id("deadline"));
@@ -138,7 +139,7 @@ export function tieControls(el, { round, result, refresh }) {
   for (const option of result.cut_options) {
     const button = el("button", { type: "button", onclick: () => act(button, show, async () => {
       const done = await call("POST", `/api/rounds/${round.id}/decision`, { recall: option.length });
-      return t("The {round} recalls {n}: {bibs}.", { round: round.name, n: done.recalled.length, bibs: done.recalled.join(" ") });
+      return t("The {round} recalls {n}: {bibs}.", { round: roundName(round.name), n: done.recalled.length, bibs: done.recalled.join(" ") });
     }, refresh) }, t("Recall {n}", { n: option.length }));
     box.append(button);
   }

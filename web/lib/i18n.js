@@ -32,27 +32,34 @@ function choose() {
   return "de";
 }
 
-export const lang = choose();
+const tell = (language, age = "max-age=31536000; ") => {  // the cookie: the box answers in the page's language
+  document.cookie = `${KEY}=${language}; path=/; ${age}SameSite=Strict`;
+};
 
 function remember(language) {
   try { localStorage.setItem(KEY, language); } catch { /* private mode: the cookie still says it */ }
-  document.cookie = `${KEY}=${language}; path=/; max-age=31536000; SameSite=Strict`;
+  tell(language);
 }
-
-remember(lang);
-document.documentElement.lang = lang;
 
 async function load(language) {
   if (language === "en") return {};
   try {
     const response = await fetch(new URL(`./locale/${language}.json`, import.meta.url));
-    return response.ok ? await response.json() : {};
+    return response.ok ? await response.json() : null;
   } catch {
-    return {};  // the box is unreachable and the catalog not kept: English rather than nothing
+    return null;
   }
 }
 
-const catalog = await load(lang);
+// The box unreachable and the catalog not kept: the page is English, all of it (its <html lang>, and the box's
+// refusals through the cookie, for this visit only: the choice kept stays, for the next visit that gets the catalog).
+const chosen = choose();
+const loaded = await load(chosen);
+export const lang = loaded ? chosen : "en";
+const catalog = loaded || {};
+if (loaded) remember(lang);
+else tell(lang, "");
+document.documentElement.lang = lang;
 
 // `text` in the page's language, with {name} filled from `params`.
 export function t(text, params = {}) {

@@ -18,8 +18,20 @@ async function call(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error ? data.error.message : t("error {status}", { status: response.status }));
+  if (!response.ok) {
+    const error = data.error || { message: t("error {status}", { status: response.status }) };
+    throw Object.assign(new Error(error.message), { field: error.field });
+  }
   return data;
+}
+
+// A refusal of `form` in the page's words: "leader must not ..." says the field by its label ("Name des Herrn ...").
+function refused(form, err) {
+  const input = err.field && form.elements.namedItem(err.field);
+  const label = input && input.id && form.querySelector(`label[for="${input.id}"]`);
+  const said = label && err.message.startsWith(`${err.field} `)
+    ? `${label.textContent.trim()} ${err.message.slice(err.field.length + 1)}` : err.message;
+  show(said, false);
 }
 
 function eventBox(event) {
@@ -61,7 +73,7 @@ function coupleForm() {
         events: receipt.entries.map((e) => e.event).join(", "),
       }), true);
       $("couple-form").reset();
-    } catch (err) { show(err.message, false); }
+    } catch (err) { refused($("couple-form"), err); }
   });
 }
 
@@ -75,7 +87,7 @@ function adjudicatorForm() {
       });
       show(t("Registered: {name}, judge {letter}.", { name: judge.name, letter: judge.letter }), true);
       $("adjudicator-form").reset();
-    } catch (err) { show(err.message, false); }
+    } catch (err) { refused($("adjudicator-form"), err); }
   });
 }
 
