@@ -1,7 +1,7 @@
 """Live results on every core: the server hands its viewers' connections to fan-out worker processes.
 
 The server process takes the sheets (HTTP, signatures, the SQLite writer). With FLOORCRAFT_LIVE_WORKERS = N > 0
-it starts N worker processes (`python -m appliance.liveworker`, see there) and, for each worker, two Unix
+it starts N worker processes (`appliance.liveworker` by LAUNCH, see there) and, for each worker, two Unix
 SOCK_SEQPACKET socket pairs (message boundaries kept, nothing to parse):
 
 - the feed: right after each commit, on the writer thread, the commit's change-log rows go to every worker as one
@@ -50,6 +50,13 @@ MAX_MESSAGE = 1 << 20  # a larger batch goes without its rows: the worker reads 
 NUDGE = 0.2  # seconds between two attempts to reach a worker whose feed message was dropped
 SUPERVISE = 0.2  # seconds between two looks at the workers' processes
 RESTART_WAIT = 1.0  # seconds at least between two starts of one worker (a worker that cannot start)
+HANDOFF_WAIT, HANDOFF_TRIES = 0.01, 100  # a viewer waits up to 1 s for a worker's full queue before it is served here
+# A worker never speaks TLS (with TLS the server fans out itself, see attach) and hashes nothing it must trust, so
+# it runs without OpenSSL (ssl; _hashlib: hashlib's own SHA-256 serves): about 9 MB less per worker
+LAUNCH = (
+    "import sys; sys.modules['ssl'] = sys.modules['_hashlib'] = None; "
+    "from appliance.liveworker import main; sys.exit(main(sys.argv[1:]))"
+)
 
 
 class Link:
@@ -105,7 +112,7 @@ class Fanout:
         for sock in (feed, control):
             sock.setblocking(False)
         fds = (feed_child.fileno(), control_child.fileno())
-        args = [sys.executable, "-m", "appliance.liveworker", *map(str, fds), str(self.store.path), self.log_level]
+        args = [sys.executable, "-c", LAUNCH, *map(str, fds), str(self.store.path), self.log_level]
         link.started = time.monotonic()
         try:
             link.proc = subprocess.Popen(args, pass_fds=fds)  # noqa: S603 - our own interpreter and module  # nosec B603
@@ -199,15 +206,13 @@ class Fanout:
             return False
         last_id = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"last-event-id"), None)
         meta = json.dumps({"query": scope.get("query_string", b"").decode("latin-1"), "last_event_id": last_id})
-        for link in sorted((x for x in self.links if x.alive and x.ready), key=lambda x: x.viewers):
-            control = link.control
-            if control is None:
+        for _ in range(HANDOFF_TRIES):
+            passed = self._pass(meta.encode(), sock.fileno())
+            if passed is None:  # every worker's queue is full (a crowd arriving at once): in a moment, again
+                await asyncio.sleep(HANDOFF_WAIT)
                 continue
-            try:
-                socket.send_fds(control, [meta.encode()], [sock.fileno()], socket.MSG_DONTWAIT)
-            except OSError:
-                continue
-            link.handed += 1
+            if not passed:
+                return False
             transport.pause_reading()
             transport.close()  # our descriptor only: the worker holds the connection now
             with contextlib.suppress(TimeoutError):  # uvicorn sees the disconnect: no answer is due from here
@@ -216,6 +221,24 @@ class Fanout:
                         pass
             return True
         return False
+
+    def _pass(self, meta: bytes, fd: int) -> bool | None:
+        """The connection to the least busy ready worker: True, passed; None, every queue was full; False: none."""
+        full = False
+        for link in sorted((x for x in self.links if x.alive and x.ready), key=lambda x: x.viewers):
+            control = link.control
+            if control is None:
+                continue
+            try:
+                socket.send_fds(control, [meta], [fd], socket.MSG_DONTWAIT)
+            except BlockingIOError:  # its queue holds net.unix.max_dgram_qlen messages (10 by default)
+                full = True
+                continue
+            except OSError:
+                continue
+            link.handed += 1
+            return True
+        return None if full else False
 
     async def close(self, timeout: float) -> None:
         """Stop every worker (SIGTERM: each ends its streams cleanly), waiting `timeout` s at most, then kill."""

@@ -95,8 +95,9 @@ def public_event(kind: str, payload: dict) -> dict | None:
 class Hub:
     """Each committed change-log row becomes at most one frame, encoded once and written to every viewer."""
 
-    def __init__(self, store: Source, max_viewers: int = 1000):
+    def __init__(self, store: Source, max_viewers: int = 1000, paced: bool = True):
         self.store, self.max_viewers = store, max_viewers
+        self.paced = paced  # False (a fan-out worker, which serves no official): fan out as soon as the loop is free
         self.elsewhere: Callable[[], int] = lambda: 0  # viewers the fan-out workers serve (appliance/fanout.py)
         self.handoff: Callable[[Mapping[str, Any], Any], Awaitable[bool]] | None = None  # to a fan-out worker
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -107,6 +108,7 @@ class Hub:
         self.published = 0  # the last seq published
         self._flush_at: float = 0.0
         self._scheduled = False
+        self._states: dict[int | None, asyncio.Future[tuple[int, bytes]]] = {}  # the last state read, per floor
         store.on_commit(self._committed)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -148,6 +150,10 @@ class Hub:
         self._rows += rows
         if self._scheduled:
             return
+        if not self.paced:  # the rows of every commit that arrives before the loop's next turn share one fan-out
+            self._scheduled = True
+            loop.call_soon(self._flush, loop)
+            return
         now = loop.time()
         if now >= self._flush_at:
             self._flush(loop)
@@ -157,7 +163,8 @@ class Hub:
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         """One fan-out; the next waits at least as long as this one took, so that under load (thousands of
-        viewers, a busy CPU) the frames of more commits share each write and the loop is never all fan-out."""
+        viewers, a busy CPU) the frames of more commits share each write and the loop is never all fan-out.
+        Unpaced (a worker: no judge waits for its loop), the next comes at the loop's next turn."""
         self._scheduled = False
         started = time.perf_counter()
         rows, self._rows = self._rows, []
@@ -205,7 +212,18 @@ class Hub:
         return len(self.viewers) + self.elsewhere() >= self.max_viewers
 
     async def state_frame(self, floor: int | None) -> tuple[int, bytes]:
-        """The whole public state as one `state` frame (a new viewer's first), and its seq."""
+        """The whole public state as one `state` frame (a new viewer's first), and its seq. One read serves every
+        viewer that asks while nothing newer was published (a crowd arriving, a worker's viewers coming back): a
+        state at seq S is good for a viewer registered when the hub had published up to S at most, since every
+        later row reaches that viewer live."""
+        at = self.published
+        shared = self._states.get(floor)
+        if shared is None or (shared.done() and (shared.cancelled() or shared.exception() or shared.result()[0] < at)):
+            shared = self._states[floor] = asyncio.ensure_future(self._read_state(floor))
+        seq, frame = await asyncio.shield(shared)
+        return (seq, frame) if seq >= at else await self._read_state(floor)
+
+    async def _read_state(self, floor: int | None) -> tuple[int, bytes]:
         from appliance.services.public import public_state
 
         state = await self.store.read(lambda conn: public_state(conn, floor))
@@ -303,15 +321,17 @@ async def stream(
     receive: Any,
     send: Send,
     state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]],
+    direct: Callable[[bytes], bool] | None = None,
 ) -> None:
     """The SSE endpoint as a plain ASGI app: register, replay what was missed, then follow live.
-    With fan-out workers (hub.handoff), an admitted viewer's connection is handed to one (else served here)."""
+    With fan-out workers (hub.handoff), an admitted viewer's connection is handed to one (else served here);
+    a worker passes `direct`, its connection's own write of the live frames (see Viewer)."""
     admitted = await admit(hub, scope, send)
     if admitted is None:
         return
     if hub.handoff is not None and await hub.handoff(scope, receive):
         return
-    await follow(hub, scope, receive, send, state_frame, admitted[0])
+    await follow(hub, scope, receive, send, state_frame, admitted[0], direct)
 
 
 async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | None] | None:
@@ -337,10 +357,11 @@ async def follow(
     send: Send,
     state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]],
     floor: int | None,
+    direct: Callable[[bytes], bool] | None = None,
 ) -> None:
     """An admitted viewer: the stream's head, what it missed (or the whole state), then every new frame."""
     query = _query(scope)
-    viewer = Viewer(send, floor)
+    viewer = Viewer(send, floor, direct)
     hub.viewers.add(viewer)
     gone = asyncio.ensure_future(_disconnected(receive, viewer))
     try:

@@ -18,10 +18,11 @@ Send = Callable[[Any], Awaitable[None]]  # an ASGI send: takes a message (a dict
 class Viewer:
     """One open stream: its ASGI send, its floor (None: all), and what is held back while a write waits."""
 
-    __slots__ = ("after", "busy", "closed", "floor", "held", "pending", "send", "writer")
+    __slots__ = ("after", "busy", "closed", "direct", "floor", "held", "pending", "send", "writer")
 
-    def __init__(self, send: Send, floor: int | None):
+    def __init__(self, send: Send, floor: int | None, direct: Callable[[bytes], bool] | None = None):
         self.send, self.floor = send, floor
+        self.direct = direct  # a fan-out worker's connection: writes SSE bytes at once (False: cut off), no ASGI
         self.pending: list[tuple[int, bytes]] | None = []  # frames published before its backlog went out
         self.after = 0  # its backlog went up to this seq: frames up to it, published later, are not sent again
         self.held = bytearray()
@@ -32,6 +33,10 @@ class Viewer:
     def push(self, body: bytes) -> None:
         """Write now if the connection takes it at once; else hold it until the waiting write is done."""
         if self.closed.is_set():
+            return
+        if self.direct is not None:
+            if not self.direct(body):
+                self.closed.set()  # gone, or too far behind: it resumes with Last-Event-ID
             return
         if self.busy:
             self.held += body
