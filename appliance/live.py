@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from appliance.db import changelog
+from appliance.i18n import _
 from appliance.viewer import Send, Viewer
 
 # appliance.errors and appliance.connections are imported where an error is answered, which the fan-out workers
@@ -285,20 +286,27 @@ async def _not_a_viewer(scope: Mapping[str, Any], send: Send) -> bool:
             send,
             405,
             "method_not_allowed",
-            f"the live stream takes GET, not {method}",
+            _said(scope, _("the live stream takes GET, not {method}", method=method[:20])),
             headers=((b"allow", b"GET, HEAD"),),
         )
         return True
     return False
 
 
-async def _refuse(send: Send, message: str) -> None:
+def _said(scope: Mapping[str, Any], message: str) -> str:
+    """`message` in the language of whoever asked (the page's cookie, else Accept-Language: appliance/i18n.py)."""
+    from appliance.i18n import for_scope, translate
+
+    return translate(message, for_scope(dict(scope)))
+
+
+async def _refuse(scope: Mapping[str, Any], send: Send, message: str) -> None:
     from appliance.errors import send_error
 
-    await send_error(send, 400, "invalid", message, "floor")
+    await send_error(send, 400, "invalid", _said(scope, message), "floor")
 
 
-async def _too_many(hub: Hub, send: Send) -> None:
+async def _too_many(hub: Hub, scope: Mapping[str, Any], send: Send) -> None:
     """503 beyond the viewers' cap; the connection is closed (its descriptor is freed for the officials)."""
     from appliance.connections import WARNINGS
     from appliance.errors import send_error
@@ -310,7 +318,14 @@ async def _too_many(hub: Hub, send: Send) -> None:
         send,
         503,
         "too_many_viewers",
-        f"the live stream is full ({hub.max_viewers} viewers): poll /api/live/state and try again in {RETRY_AFTER} s",
+        _said(
+            scope,
+            _(
+                "the live stream is full ({n} viewers): poll /api/live/state and try again in {seconds} s",
+                n=hub.max_viewers,
+                seconds=RETRY_AFTER,
+            ),
+        ),
         headers=((b"retry-after", str(RETRY_AFTER).encode()), (b"connection", b"close")),
     )
 
@@ -342,10 +357,10 @@ async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | N
     floor_text = _query(scope).get("floor", "")
     floor = _number(floor_text, 10)
     if floor_text and (floor is None or not 1 <= floor <= 2**31):
-        await _refuse(send, "floor must be a floor id (a whole number from 1)")
+        await _refuse(scope, send, _("floor must be a floor id (a whole number from 1)"))
         return None
     if hub.full():
-        await _too_many(hub, send)
+        await _too_many(hub, scope, send)
         return None
     return (floor,)
 

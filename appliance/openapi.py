@@ -32,6 +32,7 @@ from litestar.openapi.spec import (
 from litestar.routes import HTTPRoute
 
 from appliance.errors import send_error
+from appliance.i18n import _, for_scope, translate
 
 SIGNED = "signedRequest"
 
@@ -133,6 +134,7 @@ class SchemaNotFound:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if path.startswith(self.base + "/") and path[len(self.base) :] not in self.served:
-            await send_error(send, 404, "not_found", f"no document at {path[:200]}; the API is at {self.base}")
+            said = _("no document at {path}; the API is at {base}", path=path[:200], base=self.base)
+            await send_error(send, 404, "not_found", translate(said, for_scope(scope)))
             return
         await self.app(scope, receive, send)

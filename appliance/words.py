@@ -51,4 +51,3 @@ def couple_label(couple: Couple) -> Message:
     if couple.bib is not None:
         return _("couple {bib}", bib=couple.bib)
     return _("the couple {leader} / {follower}", leader=couple.leader, follower=couple.follower)
-

@@ -20,8 +20,7 @@ from appliance.i18n import _
 from appliance.model.competition import RoundPanelIn
 from appliance.model.rounds import Round
 from appliance.services import Context, lookups, provisioning
-from appliance.words import round_name
-from appliance.words import state_word
+from appliance.words import round_name, state_word
 
 NOT_STARTED = ("planned", "drawn")
 

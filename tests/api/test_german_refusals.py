@@ -146,3 +146,20 @@ def test_a_csv_import_s_row_errors_are_said_in_german_and_nothing_is_imported(bo
         {"row": 3, "field": "events", "message": f"Leo Leader / Fay Follower sind schon in Turnier {event} gemeldet"}
     ]
     assert _signed(http, owner, "GET", f"/api/competitions/{cid}/entries").json() == []
+
+
+def test_the_live_stream_and_the_schema_refuse_in_german_too(box):
+    """The plain-ASGI routes outside the app (the live stream, the OpenAPI document's paths) speak the same way."""
+    http = box["http"]
+    for headers in (GERMAN, SWITCHED):
+        floor = http.get("/api/live?floor=x", headers=headers)
+        assert floor.status_code == 400
+        assert _message(floor) == "floor muss die Nummer einer Fläche sein (eine ganze Zahl ab 1)"
+        posted = http.post("/api/live", headers=headers)
+        assert posted.status_code == 405
+        assert _message(posted) == "der Live-Stream nimmt GET an, nicht POST"
+        schema = http.get("/api/schema/nothing", headers=headers)
+        assert schema.status_code == 404
+        assert _message(schema).startswith("kein Dokument unter /api/schema/nothing")
+    assert _message(http.get("/api/live?floor=x")) == "floor must be a floor id (a whole number from 1)"
+    assert _message(http.post("/api/live")) == "the live stream takes GET, not POST"

@@ -27,7 +27,7 @@ WEB = ROOT / "web"
 PAGE_CATALOG = WEB / "lib" / "locale" / "de.json"
 # Whoever says these to a person must say them through the catalog: the first argument may not be text.
 SAID = {"AppError", "Invalid", "NotFound", "Conflict", "Gone", "Unauthorized", "Forbidden", "StorageFull"}
-SAID |= {"TooManyAttempts", "_fail", "fail", "refuse", "Refused"}
+SAID |= {"TooManyAttempts", "_fail", "fail", "refuse", "Refused", "send_error"}
 SAID |= {"tell", "StoreError", "SealError", "WrongPassphrase", "WdsfError", "PairingError", "PairingRefused"}
 SAID |= {"BadSignature", "PlanError", "Unavailable", "GapError"}  # the CLI's lines, and errors a person reads
 
@@ -86,7 +86,10 @@ def _bare_messages(path: Path) -> list[str]:
         if not isinstance(node, ast.Call) or not node.args:
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
-        first = node.args[0]
+        if name == "send_error" and len(node.args) >= 4:  # plain ASGI: send_error(send, status, code, message)
+            name, first = "send_error", node.args[3]
+        else:
+            first = node.args[0]
         bare = isinstance(first, ast.JoinedStr) or (isinstance(first, ast.Constant) and isinstance(first.value, str))
         if name in SAID and bare:
             found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}(...)")
