@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
 from appliance.api import Id
 from appliance.auth import CHAIR, DESK, OFFICIALS, READERS, Principal
+from appliance.i18n import for_request
 from appliance.model.marks import (
     CorrectionIn,
     DecisionIn,
@@ -174,6 +175,7 @@ class MarksController(Controller):
 
     @get("/events/{event_id:int}/results", summary="Every couple's place in an event", opt={"roles": READERS})
     async def event_results(
-        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id
+        self, ctx: NamedDependency[Context], principal: NamedDependency[Principal], event_id: Id, request: Request
     ) -> EventResults:
-        return await results.get_event_results(ctx, event_id)
+        language = for_request(request.cookies, request.headers.get("accept-language"))  # the asker's language
+        return await results.get_event_results(ctx, event_id, language)

@@ -15,22 +15,22 @@ from appliance.terminal import reason, tell
 
 def add_parsers(sub, whole, serve) -> None:
     """`cloud` (serve, the default), `cloud pair`, `cloud revoke BOX`, `cloud boxes`; and the box's `pair CODE`."""
-    cloud = sub.add_parser("cloud", help="run the cloud receiver of change-log batches; pair, revoke, list boxes")
+    cloud = sub.add_parser("cloud", help=_("run the cloud receiver of change-log batches; pair, revoke, list boxes"))
     cloud.set_defaults(func=serve)
     below = cloud.add_subparsers(dest="cloud_command", metavar="{pair,revoke,boxes}")
-    made = below.add_parser("pair", help="print a one-time pairing code and QR for a box (floorcraft pair CODE)")
-    made.add_argument("--minutes", type=whole(1, 24 * 60), default=15, help="how long the code is valid (1 to 1440)")
+    made = below.add_parser("pair", help=_("print a one-time pairing code and QR for a box (floorcraft pair CODE)"))
+    made.add_argument("--minutes", type=whole(1, 24 * 60), default=15, help=_("how long the code is valid (1 to 1440)"))
     made.set_defaults(func=new_code)
-    gone = below.add_parser("revoke", help="revoke a box's pairing: its batches are refused from then on")
+    gone = below.add_parser("revoke", help=_("revoke a box's pairing: its batches are refused from then on"))
     gone.add_argument(
-        "box", help="the box's key (floorcraft cloud boxes lists them); a key that starts with - goes after --"
+        "box", help=_("the box's key (floorcraft cloud boxes lists them); a key that starts with - goes after --")
     )
     gone.set_defaults(func=revoke)
-    listed = below.add_parser("boxes", help="list the boxes paired with this cloud (and the revoked ones)")
+    listed = below.add_parser("boxes", help=_("list the boxes paired with this cloud (and the revoked ones)"))
     listed.set_defaults(func=boxes)
-    box = sub.add_parser("pair", help="pair this box with the cloud (FLOORCRAFT_CLOUD_URL) using a one-time code")
-    box.add_argument("code", help="the code `floorcraft cloud pair` printed on the cloud")
-    box.add_argument("--name", default="", help="how the cloud lists this box (default: the host name)")
+    box = sub.add_parser("pair", help=_("pair this box with the cloud (FLOORCRAFT_CLOUD_URL) using a one-time code"))
+    box.add_argument("code", help=_("the code `floorcraft cloud pair` printed on the cloud"))
+    box.add_argument("--name", default="", help=_("how the cloud lists this box (default: the host name)"))
     box.set_defaults(func=pair_box)
 
 

@@ -101,6 +101,7 @@ class RegistrationForm(msgspec.Struct, frozen=True):
     role: Role
     closes_at: dt.datetime | None
     events: list[PublicEvent]
+    ends_on: dt.date  # the last day: the page says "on" one day, "from ... to ..." several
 
 
 class ImportRowError(msgspec.Struct, frozen=True):

@@ -26,7 +26,7 @@ import msgspec
 
 from appliance.db import outcomes as db
 from appliance.db import rounds as rounds_db
-from appliance.i18n import Message, _, from_tree, to_tree
+from appliance.i18n import SOURCE, Message, _, from_tree, to_tree, translate
 from appliance.model.marks import Placing
 
 
@@ -131,9 +131,12 @@ def _withdrawn_note(outcome: sqlite3.Row, dances: list[str], round_id: int) -> M
     )
 
 
-def labelled(conn: sqlite3.Connection, event_id: int, placings: list[Placing], names: dict) -> list[Placing]:
+def labelled(
+    conn: sqlite3.Connection, event_id: int, placings: list[Placing], names: dict, language: str = SOURCE
+) -> list[Placing]:
     """The event's places with "withdrawn" for a withdrawn couple (a final still places it, the label says why),
-    then the withdrawn couples no round placed, then the disqualified ones ("DQ"): never silently ranked."""
+    then the withdrawn couples no round placed, then the disqualified ones ("DQ"): never silently ranked. Their
+    reasons are said in `language` (the asker's; English, the source, for the files made from them)."""
     withdrawn, dq = of_event(conn, event_id)
     found = [
         msgspec.structs.replace(p, label="withdrawn") if p.bib in withdrawn else p for p in placings if p.bib not in dq
@@ -143,8 +146,6 @@ def labelled(conn: sqlite3.Connection, event_id: int, placings: list[Placing], n
         (b, o, "DQ") for b, o in dq.items()
     ]:
         row = rounds_db.get_round(conn, outcome["round_id"]) if outcome["round_id"] is not None else None
-        what = "withdrawn" if label == "withdrawn" else "disqualified"
-        what += " for the step limit" if label == "DQ" and outcome["step_limit"] else ""
         couple = names[bib]
         found.append(
             Placing(
@@ -155,8 +156,17 @@ def labelled(conn: sqlite3.Connection, event_id: int, placings: list[Placing], n
                 0,
                 0,
                 row["name"] if row is not None else "",
-                reason=f"{what}: {outcome['reason']}",
+                reason=translate(_absent(label, outcome), language),
                 label=label,
             )
         )
     return found
+
+
+def _absent(label: str, outcome: sqlite3.Row) -> Message:
+    """ "withdrawn: injury", "disqualified: conduct" or "disqualified for the step limit: ..." (plain words)."""
+    if label == "withdrawn":
+        return _("withdrawn: {reason}", reason=outcome["reason"])
+    if outcome["step_limit"]:
+        return _("disqualified for the step limit: {reason}", reason=outcome["reason"])
+    return _("disqualified: {reason}", reason=outcome["reason"])

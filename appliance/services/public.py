@@ -16,11 +16,11 @@ from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
-from appliance.i18n import SOURCE, _, from_tree, translate
+from appliance.i18n import SOURCE, _, translate
 from appliance.scoring.standings import RoundOutcome, Standing, label, standings
 from appliance.services import absences, running_order
 from appliance.services.joining_log import JoiningLog
-from appliance.services.results import outcomes, round_result
+from appliance.services.results import outcomes, round_result, said_reasons
 from appliance.words import round_name
 
 SHOWN = ("running", "computed", "awaiting_chair", "closed", "official")
@@ -283,24 +283,15 @@ def _round(seq: int, payload: dict, language: str) -> dict:
         "totals": result.get("totals"),
         "places": result.get("places"),
         "dances": result.get("dances"),
-        "reasons": _reasons(result, language),
+        "reasons": said_reasons(result, language),
         "withdrawn": result.get("withdrawn", {}),
         "marks": payload.get("marks"),
     }
 
 
-def _reasons(result: dict, language: str) -> dict | None:
-    """A final's reasons: as stored (English), or said in `language` where the round stored them as Messages
-    (`reasons_said`: rounds computed before it was stored keep their English)."""
-    reasons, said = result.get("reasons"), result.get("reasons_said")
-    if reasons is None or not said or language == SOURCE:
-        return reasons
-    return {bib: translate(from_tree(said[bib]), language) if bib in said else text for bib, text in reasons.items()}
-
-
 def _without(item: dict, result: dict, bib: int, language: str) -> None:
     """A final placed again without a disqualified couple: its places, and each judge's marks re-ranked."""
-    item |= {k: result.get(k) for k in ("places", "dances")} | {"reasons": _reasons(result, language)}
+    item |= {k: result.get(k) for k in ("places", "dances")} | {"reasons": said_reasons(result, language)}
     marks = item.get("marks")
     if not marks or marks.get("type") != "final":
         return

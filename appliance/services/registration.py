@@ -112,7 +112,13 @@ async def registration_form(ctx: Context, token: str) -> RegistrationForm:
         )
         closes = dt.datetime.fromisoformat(link["closes_at"]) if link["closes_at"] else None
         return RegistrationForm(
-            competition.name, competition.venue, competition.starts_on, link["role"], closes, events
+            competition.name,
+            competition.venue,
+            competition.starts_on,
+            link["role"],
+            closes,
+            events,
+            competition.ends_on,
         )
 
     return await ctx.store.read(read)

@@ -11,7 +11,7 @@ from appliance.db import marks as db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
 from appliance.errors import Conflict, Invalid
-from appliance.i18n import _
+from appliance.i18n import SOURCE, _, from_tree, translate
 from appliance.model.competition import Event
 from appliance.model.marks import EventResults, Placing, RoundResult
 from appliance.planning import draw_heats
@@ -253,8 +253,18 @@ async def get_round_result(ctx: Context, round_id: int) -> RoundResult:
     return await ctx.store.read(lambda conn: round_result(conn, round_id))
 
 
-def outcomes(conn: sqlite3.Connection, event_id: int) -> list[RoundOutcome]:
-    """The event's computed rounds in order, as the standings read them (the chair's decision applied)."""
+def said_reasons(result: dict, language: str) -> dict | None:
+    """A final's reasons: as stored (English), or said in `language` where the round stored them as Messages
+    (`reasons_said`: rounds computed before it was stored keep their English)."""
+    reasons, said = result.get("reasons"), result.get("reasons_said")
+    if reasons is None or not said or language == SOURCE:
+        return reasons
+    return {bib: translate(from_tree(said[bib]), language) if bib in said else text for bib, text in reasons.items()}
+
+
+def outcomes(conn: sqlite3.Connection, event_id: int, language: str = SOURCE) -> list[RoundOutcome]:
+    """The event's computed rounds in order, as the standings read them (the chair's decision applied; a final's
+    reasons said in `language`)."""
     found = []
     rounds = rounds_db.rounds_of(conn, event_id)
     withdrawn, disqualified = absences.of_event(conn, event_id)
@@ -285,16 +295,17 @@ def outcomes(conn: sqlite3.Connection, event_id: int) -> list[RoundOutcome]:
                 totals,
                 recalled,
                 result.get("places"),
-                result.get("reasons"),
+                said_reasons(result, language),
                 None if recalled is None else following or len(set(recalled) - unplaced),
             )
         )
     return found
 
 
-def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
+def event_results(conn: sqlite3.Connection, event_id: int, language: str = SOURCE) -> EventResults:
     """Every placed couple: the final's places, then each recall round's couples out, below all who went
-    further, by crosses (scoring/standings.py), also while the later rounds still run."""
+    further, by crosses (scoring/standings.py), also while the later rounds still run (the withdrawn and
+    disqualified couples' reasons said in `language`)."""
     event = lookups.event(conn, event_id)
     names = {
         c.bib: c for c in (e.couple for e in reg_db.list_entries(conn, event.competition_id) if e.event_id == event_id)
@@ -316,9 +327,9 @@ def event_results(conn: sqlite3.Connection, event_id: int) -> EventResults:
             s.reason,
             label(s.place_from, s.place_to),
         )
-        for s in standings(outcomes(conn, event_id))
+        for s in standings(outcomes(conn, event_id, language))
     ]
-    return EventResults(event.id, event.name, official, absences.labelled(conn, event_id, placings, names))
+    return EventResults(event.id, event.name, official, absences.labelled(conn, event_id, placings, names, language))
 
 
 def skate_sheet(conn: sqlite3.Connection, round_id: int) -> dict:
@@ -350,5 +361,5 @@ async def get_skate_sheet(ctx: Context, round_id: int) -> dict:
     return await ctx.store.read(lambda conn: skate_sheet(conn, round_id))
 
 
-async def get_event_results(ctx: Context, event_id: int) -> EventResults:
-    return await ctx.store.read(lambda conn: event_results(conn, event_id))
+async def get_event_results(ctx: Context, event_id: int, language: str = SOURCE) -> EventResults:
+    return await ctx.store.read(lambda conn: event_results(conn, event_id, language))

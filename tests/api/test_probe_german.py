@@ -100,7 +100,7 @@ async def test_a_mistyped_year_is_refused_when_editing_and_creating(api, body, f
 
 # The CLI under LANG=de_DE.UTF-8 (in-process: argparse and the settings refuse before anything is opened).
 GERMAN_CLI = [
-    (["--bogus"], "floorcraft: es fehlt: command (siehe floorcraft --help)"),
+    (["--bogus"], "floorcraft: es fehlt der Befehl: einer von serve, demo, "),
     (["enrol", "--role", "king"], "floorcraft: enrol: --role: 'king' ist nicht möglich (möglich: 'scrutineer', "),
     (["print", "marks", "--event"], "floorcraft: print: --event: hier fehlt der Wert (siehe floorcraft print --help)"),
     (["serve", "--port", "1"], "floorcraft: unbekannte Angaben: --port 1 (siehe floorcraft --help)"),

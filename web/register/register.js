@@ -50,11 +50,18 @@ function describe(form) {
     : t("{competition}: adjudicator registration", { competition: form.competition });
   $("title").textContent = title;
   document.title = `${title} · Floorcraft`;
-  const where = { venue: form.venue, day: time(form.starts_on, DAY) };
-  $("about").textContent = form.closes_at
-    ? t("{venue}, from {day}. Registration closes {when}.",
-        { ...where, when: time(form.closes_at, { dateStyle: "long", timeStyle: "short" }) })
-    : t("{venue}, from {day}.", where);
+  const closes = form.closes_at
+    && t("Registration closes {when}.", { when: time(form.closes_at, { dateStyle: "long", timeStyle: "short" }) });
+  $("about").textContent = [when(form), closes].filter(Boolean).join(" ");
+}
+
+// "Hall, on 5 December 2026." for one day; "Hall, from 5 December to 6 December 2026." for several.
+function when(form) {
+  const last = form.ends_on;
+  if (last === form.starts_on) return t("{venue}, on {day}.", { venue: form.venue, day: time(form.starts_on, DAY) });
+  const sameYear = last.slice(0, 4) === form.starts_on.slice(0, 4);
+  const first = time(form.starts_on, sameYear ? { day: "numeric", month: "long", timeZone: "UTC" } : DAY);
+  return t("{venue}, from {first} to {last}.", { venue: form.venue, first, last: time(last, DAY) });
 }
 
 function coupleForm() {
