@@ -72,11 +72,14 @@ def revoke(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(reason(exc))
     try:
-        drop(store, args.box)
+        before = drop(store, args.box)
     except AppError as exc:
         return _fail(exc.message, command="cloud revoke")
     finally:
         store.close()
+    if before is not None:  # nothing to do: the box stays revoked (exit 0, as a second revoke changes nothing)
+        tell(_("{box} is revoked already (since {at}): nothing to do", box=args.box, at=before))
+        return 0
     tell(_("revoked {box}: its batches are refused from now on and its results are no longer served", box=args.box))
     return 0
 

@@ -52,6 +52,13 @@ def pair_with_cloud(data_dir: Path, cloud_url: str, code: str, name: str = "", t
         response = httpx.post(url, content=body, headers=headers, timeout=timeout)
     except httpx.HTTPError as exc:
         raise PairingError(_("cannot reach the cloud at {url}: {reason}", url=url, reason=str(exc))) from None
+    if response.status_code in (404, 405) and _is_a_box(cloud_url, timeout):
+        message = _(
+            "{url} is a Floorcraft box, not a cloud: set FLOORCRAFT_CLOUD_URL to the address where "
+            "`floorcraft cloud` runs",
+            url=cloud_url.rstrip("/"),
+        )
+        raise PairingError(message)
     if response.status_code != 200:
         raise PairingRefused(
             _(
@@ -72,6 +79,17 @@ def pair_with_cloud(data_dir: Path, cloud_url: str, code: str, name: str = "", t
         ) from None
     write_atomically(Path(data_dir) / STATE_FILE, msgspec.json.encode(made))
     return made
+
+
+def _is_a_box(url: str, timeout: float) -> bool:
+    """Whether `url` answers as a Floorcraft box (its `GET /api/health` names its change log's head)."""
+    import httpx
+
+    try:
+        health = httpx.get(url.rstrip("/") + "/api/health", timeout=timeout).json()
+    except (httpx.HTTPError, ValueError):
+        return False
+    return isinstance(health, dict) and "change_log_head" in health
 
 
 def refusal(response: httpx.Response) -> str:

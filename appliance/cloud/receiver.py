@@ -187,11 +187,15 @@ def _unusable_code(found: tuple | None) -> str:
     return _("this pairing code is expired at {at}: make a new one with `floorcraft cloud pair`", at=found[0])
 
 
-def revoke(store: CloudDB, box: str) -> str:
+def revoke(store: CloudDB, box: str) -> str | None:
+    """Revoke a paired box: None; a box revoked already: when it was (nothing is done); never paired: NotFound."""
     with store.transaction() as tx:
-        if not db.revoke_box(tx, box, now_text()):
-            raise NotFound(_("no paired box {box}", box=box), "box")
-    return box
+        if db.revoke_box(tx, box, now_text()):
+            return None
+        found = db.lock_box(tx, box)
+    if found is None:
+        raise NotFound(_("no paired box {box}", box=box), "box")
+    return str(found[1])
 
 
 def list_boxes(store: CloudDB, paired_only: bool = True) -> list[dict]:

@@ -94,11 +94,24 @@ def heats_by_bib(conn: sqlite3.Connection, round_id: int) -> dict[str, list[list
 
 
 def schedule_round(conn: sqlite3.Connection, floor_id: int, round_id: int, position: int | None = None) -> int:
-    """Put the round on the floor's schedule: at `position`, or after the last one."""
+    """Put the round on the floor's schedule: at `position`, or before the first of its event's later rounds
+    already scheduled there (a redance drawn after a move comes before the round it feeds), or after the last."""
+    if position is None:
+        position = conn.execute(
+            """SELECT min(s.position) FROM schedule s JOIN rounds r ON r.id = s.round_id
+               JOIN rounds me ON me.id = ? WHERE s.floor_id = ? AND r.event_id = me.event_id
+               AND r.number > me.number""",
+            (round_id, floor_id),
+        ).fetchone()[0]
     if position is None:
         position = conn.execute(
             "SELECT coalesce(max(position), 0) + 1 FROM schedule WHERE floor_id = ?", (floor_id,)
         ).fetchone()[0]
+    elif conn.execute("SELECT 1 FROM schedule WHERE floor_id = ? AND position = ?", (floor_id, position)).fetchone():
+        # make room: positions from `position` on move one on (through negatives: the key stays unique)
+        shift = "UPDATE schedule SET position = -(position + 1) WHERE floor_id = ? AND position >= ?"
+        conn.execute(shift, (floor_id, position))
+        conn.execute("UPDATE schedule SET position = -position WHERE floor_id = ? AND position < 0", (floor_id,))
     conn.execute("INSERT INTO schedule (floor_id, position, round_id) VALUES (?, ?, ?)", (floor_id, position, round_id))
     return position
 

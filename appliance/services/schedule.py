@@ -36,6 +36,7 @@ from appliance.model.schedule import (
 from appliance.planning import heat_sizes
 from appliance.scoring import schedule as timing
 from appliance.services import Context
+from appliance.services.schedule_words import clash_words
 from appliance.words import round_name, state_word
 
 NOT_STARTED = ("planned", "drawn")
@@ -176,40 +177,7 @@ def _clash_answer(clash: timing.Clash, where: dict[int, tuple[_Floor, int]]) -> 
                 rid, f.floor["name"], row["event_name"], row["round_name"], _iso(t.start, f.tz), _iso(t.end, f.tz)
             )
         )
-    return ScheduleClash(list(clash.bibs), clash.certain, shown, _clash_words(clash, shown))
-
-
-def _clash_words(clash: timing.Clash, shown: list[ClashRound]) -> Message:
-    """ "couple 12 is due on Main floor (Adult Latin, Final, 10:00-10:20) and Second floor (...) at once"."""
-    first, second = (
-        _(
-            "{floor} ({event}, {round}, {start}-{end})",
-            floor=r.floor,
-            event=r.event,
-            round=round_name(r.round),
-            start=r.start[11:16],
-            end=r.end[11:16],
-        )
-        for r in shown[:2]
-    )
-    if len(clash.bibs) == 1:
-        if clash.certain:
-            return _(
-                "couple {bib} is due on {first} and {second} at once", bib=clash.bibs[0], first=first, second=second
-            )
-        return _(
-            "couple {bib} may be due on {first} and {second} at once", bib=clash.bibs[0], first=first, second=second
-        )
-    bibs: Message | str = str(clash.bibs[0])
-    for bib in clash.bibs[1:]:
-        bibs = _("{first} and {then}", first=bibs, then=bib)
-    if clash.certain:
-        return _(
-            "a dancer of couples {bibs} is due on {first} and {second} at once", bibs=bibs, first=first, second=second
-        )
-    return _(
-        "a dancer of couples {bibs} may be due on {first} and {second} at once", bibs=bibs, first=first, second=second
-    )
+    return ScheduleClash(list(clash.bibs), clash.certain, shown, clash_words(clash, shown))
 
 
 def _clashes(conn: sqlite3.Connection, floors: list[_Floor]) -> list[ScheduleClash]:
@@ -289,6 +257,20 @@ def _floor_row(conn: sqlite3.Connection, principal: auth.Principal, floor_id: in
     return rows[0]
 
 
+def _check_breaks(breaks: list[BreakIn], rounds: int) -> None:
+    """Refuse a break past the floor's last round (it would never be taken); a floor with no rounds yet (before
+    registration closes) takes any: its plan is not known."""
+    late = [b.before for b in breaks if b.before > rounds]
+    if rounds and late:
+        message = _n(
+            "breaks: a break before round {before} is past the floor's end: the floor has 1 round",
+            "breaks: a break before round {before} is past the floor's end: the floor has {n} rounds",
+            rounds,
+            before=late[0],
+        )
+        raise Invalid(message, "breaks")
+
+
 async def set_settings(ctx: Context, principal: auth.Principal, data: ScheduleSettingsIn) -> Schedule:
     """The scrutineer sets one floor's timing (replacing what was set); logged, and the floor re-timed."""
     start = _start(data.start)
@@ -296,6 +278,7 @@ async def set_settings(ctx: Context, principal: auth.Principal, data: ScheduleSe
 
     def tx(conn: sqlite3.Connection) -> Schedule:
         _floor_row(conn, principal, data.floor_id)
+        _check_breaks(data.breaks, len(day_order(conn, data.floor_id)))
         settings = {
             "floor_id": data.floor_id,
             "start": start,

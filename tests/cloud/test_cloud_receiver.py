@@ -104,9 +104,10 @@ async def test_a_revoked_box_is_refused_until_it_is_paired_again(tmp_path, backe
         store = client.app.state["cloud_store"]
         pair_directly(store, box)
         assert (await send(client, "/cloud/batches", box.batch(1, 2))).is_success
-        receiver.revoke(store, box.box)
+        assert receiver.revoke(store, box.box) is None
+        assert receiver.revoke(store, box.box) is not None  # revoked already: when, and nothing done
         with pytest.raises(NotFound):
-            receiver.revoke(store, box.box)
+            receiver.revoke(store, FakeBox().box)
         refused = await send(client, "/cloud/batches", box.batch(3, 4))
         assert refused.status_code == 403 and "revoked" in refused.json()["error"]["message"]
         assert len(held(store, box)) == 2 and (await client.get("/cloud/boxes")).json() == []
