@@ -10,6 +10,7 @@ import msgspec
 
 from appliance import checkpoints
 from appliance.db import changelog, replay, replay_compare
+from appliance.i18n import _, message_of
 
 
 class Report(msgspec.Struct):
@@ -21,8 +22,10 @@ def check_checkpoints(conn: sqlite3.Connection, data_dir: Path, report: Report) 
     path = Path(data_dir) / checkpoints.FILE
     if not path.exists():
         report.notes.append(
-            f"no {checkpoints.FILE} yet: nothing is anchored outside the database "
-            "(a deleted tail of the log could not be seen)"
+            _(
+                "no {file} yet: nothing is anchored outside the database (a deleted tail of the log could not be seen)",
+                file=checkpoints.FILE,
+            )
         )
         return
     try:
@@ -30,21 +33,32 @@ def check_checkpoints(conn: sqlite3.Connection, data_dir: Path, report: Report) 
         key = checkpoints.public_key(data_dir)
     except (OSError, ValueError) as exc:
         report.problems.append(
-            f"cannot read the checkpoints or the box key ({exc}): run verify as the box's user or root"
+            _(
+                "cannot read the checkpoints or the box key ({reason}): run verify as the box's user or root",
+                reason=str(exc),
+            )
         )
         return
     if key is None and entries:
         report.problems.append(
-            f"the box key ({checkpoints.KEY_FILE}) is missing: the checkpoints' signatures cannot be checked"
+            _(
+                "the box key ({file}) is missing: the checkpoints' signatures cannot be checked",
+                file=checkpoints.KEY_FILE,
+            )
         )
-    seq, _ = changelog.head(conn)
+    seq, _hash = changelog.head(conn)
     found = checkpoints.check(entries, key, lambda s: changelog.row_at(conn, s), seq)
     report.problems += found
     latest = checkpoints.newest(entries)
     if not found and latest is not None:
         report.notes.append(
-            f"checkpoints: {len(entries)} signed by the box, the newest at seq {latest['seq']} "
-            f"({latest['at']}); the log holds every one of them"
+            _(
+                "checkpoints: {count} signed by the box, the newest at seq {seq} ({at}); "
+                "the log holds every one of them",
+                count=len(entries),
+                seq=latest["seq"],
+                at=latest["at"],
+            )
         )
 
 
@@ -52,25 +66,35 @@ def check_tables(conn: sqlite3.Connection, report: Report) -> None:
     try:
         rebuilt, unknown = replay.rebuild(replay.log_rows(conn))
     except replay.Unrebuildable as exc:
-        report.notes.append(f"derived tables NOT rebuilt: {exc}; the chain and the checkpoints were checked")
+        report.notes.append(
+            _(
+                "derived tables NOT rebuilt: {reason}; the chain and the checkpoints were checked",
+                reason=message_of(exc),
+            )
+        )
         return
     except (KeyError, TypeError, ValueError, IndexError, sqlite3.Error) as exc:
-        report.problems.append(f"the change log cannot be replayed ({type(exc).__name__}: {exc})")
+        report.problems.append(_("the change log cannot be replayed ({reason})", reason=f"{type(exc).__name__}: {exc}"))
         return
     try:
         differences = replay_compare.compare(conn, rebuilt)
     finally:
         rebuilt.close()
-    report.problems += [f"derived table differs from the change log: {d}" for d in differences]
+    report.problems += [_("derived table differs from the change log: {difference}", difference=d) for d in differences]
     if not differences:
         report.notes.append(
-            "derived tables rebuilt from the change log and identical: "
-            + ", ".join(replay.REBUILT)
-            + " (devices without their keys, counters and times)"
+            _(
+                "derived tables rebuilt from the change log and identical: {tables} "
+                "(devices without their keys, counters and times)",
+                tables=", ".join(replay.REBUILT),
+            )
         )
-    report.notes.append("not rebuilt: " + "; ".join(f"{t} ({why})" for t, why in replay.NOT_REBUILT.items()))
+    for table, why in replay.NOT_REBUILT.items():
+        report.notes.append(_("not rebuilt: {table} ({why})", table=table, why=why))
     if unknown:
-        report.notes.append("change-log kinds the rebuild does not know (ignored): " + ", ".join(unknown))
+        report.notes.append(
+            _("change-log kinds the rebuild does not know (ignored): {kinds}", kinds=", ".join(unknown))
+        )
 
 
 def audit(conn: sqlite3.Connection, data_dir: Path) -> Report:
@@ -78,10 +102,19 @@ def audit(conn: sqlite3.Connection, data_dir: Path) -> Report:
     report = Report()
     checked, broken, why = changelog.verify(conn)
     if broken is not None:
-        report.problems.append(f"change log BROKEN at seq {broken}: {why} ({checked} rows before it are intact)")
+        report.problems.append(
+            _(
+                "change log BROKEN at seq {seq}: {why} ({checked} rows before it are intact)",
+                seq=broken,
+                why=why,
+                checked=checked,
+            )
+        )
         return report
     seq, hash_ = changelog.head(conn)
-    report.notes.append(f"change log intact: {checked} rows, head seq {seq}, hash {hash_}")
+    report.notes.append(
+        _("change log intact: {checked} rows, head seq {seq}, hash {hash}", checked=checked, seq=seq, hash=hash_)
+    )
     check_checkpoints(conn, data_dir, report)
     check_tables(conn, report)
     return report

@@ -22,6 +22,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from appliance.errors import AppError, Forbidden
+from appliance.i18n import _
 from appliance.settings import Settings
 
 IMPORT_MAP = re.compile(r"<script\s+type=\"importmap\">(.*?)</script>", re.DOTALL)
@@ -104,14 +105,14 @@ def own_origins(connection: ASGIConnection, settings: Settings) -> set[str]:
     return origins
 
 
-def public_write(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def public_write(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     """Guard for unsigned writes: only the box's own pages (or a non-browser client), and only JSON."""
     settings: Settings = connection.app.state["ctx"].settings
     origin = _header(connection, "origin")
     if origin is not None and origin.lower().rstrip("/") not in own_origins(connection, settings):
-        raise CrossSite(f"a page of another site ({origin[:100]}) may not send this request", "Origin")
+        raise CrossSite(_("a page of another site ({origin}) may not send this request", origin=origin[:100]), "Origin")
     if (_header(connection, "sec-fetch-site") or "").lower() == "cross-site":
-        raise CrossSite("a page of another site may not send this request", "Sec-Fetch-Site")
+        raise CrossSite(_("a page of another site may not send this request"), "Sec-Fetch-Site")
     media_type = (_header(connection, "content-type") or "").split(";", 1)[0].strip().lower()
     if media_type != "application/json":
-        raise UnsupportedMediaType("the body must be JSON, sent as Content-Type: application/json", "Content-Type")
+        raise UnsupportedMediaType(_("the body must be JSON, sent as Content-Type: application/json"), "Content-Type")

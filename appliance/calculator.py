@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from appliance.i18n import _
 from appliance.model.skate import FinalSheet, RecallSheet, Sheet
 from appliance.scoring import MarksError, count_recall, place_final
 from appliance.scoring.explain import Say, final_report, half, number, reasons, recall_report
@@ -20,11 +21,11 @@ def parse_sheet(data: bytes) -> Sheet:
     try:
         return _decoder.decode(data)
     except msgspec.ValidationError as exc:
-        raise MarksError(f"invalid sheet: {exc}") from None
+        raise MarksError(_("invalid sheet: {reason}", reason=str(exc))) from None
     except msgspec.DecodeError as exc:
-        raise MarksError(f"not valid JSON: {exc}") from None
+        raise MarksError(_("not valid JSON: {reason}", reason=str(exc))) from None
     except RecursionError:
-        raise MarksError("not a sheet: the JSON is nested too deeply") from None
+        raise MarksError(_("not a sheet: the JSON is nested too deeply")) from None
 
 
 def compute(sheet: Sheet) -> FinalResult | RecallResult:

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from appliance import crypto
 from appliance.db import changelog
+from appliance.i18n import _
 
 FILE = "checkpoints.jsonl"
 KEY_FILE = "box_ed25519.key"  # made by export.box_key
@@ -90,7 +91,7 @@ def read(path: Path) -> list[dict | str]:
             ):
                 raise ValueError("fields missing")
         except (ValueError, AttributeError):
-            entries.append(f"{path.name} line {number} is not a checkpoint")
+            entries.append(_("{file} line {number} is not a checkpoint", file=path.name, number=number))
             continue
         entry["line"] = number
         entries.append(entry)
@@ -107,23 +108,35 @@ def check(
         if isinstance(entry, str):
             problems.append(entry)
             continue
-        where = f"checkpoint at line {entry['line']} (seq {entry['seq']}, {entry['at']})"
+        where = _("checkpoint at line {line} (seq {seq}, {at})", line=entry["line"], seq=entry["seq"], at=entry["at"])
         if key is not None:
             try:
                 key.verify(crypto.unb64u(entry["sig"]), signed_text(entry["seq"], entry["hash"], entry["at"]))
             except (InvalidSignature, ValueError):
-                problems.append(f"{where}: its signature does not match the box key (forged or altered)")
+                problems.append(_("{where}: its signature does not match the box key (forged or altered)", where=where))
                 continue
         found = hash_at(entry["seq"])
         if found is None and entry["seq"] > head:
             problems.append(
-                f"the change log's TAIL IS MISSING: {where} saw seq {entry['seq']}, but the log ends at "
-                f"seq {head}: rows {head + 1} to {entry['seq']} were deleted"
+                _(
+                    "the change log's TAIL IS MISSING: {where} saw seq {seq}, but the log ends at seq {head}: "
+                    "rows {first} to {seq} were deleted",
+                    where=where,
+                    seq=entry["seq"],
+                    head=head,
+                    first=head + 1,
+                )
             )
         elif found is None:
-            problems.append(f"{where}: the log has no row {entry['seq']} (removed)")
+            problems.append(_("{where}: the log has no row {seq} (removed)", where=where, seq=entry["seq"]))
         elif found != entry["hash"]:
-            problems.append(f"{where}: the log's row {entry['seq']} has another hash (rewritten after the fact)")
+            problems.append(
+                _(
+                    "{where}: the log's row {seq} has another hash (rewritten after the fact)",
+                    where=where,
+                    seq=entry["seq"],
+                )
+            )
     return problems
 
 
@@ -240,7 +253,7 @@ def check_export(folder: Path, key_text: str, log_name: str) -> list[str]:
     try:
         key = Ed25519PublicKey.from_public_bytes(crypto.unb64u(key_text))
     except ValueError:
-        return ["the manifest's box key is not an Ed25519 key: the checkpoints cannot be checked"]
+        return [_("the manifest's box key is not an Ed25519 key: the checkpoints cannot be checked")]
     hashes: dict[int, str] = {}
     with open(Path(folder) / log_name, "rb") as lines:
         for line in lines:

@@ -23,7 +23,7 @@ from appliance.scoring import MarksError
 from appliance.services import Context, enrolment, registration
 from appliance.settings import Settings
 from appliance.terminal import fail as _fail
-from appliance.terminal import reason, tell
+from appliance.terminal import reason, said, tell
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -50,7 +50,7 @@ def skate(args: argparse.Namespace) -> int:
         json.dump(calculator.to_json(result), sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(calculator.to_report(sheet, result))
+        sys.stdout.write(calculator.to_report(sheet, result, said))  # the report in the terminal's language
     return 0
 
 

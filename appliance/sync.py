@@ -26,6 +26,7 @@ from appliance.db import changelog
 from appliance.db import sync as db
 from appliance.db.store import Store
 from appliance.export import box_key, public_key_text
+from appliance.i18n import Message, _, from_tree, to_tree
 from appliance.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,22 @@ class SyncStatus(msgspec.Struct, frozen=True):
     pairing: Pairing | None = None  # the box's pairing with this cloud (floorcraft pair CODE); None: not paired
 
 
+def stored(error: str | None) -> str | None:
+    """An error as `sync_state.last_error` keeps it: a Message as its tree (JSON), so the desk reads it in its own
+    language (`shown`); other text (a server's own words) as it is."""
+    return json.dumps(to_tree(error)) if isinstance(error, Message) else error
+
+
+def shown(text: str | None) -> str | None:
+    """`last_error` as stored, a Message again when it was one (said in the asker's language by the API)."""
+    if text and text.startswith('{"msgid"'):
+        try:
+            return from_tree(json.loads(text))
+        except (ValueError, KeyError, TypeError):
+            return text
+    return text
+
+
 def status(conn, endpoint: str) -> SyncStatus:
     row = db.state(conn, endpoint)
     head = changelog.head(conn)[0]
@@ -65,7 +82,7 @@ def status(conn, endpoint: str) -> SyncStatus:
         acked,
         head,
         max(0, head - acked),
-        row["last_error"] if row else None,
+        shown(row["last_error"]) if row else None,
         row["last_attempt"] if row else None,
         row["last_success"] if row else None,
     )
@@ -127,7 +144,7 @@ class Outbox:
         self.attempt = 0
 
     async def _record(self, acked: int | None, error: str | None) -> None:
-        await self.store.write(lambda conn: db.record(conn, self.endpoint, acked, error, self.store.clock()))
+        await self.store.write(lambda conn: db.record(conn, self.endpoint, acked, stored(error), self.store.clock()))
 
     async def acked(self) -> int:
         row = await self.store.read(lambda conn: db.state(conn, self.endpoint))
@@ -185,7 +202,7 @@ class Syncer(Outbox):
         try:
             response = await http.post(self.endpoint, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            return await self.failed(f"{type(exc).__name__}: {exc}")
+            return await self.failed(_("the cloud did not answer ({reason})", reason=f"{type(exc).__name__}: {exc}"))
         if response.status_code == 200:
             return await self.succeeded(int(response.json()["acked_seq"]))
         detail = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}

@@ -14,6 +14,8 @@ from typing import Any
 
 import msgspec
 
+from appliance.i18n import _
+
 GENESIS = "0" * 64
 
 
@@ -89,9 +91,9 @@ def verify(conn: sqlite3.Connection) -> tuple[int, int | None, str]:
     for row in conn.execute("SELECT seq, kind, entity, payload, at, prev_hash, hash FROM change_log ORDER BY seq"):
         seq, kind, entity, payload, at, prev_hash, stored = tuple(row)
         if prev_hash != prev:
-            return checked, seq, "does not follow the row before it (a row was removed or inserted)"
+            return checked, seq, _("does not follow the row before it (a row was removed or inserted)")
         if row_hash(seq, kind, entity, payload, at, prev_hash) != stored:
-            return checked, seq, "its content does not match its hash (it was altered)"
+            return checked, seq, _("its content does not match its hash (it was altered)")
         prev = stored
         checked += 1
     return checked, None, ""

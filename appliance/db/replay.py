@@ -27,6 +27,7 @@ from appliance.db import rounds as rounds_db
 from appliance.db import schedule as schedule_db
 from appliance.db import signatures as sig_db
 from appliance.db.migrations import migrate
+from appliance.i18n import _
 
 # table -> (key columns, columns not rebuilt)
 REBUILT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -52,11 +53,11 @@ REBUILT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     **schedule_db.REBUILT,
 }
 NOT_REBUILT = {
-    "enrolments": "one-time secrets, never in the log",
-    "idempotency": "stored answers (they may hold secrets), never in the log",
-    "registration_links": "the links' tokens are secrets, never in the log",
-    "pin_attempts": "the chair's PIN lockouts, not logged",
-    "sync_state": "the cloud sync's own bookkeeping, not logged",
+    "enrolments": _("one-time secrets, never in the log"),
+    "idempotency": _("stored answers (they may hold secrets), never in the log"),
+    "registration_links": _("the links' tokens are secrets, never in the log"),
+    "pin_attempts": _("the chair's PIN lockouts, not logged"),
+    "sync_state": _("the cloud sync's own bookkeeping, not logged"),
 }
 JSON_COLUMNS = {("events", "dances"), ("sheets", "marks"), ("results", "result"), ("results", "decision")}
 JSON_COLUMNS |= replay_outcomes.JSON_COLUMNS | replay_stars.JSON_COLUMNS | schedule_db.JSON_COLUMNS
@@ -67,7 +68,14 @@ class Unrebuildable(Exception):
     """The log holds a row whose payload predates what a rebuild needs (an older version of the box)."""
 
     def __init__(self, seq: int, kind: str, missing: str):
-        super().__init__(f"seq {seq} ({kind}) has no {missing!r} in its payload (written by an older version)")
+        super().__init__(
+            _(
+                "seq {seq} ({kind}) has no {missing} in its payload (written by an older version)",
+                seq=seq,
+                kind=kind,
+                missing=repr(missing),
+            )
+        )
         self.seq = seq
 
 

@@ -32,7 +32,7 @@ from appliance.errors import AppError
 from appliance.federation import esv
 from appliance.i18n import _
 from appliance.settings import Settings
-from appliance.sync import IDLE, Outbox, federation_endpoint
+from appliance.sync import IDLE, Outbox, federation_endpoint, stored
 
 if TYPE_CHECKING:
     import httpx
@@ -133,7 +133,7 @@ class Uploader(Outbox):
             now = self.store.clock()
             sync_db.record(conn, self.endpoint, seq, None, now)
             if error:
-                sync_db.record(conn, self.endpoint, None, error, now)
+                sync_db.record(conn, self.endpoint, None, stored(error), now)
 
         await self.store.write(write)
         return 0.0
@@ -148,7 +148,7 @@ class Uploader(Outbox):
             return await self._skip(seq, None)  # nothing due in these rows
         if isinstance(document, str):
             log.warning("federation: event %s has no document to send: %s", event_id, document)
-            return await self._skip(seq, f"event {event_id}: {document}")
+            return await self._skip(seq, _("event {event}: {reason}", event=event_id, reason=document))
         body = esv.serialise(document)
         digest = hashlib.sha1(body, usedforsecurity=False).hexdigest()
         if self.sent.get(event_id) == digest:
@@ -164,12 +164,16 @@ class Uploader(Outbox):
         try:
             response = await http.post(f"{self.endpoint}/{theirs}", content=body, headers=headers)
         except httpx.HTTPError as exc:
-            return await self.failed(f"event {event_id}: {type(exc).__name__}: {exc}")
+            return await self.failed(
+                _("event {event}: no answer ({reason})", event=event_id, reason=f"{type(exc).__name__}: {exc}")
+            )
         if response.status_code == 200:
             self.sent[event_id] = digest
             log.info("federation: event %s sent (%s)", event_id, "final" if final else "live")
             return await self.succeeded(seq)
-        error = f"event {event_id}: HTTP {response.status_code}: {response.text[:200]}"
+        error = _(
+            "event {event}: {reason}", event=event_id, reason=f"HTTP {response.status_code}: {response.text[:200]}"
+        )
         if response.status_code in RETRIED or 500 <= response.status_code < 600:
             return await self.failed(error, response)
         log.warning("federation: refused, not retried: %s", error)

@@ -44,7 +44,7 @@ def _compute(
             "recalled": list(result.recalled) if result.recalled is not None else None,
             "tie_at_cut": result.tie_at_cut,
             "cut_options": [list(o) for o in result.cut_options],
-            "warnings": list(result.warnings),
+            "warnings": [str(w) for w in result.warnings],  # English in the log (a Message is not JSON)
         }
     by_couple = {d: {str(b): [marks[d][j][str(b)] for j in letters] for b in bibs} for d in event.dances}
     final = place_final(letters, event.dances, by_couple)

@@ -30,6 +30,7 @@ SAID = {"AppError", "Invalid", "NotFound", "Conflict", "Gone", "Unauthorized", "
 SAID |= {"TooManyAttempts", "_fail", "fail", "refuse", "Refused", "send_error"}
 SAID |= {"tell", "StoreError", "SealError", "WrongPassphrase", "WdsfError", "PairingError", "PairingRefused"}
 SAID |= {"BadSignature", "PlanError", "Unavailable", "GapError"}  # the CLI's lines, and errors a person reads
+SAID |= {"MarksError", "CrossSite", "UnsupportedMediaType"}  # the calculator's refusals, a page's refused write
 
 
 def _marked_in_box() -> dict[str | tuple[str, str], list[str]]:
