@@ -1,7 +1,8 @@
 """Issue 12 point 5: the CLI speaks the terminal's language (LANG=de_DE.UTF-8: German; C.UTF-8: English).
 
 Refusals are still one line on standard error with exit status 2; the success lines of the commands that keep the
-box's data (enrol, backup, export, verify-export) are said in German too. argparse's own words are German too (tests/test_cli_help_german.py).
+box's data (enrol, backup, export, verify-export) are said in German too; argparse's own words as well
+(tests/test_cli_help_german.py).
 """
 
 from __future__ import annotations
