@@ -8,27 +8,13 @@ import datetime as dt
 
 from babel.dates import format_date, format_datetime
 
-from appliance.i18n import N_, _, translate
+from appliance.i18n import _, translate
 from appliance.model.competition import DANCE_NAMES
-
-DANCES = {
-    "W": N_("Waltz"),
-    "T": N_("Tango"),
-    "V": N_("Viennese Waltz"),
-    "F": N_("Slow Foxtrot"),
-    "Q": N_("Quickstep"),
-    "C": N_("Cha Cha"),
-    "S": N_("Samba"),
-    "R": N_("Rumba"),
-    "P": N_("Paso Doble"),
-    "J": N_("Jive"),
-}
-"""The dances' names (appliance/model/competition.py's DANCE_NAMES), marked for the catalog."""
 
 
 def dance_name(code: str) -> str:
-    """A dance's name (a Message) for its code; an unknown code as it is."""
-    return _(DANCES[code]) if code in DANCES else DANCE_NAMES.get(code, code)
+    """A dance's name (a Message) for its code (model/competition.py's DANCE_NAMES); a custom code as it is."""
+    return _(DANCE_NAMES[code]) if code in DANCE_NAMES else code
 
 
 def event_dates(first: dt.date, last: dt.date, language: str) -> str:

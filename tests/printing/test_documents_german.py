@@ -21,7 +21,7 @@ import pytest
 from appliance.client import SignedClient
 from appliance.db.store import connect
 from appliance.export import results_documents
-from appliance.i18n import COOKIE
+from appliance.i18n import COOKIE, translate
 from appliance.printing import data, pdf, words
 from appliance.printing.kept import Kept
 from tests.browser.conftest import small_box
@@ -206,7 +206,8 @@ def test_german_dates_and_the_dance_table_match_the_model():
 
     from appliance.model.competition import DANCE_NAMES
 
-    assert words.DANCES == DANCE_NAMES  # the catalog's names are the model's
+    assert {code: str(words.dance_name(code)) for code in DANCE_NAMES} == DANCE_NAMES  # the model's names, one table
+    assert translate(words.dance_name("F"), "de") == "Slowfox" and words.dance_name("X1") == "X1"
     first, last = dt.date(2026, 12, 5), dt.date(2026, 12, 6)
     assert words.event_dates(first, first, "de") == "5. Dezember 2026"
     assert words.event_dates(first, last, "de").endswith("Dezember 2026")
