@@ -46,6 +46,17 @@ async def module_browser():
         await chromium.close()
 
 
+def box_of(set_up):
+    """`box = box_of(_set_up)`: a module-scoped fixture holding `small_box(…, set_up)`'s (server, facts)."""
+
+    @pytest.fixture(scope="module", name="box")
+    def box(tmp_path_factory):
+        with small_box(tmp_path_factory, set_up) as made:
+            yield made
+
+    return box
+
+
 @contextlib.contextmanager
 def small_box(tmp_path_factory, set_up):
     """A box with no demo, set up by `set_up(server)` (a coroutine answering the test's facts): (server, facts)."""

@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import expect
 
 from appliance.client import SignedClient
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit
 from tests.browser.test_desk_setup_fields import desk_page
@@ -44,10 +44,7 @@ async def _set_up(server: Server) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
+box = box_of(_set_up)
 
 
 async def _desk(box, browser, role: str, locale: str = "en-US"):

@@ -9,10 +9,9 @@ round (Waltz, Tango) is drawn, panel A-C, set up through the signed API (tests/t
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from appliance.client import SignedClient
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
 from tests.browser.shots import shot
 from tests.conftest import Api
 from tests.server import Server
@@ -39,10 +38,7 @@ async def _set_up(server: Server) -> dict:
     return {"competition": comp["id"], "plans": plans, "names": names, "owner": (owner.device_id, owner.key)}
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
+box = box_of(_set_up)
 
 
 async def _as_owner(server: Server, facts: dict, method: str, path: str, body: dict | None = None) -> dict:

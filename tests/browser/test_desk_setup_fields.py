@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from appliance.client import SignedClient
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit
 from tests.browser.test_desk import DESK, fill
@@ -31,10 +31,7 @@ async def _set_up(server: Server) -> dict:
     return {"owner": (owner.device_id, owner.key), "spring": spring, "autumn": autumn}
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
+box = box_of(_set_up)
 
 
 async def as_owner(box, method: str, path: str, body=None) -> httpx.Response:

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 
 from appliance.client import SignedClient
 from tests.api.test_star_couples import bibs_in, rounds_of, small_event
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
 from tests.browser.shots import shot
 from tests.browser.test_desk_outcomes import _as_owner
 from tests.conftest import Api
@@ -50,10 +49,7 @@ async def _set_up(server: Server) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
+box = box_of(_set_up)
 
 
 async def _desk(server: Server, facts: dict, browser, role: str, competition: int):

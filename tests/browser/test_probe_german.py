@@ -21,7 +21,8 @@ import pytest
 import pytest_asyncio
 
 from appliance.client import SignedClient
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
+from tests.browser.shared import shared_browser
 from tests.conftest import Api
 from tests.server import Server
 from tests.two_events import two_events
@@ -44,15 +45,8 @@ async def _set_up(server: Server) -> dict:
     return {"owner": (owner.device_id, owner.key), "competition": made["competition"]["id"], "link": link["url"]}
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
-
-
-@pytest.fixture(scope="module")
-def browser(module_browser):
-    return module_browser
+box = box_of(_set_up)
+browser = shared_browser  # one Chromium for the module's tests
 
 
 @pytest_asyncio.fixture(loop_scope="module")

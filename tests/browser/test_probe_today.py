@@ -6,10 +6,9 @@ whole tab with a refusal."""
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from appliance.client import SignedClient
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
 from tests.conftest import Api
 from tests.server import Server
 
@@ -26,10 +25,7 @@ async def _set_up(server: Server) -> str:
     return made["url"][made["url"].index("/join") :]
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
+box = box_of(_set_up)
 
 
 async def test_a_competition_s_scrutineer_sees_devices_and_progress(box, browser):

@@ -15,7 +15,8 @@ import pytest
 from playwright.async_api import expect
 
 from appliance.client import SignedClient
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
+from tests.browser.shared import shared_browser
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit
 from tests.cloud.boxes import CloudProcess
@@ -45,15 +46,8 @@ async def _set_up(server: Server) -> dict:
     return {"owner": (owner.device_id, owner.key), "final": box["final"]}
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
-
-
-@pytest.fixture(scope="module")
-def browser(module_browser):
-    return module_browser
+box = box_of(_set_up)
+browser = shared_browser  # one Chromium for the module's tests
 
 
 async def _page(browser, locale: str, viewport: dict):

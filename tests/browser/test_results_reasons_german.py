@@ -12,7 +12,8 @@ from playwright.async_api import expect
 
 from appliance.client import SignedClient
 from tests.api.test_reasons_german import judge_final
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
+from tests.browser.shared import shared_browser
 from tests.browser.shots import shot
 from tests.conftest import Api
 from tests.server import Server
@@ -27,15 +28,8 @@ async def _set_up(server: Server) -> dict:
         return await judge_final(Api(http, owner))
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
-
-
-@pytest.fixture(scope="module")
-def browser(module_browser):
-    return module_browser
+box = box_of(_set_up)
+browser = shared_browser  # one Chromium for the module's tests
 
 
 async def _cards(browser, server: Server, facts: dict, locale: str):

@@ -24,7 +24,7 @@ from appliance.export import results_documents
 from appliance.i18n import COOKIE, translate
 from appliance.printing import data, pdf, words
 from appliance.printing.kept import Kept
-from tests.browser.conftest import small_box
+from tests.browser.conftest import box_of
 from tests.conftest import Api
 from tests.conftest import floorcraft as cli
 from tests.two_events import key_in_final, two_events
@@ -93,10 +93,7 @@ async def _set_up(server) -> dict:
     return {"event": box["final"], "documents": documents}
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    with small_box(tmp_path_factory, _set_up) as made:
-        yield made
+box = box_of(_set_up)
 
 
 def text_of(body: bytes, folder: Path, name: str) -> str:
