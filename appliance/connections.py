@@ -152,6 +152,13 @@ class Registry:
         fallback.transport.close()
 
 
+def _header_part(tail: bytes, data: bytes) -> int:
+    """How many bytes of `data` belong to the request's line and headers (up to and with the blank line that ends
+    them; `tail` is the end of the previous read, so that a blank line split across two reads is found)."""
+    end = (tail + data).find(b"\r\n\r\n")
+    return len(data) if end < 0 else max(0, end + 4 - len(tail))
+
+
 class GuardedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with header and body timeouts, in a Registry that sheds idle connections."""
 
@@ -164,6 +171,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self.signed = False  # the current request is signed
         self.in_headers = True  # the next bytes are a request's line and headers
         self.header_bytes = 0  # bytes of them received so far
+        self.header_tail = b""  # the last bytes read while in the headers (their end may span two reads)
         self.deadline: asyncio.TimerHandle | None = None
         self._arm(self.registry.limits.header_timeout, "sent no complete request headers")
         self.registry.add(self)
@@ -201,11 +209,21 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self.in_headers:
-            self.header_bytes += len(data)
+            # counted before httptools parses: a whole oversized header block in one read must not get through
+            self.header_bytes += _header_part(self.header_tail, data)
+            self.header_tail = data[-3:]
+            if self._headers_too_large():
+                return
         super().data_received(data)
-        if self.in_headers and self.header_bytes > MAX_HEADER_BYTES and not self.transport.is_closing():
-            WARNINGS.warn("headers", "a request's headers passed %d bytes: answered 431", MAX_HEADER_BYTES)
-            self._refuse(431, "too_large", _("the request's headers are over {n} KiB", n=MAX_HEADER_BYTES // 1024))
+        if self.in_headers:
+            self._headers_too_large()
+
+    def _headers_too_large(self) -> bool:
+        if self.header_bytes <= MAX_HEADER_BYTES or self.transport.is_closing():
+            return False
+        WARNINGS.warn("headers", "a request's headers passed %d bytes: answered 431", MAX_HEADER_BYTES)
+        self._refuse(431, "too_large", _("the request's headers are over {n} KiB", n=MAX_HEADER_BYTES // 1024))
+        return True
 
     def send_400_response(self, msg: str) -> None:
         """httptools could not parse the request: the one error shape, with the security headers."""
@@ -227,7 +245,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self.transport.close()
 
     def on_headers_complete(self) -> None:
-        self.in_headers, self.header_bytes = False, 0
+        self.in_headers, self.header_bytes, self.header_tail = False, 0, b""
         self.signed = any(name == b"x-device" for name, _ in self.headers)
         self.official = self.official or self.signed
         # the live stream may hand the connection on to a fan-out worker (appliance/fanout.py)
@@ -238,7 +256,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         self._disarm()
-        self.in_headers, self.header_bytes = True, 0
+        self.in_headers, self.header_bytes, self.header_tail = True, 0, b""
         super().on_message_complete()
 
     def _unsupported_upgrade_warning(self) -> None:

@@ -11,7 +11,7 @@ import socket
 import httpx
 import pytest
 
-from appliance.connections import Warnings, limits_for
+from appliance.connections import Warnings, _header_part, limits_for
 from appliance.settings import Settings, SettingsError, load_settings
 from tests.server import Server
 
@@ -153,3 +153,16 @@ def test_sigterm_closes_unsigned_bodies_still_arriving_instead_of_waiting_and_ca
             conn.close()
     log = server.log_path.read_text()
     assert "graceful shutdown exceeded" not in log and "Traceback" not in log, log[-3000:]
+
+
+def test_the_header_block_is_counted_before_it_is_parsed_wherever_the_reads_split_it():
+    """A CI run once got 200 for 160 KB of headers: the read that completed them was parsed before it was counted.
+    The part of each read that belongs to the headers is counted first, the blank line found across two reads."""
+    block = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-A: 1\r\n" * 20_000 + b"\r\n"
+    body = b"B" * 1000
+    assert _header_part(b"", block + body) == len(block)  # one read: the headers only, not the body after them
+    for cut in (len(block) - 1, len(block) - 2, len(block) - 3, len(block) - 4, 65_536):
+        first, second = block[:cut], block[cut:] + body
+        counted = _header_part(b"", first) + _header_part(first[-3:], second)
+        assert counted == len(block), cut
+    assert _header_part(b"", b"partial header line") == len(b"partial header line")
