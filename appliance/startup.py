@@ -76,18 +76,15 @@ def _why(settings: Settings, exc: OSError) -> str:
 
 def print_enrolment(made: Enrolment, title: str) -> None:
     """The QR code in the terminal, with its URL and expiry (the secret is in the URL fragment)."""
-    import qrcode  # loaded when a QR code is printed: the box's idle memory
-
+    from appliance import qr  # loaded when a QR code is printed: the box's idle memory
     from appliance.scope import ROLES
 
-    qr = qrcode.QRCode(border=1)
-    qr.add_data(made.url)
     role = ROLES.get(made.role, made.role)
     who = _("{role} {judge}", role=role, judge=made.judge) if made.judge else role
     until = f"{made.expires_at:%H:%M:%S}"
     print(flush=True)
     tell(_("{title} ({who}, valid until {until} box time):", title=title, who=who, until=until), flush=True)
-    qr.print_ascii(out=sys.stdout, invert=True)
+    qr.print_terminal(made.url, out=sys.stdout)
     print(f"{made.url}\n", flush=True)
 
 

@@ -42,8 +42,7 @@ def _store(settings):
 
 
 def new_code(args: argparse.Namespace) -> int:
-    import qrcode
-
+    from appliance import qr
     from appliance.cloud.receiver import new_code as make
 
     try:
@@ -57,9 +56,7 @@ def new_code(args: argparse.Namespace) -> int:
     until = f"{expires:%Y-%m-%d %H:%M}"
     print(flush=True)
     tell(_("Pairing code (one use, valid until {until} UTC): {code}\n", until=until, code=code), flush=True)
-    qr = qrcode.QRCode(border=1)
-    qr.add_data(code)
-    qr.print_ascii(out=sys.stdout, invert=True)
+    qr.print_terminal(code, out=sys.stdout)
     tell(_("On the box: floorcraft pair {code}\n", code=code), flush=True)
     return 0
 

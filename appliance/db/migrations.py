@@ -1,16 +1,29 @@
-"""Append-only schema migrations (sqlite-utils `Migrations`): never edit one that has shipped; add the next."""
+"""Append-only schema migrations (sqlite-utils `Migrations`): never edit one that has shipped; add the next.
+
+sqlite-utils (with dateutil, pluggy, sqlite-fts4: some 4 MB) is imported only when a migration is pending: an
+up-to-date database is recognised with plain sqlite3 in the table sqlite-utils keeps (`_sqlite_migrations`)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    import sqlite_utils
 
-migrations = Migrations("floorcraft")
+SET = "floorcraft"  # the migration set's name in _sqlite_migrations
+TABLE = "_sqlite_migrations"  # sqlite_utils.migrations.Migrations.migrations_table
+STEPS: list[Callable[[sqlite_utils.Database], None]] = []
 
 
-@migrations()
+def migration(step: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+    """Register the next migration, named by its function (the name sqlite-utils records)."""
+    STEPS.append(step)
+    return step
+
+
+@migration
 def m001_change_log(db: sqlite_utils.Database) -> None:
     db.execute("""
         CREATE TABLE change_log (
@@ -24,7 +37,7 @@ def m001_change_log(db: sqlite_utils.Database) -> None:
         )""")
 
 
-@migrations()
+@migration
 def m002_competitions(db: sqlite_utils.Database) -> None:
     for statement in (
         """CREATE TABLE competitions (
@@ -80,7 +93,7 @@ def m002_competitions(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@migrations()
+@migration
 def m003_registration(db: sqlite_utils.Database) -> None:
     for statement in (
         """CREATE TABLE registration_links (
@@ -113,7 +126,7 @@ def m003_registration(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@migrations()
+@migration
 def m004_rounds(db: sqlite_utils.Database) -> None:
     for statement in (
         """CREATE TABLE rounds (
@@ -150,7 +163,7 @@ def m004_rounds(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@migrations()
+@migration
 def m005_devices(db: sqlite_utils.Database) -> None:
     for statement in (
         """CREATE TABLE enrolments (
@@ -185,7 +198,7 @@ def m005_devices(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@migrations()
+@migration
 def m006_marks(db: sqlite_utils.Database) -> None:
     for statement in (
         """CREATE TABLE sheets (
@@ -213,7 +226,7 @@ def m006_marks(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@migrations()
+@migration
 def m007_sync(db: sqlite_utils.Database) -> None:
     db.execute("""CREATE TABLE sync_state (
         endpoint TEXT PRIMARY KEY,
@@ -224,7 +237,7 @@ def m007_sync(db: sqlite_utils.Database) -> None:
     )""")
 
 
-@migrations()
+@migration
 def m008_pin_attempts(db: sqlite_utils.Database) -> None:
     """Wrong chair's PINs in a row and the lockout, keyed "device:<id>" or "competition:<id>" (issue #9 point 6)."""
     db.execute("""CREATE TABLE pin_attempts (
@@ -234,13 +247,13 @@ def m008_pin_attempts(db: sqlite_utils.Database) -> None:
     )""")
 
 
-@migrations()
+@migration
 def m009_entries_by_couple(db: sqlite_utils.Database) -> None:
     """A couple's entries by index: closing registration with 20,000 couples took minutes (issue #9 point 3)."""
     db.execute("CREATE INDEX IF NOT EXISTS entries_by_couple ON entries (couple_id)")
 
 
-@migrations()
+@migration
 def m010_round_panels(db: sqlite_utils.Database) -> None:
     """Each round keeps the panel that judged it (issue #10 point 1): the event's panel is copied at the draw."""
     db.execute("""CREATE TABLE round_panels (
@@ -250,7 +263,7 @@ def m010_round_panels(db: sqlite_utils.Database) -> None:
     )""")
 
 
-@migrations()
+@migration
 def m011_round_signatures(db: sqlite_utils.Database) -> None:
     """Each judge signs each round on the tablet (issue #11 point 1): a 1-bit PNG of at most 400x200."""
     db.execute("""CREATE TABLE signatures (
@@ -262,7 +275,7 @@ def m011_round_signatures(db: sqlite_utils.Database) -> None:
     )""")
 
 
-@migrations()
+@migration
 def m012_entry_outcomes(db: sqlite_utils.Database) -> None:
     """A couple withdrawn mid-event or disqualified by the chair (issue #10 points 3 and 4), with the reason."""
     db.execute("""CREATE TABLE entry_outcomes (
@@ -276,7 +289,7 @@ def m012_entry_outcomes(db: sqlite_utils.Database) -> None:
     )""")
 
 
-@migrations()
+@migration
 def m013_entry_warnings(db: sqlite_utils.Database) -> None:
     """The chair's warning for the step limit, and a disqualification for it (the DTV's ESV `vd` 1 and 2)."""
     db.execute("""CREATE TABLE entry_warnings (
@@ -288,7 +301,7 @@ def m013_entry_warnings(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE entry_outcomes ADD COLUMN step_limit INTEGER NOT NULL DEFAULT 0")
 
 
-@migrations()
+@migration
 def m014_schedule_settings(db: sqlite_utils.Database) -> None:
     """The day's schedule with times (issue #10 point 8): each floor's timing; the log read by kind for re-timing."""
     db.execute("""CREATE TABLE schedule_settings (
@@ -303,7 +316,7 @@ def m014_schedule_settings(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS change_log_by_kind ON change_log (kind, entity)")
 
 
-@migrations()
+@migration
 def m015_stars_and_redance(db: sqlite_utils.Database) -> None:
     """Star couples seeded into a later round, and redance rounds (issue #10 points 5 and 6): a redance is a
         recall round of its own (`redance_of` the round it follows; `carried`: the couples that round recalled
@@ -320,8 +333,25 @@ def m015_stars_and_redance(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE events ADD COLUMN star_deadline TEXT")
 
 
+def _up_to_date(conn: sqlite3.Connection) -> bool:
+    """Every migration recorded, in a table of the shape sqlite-utils would leave as it is (primary key `id`)."""
+    keys = [row[0] for row in conn.execute("SELECT name FROM pragma_table_info(?) WHERE pk > 0", (TABLE,))]
+    if keys != ["id"]:  # no table yet (a new database), or one sqlite-utils would rebuild
+        return False
+    done = {row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (SET,))}
+    return all(step.__name__ in done for step in STEPS)
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the pending migrations; returns their names (none the second time)."""
+    if _up_to_date(conn):
+        return []
+    import sqlite_utils  # only now: the box's idle memory
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(SET)
+    for step in STEPS:
+        migrations()(step)
     db = sqlite_utils.Database(conn)
     pending = [m.name for m in migrations.pending(db)]
     migrations.apply(db)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import secrets
 import sqlite3
@@ -37,14 +36,10 @@ from appliance.services import Context, lookups, provisioning, setup
 
 
 def qr_svg(text: str) -> str:
-    """A QR code as an SVG document (no Pillow needed)."""
-    import qrcode  # loaded when a QR code is made: the box's idle memory
-    import qrcode.image.svg
+    """A QR code as an SVG document (appliance/qr.py: no Pillow, no lxml)."""
+    from appliance import qr  # loaded when a QR code is made: the box's idle memory
 
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    svg = image.to_string(encoding="unicode")
-    label = html.escape(_("QR code of {address}", address=text))  # its text alternative: the address it carries
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return qr.svg(text, label=_("QR code of {address}", address=text))  # its text alternative: the address it carries
 
 
 def _link(ctx: Context, row: sqlite3.Row) -> RegistrationLink:
