@@ -18,6 +18,10 @@ SOCK_SEQPACKET socket pairs (message boundaries kept, nothing to parse):
   how many streams it has ended (a running total), so the server knows how many viewers are open everywhere
   (the viewers' cap counts them all); a new viewer goes to the worker with the fewest.
 
+The workers run while there are viewers: none at start (an idle box is the server alone), all N from the first
+viewer on (it waits, START_WAIT at most, until they are ready), and they stop once no viewer has been connected
+for FLOORCRAFT_LIVE_WORKERS_IDLE seconds (the next viewer starts them again).
+
 The supervisor task restarts a worker that died (its viewers' connections closed with it; their pages reconnect
 within 2 s with Last-Event-ID and are handed to a live worker, which reads what they missed from the database).
 Until a worker is up again, or if none can take a viewer, the server serves the stream itself (appliance/live.py).
@@ -50,6 +54,7 @@ MAX_MESSAGE = 1 << 20  # a larger batch goes without its rows: the worker reads 
 NUDGE = 0.2  # seconds between two attempts to reach a worker whose feed message was dropped
 SUPERVISE = 0.2  # seconds between two looks at the workers' processes
 RESTART_WAIT = 1.0  # seconds at least between two starts of one worker (a worker that cannot start)
+START_WAIT = 5.0  # seconds the first viewer waits for the workers it woke to be ready (else it is served here)
 HANDOFF_WAIT, HANDOFF_TRIES = 0.01, 100  # a viewer waits up to 1 s for a worker's full queue before it is served here
 # A worker never speaks TLS (with TLS the server fans out itself, see attach) and hashes nothing it must trust, so
 # it runs without OpenSSL (ssl; _hashlib: hashlib's own SHA-256 serves): about 9 MB less per worker
@@ -84,13 +89,19 @@ class Link:
 class Fanout:
     """The server's side of the fan-out workers: start, feed, hand viewers over, restart, stop."""
 
-    def __init__(self, store: Store, workers: int, extra_headers: list[tuple[bytes, bytes]], log_level: str):
+    def __init__(
+        self, store: Store, workers: int, extra_headers: list[tuple[bytes, bytes]], log_level: str, idle: float = 600
+    ):
         self.store, self.headers, self.log_level = store, extra_headers, log_level
         self.links = [Link(i) for i in range(workers)]
         self.head = store.last_seq
         self.loop: asyncio.AbstractEventLoop | None = None
         self.task: asyncio.Task | None = None
         self.closing = False
+        self.awake = False  # the workers are wanted: started by the first viewer, stopped after `idle` s without one
+        self.idle, self.active = idle, time.monotonic()  # the last moment a viewer was connected or arrived
+        self.retired: list[subprocess.Popen] = []  # workers stopped for want of viewers, reaped once they end
+        self.readied: asyncio.Event | None = None  # set when a worker says it is ready
         self.stopping = lambda: self.closing  # attach(): also once the server's graceful stop has begun
         store.on_commit(self._committed)
 
@@ -99,9 +110,36 @@ class Fanout:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        for link in self.links:
-            self._spawn(link)
+        self.readied = asyncio.Event()
         self.task = self.loop.create_task(self._supervise())
+
+    async def _wake(self) -> None:
+        """The first viewer since the box started or the workers retired: start them all, wait until they are ready."""
+        if not self.awake:
+            self.awake = True
+            log.info("live fan-out: the first viewer starts %d workers", len(self.links))
+            for link in self.links:
+                if link.proc is None:
+                    self._spawn(link)
+        if self.readied is None or all(link.ready for link in self.links if link.alive):
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(START_WAIT):
+                while not all(link.ready for link in self.links if link.alive) and not self.closing:
+                    self.readied.clear()
+                    await self.readied.wait()
+
+    def _retire(self) -> None:
+        """No viewer for `idle` seconds: every worker is stopped (SIGTERM), to be started again by the next viewer."""
+        log.info("live fan-out: no viewer for %g s: the workers stop until the next one", self.idle)
+        self.awake = False
+        for link in self.links:
+            if link.proc is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    link.proc.send_signal(signal.SIGTERM)
+                self.retired.append(link.proc)
+            link.proc, link.ready = None, False
+            self._drop(link)
 
     def _spawn(self, link: Link) -> None:
         """A new worker process with fresh sockets; its feed is attached before it reads the database's head."""
@@ -152,9 +190,12 @@ class Fanout:
                 return
             with contextlib.suppress(ValueError):
                 link.ended = max(link.ended, int(data))
+                log.debug("live fan-out worker %d: %d of its %d streams ended", link.index, link.ended, link.handed)
             if not link.ready and link.proc is not None:
                 link.ready = True
                 log.info("live fan-out worker %d ready (pid %d)", link.index, link.proc.pid)
+                if self.readied is not None:
+                    self.readied.set()
 
     def _committed(self, rows: list[sqlite3.Row]) -> None:
         """On the writer thread after each commit: the rows to every worker, never waiting for one."""
@@ -175,10 +216,16 @@ class Fanout:
             link.behind = True
 
     async def _supervise(self) -> None:
-        """Restart dead workers; nudge the ones whose feed dropped a message."""
+        """Restart dead workers; nudge the ones whose feed dropped a message; stop them all when nobody watches."""
         while not self.closing:
             await asyncio.sleep(SUPERVISE)
-            for link in self.links:
+            self.retired = [proc for proc in self.retired if proc.poll() is None]
+            now = time.monotonic()
+            if self.viewers():
+                self.active = now
+            elif self.awake and now - self.active >= self.idle and not self.stopping():
+                self._retire()
+            for link in self.links if self.awake else ():
                 if not link.alive and not self.stopping():
                     self._restart(link)
                 elif link.behind:
@@ -204,6 +251,8 @@ class Fanout:
         sock = transport.get_extra_info("socket") if transport is not None else None
         if transport is None or sock is None or self.closing:
             return False
+        self.active = time.monotonic()
+        await self._wake()
         last_id = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"last-event-id"), None)
         meta = json.dumps({"query": scope.get("query_string", b"").decode("latin-1"), "last_event_id": last_id})
         for _ in range(HANDOFF_TRIES):
@@ -245,7 +294,7 @@ class Fanout:
         self.closing = True
         if self.task is not None:
             self.task.cancel()
-        procs = [link.proc for link in self.links if link.proc is not None]
+        procs = [link.proc for link in self.links if link.proc is not None] + self.retired
         for proc in procs:
             with contextlib.suppress(ProcessLookupError):
                 proc.send_signal(signal.SIGTERM)
@@ -269,7 +318,8 @@ def attach(app: Any, settings: Settings, store: Store) -> Fanout | None:
     from appliance.browser import security_headers
 
     hub = app.state["hub"]
-    fanout = Fanout(store, settings.live_workers, security_headers(settings.web_path), settings.log_level)
+    headers = security_headers(settings.web_path)
+    fanout = Fanout(store, settings.live_workers, headers, settings.log_level, settings.live_workers_idle)
     hub.elsewhere, hub.handoff = fanout.viewers, fanout.handoff
     fanout.stopping = lambda: fanout.closing or hub.is_closed  # systemd's SIGTERM reached the workers too
 

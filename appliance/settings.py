@@ -51,6 +51,8 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     max_connections: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: the open-file limit minus a reserve
     live_max_viewers: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: derived from max_connections
     live_workers: Annotated[int, msgspec.Meta(ge=0, le=32)] = 2  # fan-out processes (appliance/fanout.py); 0: none
+    # seconds with no live viewer after which the fan-out workers stop (the next viewer starts them again)
+    live_workers_idle: Annotated[float, msgspec.Meta(ge=1, le=86_400)] = 600.0
     header_timeout: Annotated[float, msgspec.Meta(ge=0.5, le=300)] = 10.0
     body_timeout: Annotated[float, msgspec.Meta(ge=0.5, le=600)] = 60.0
     backup_passphrase_file: str = ""  # the organiser's passphrase: a backup leaves the box only sealed with it

@@ -74,6 +74,18 @@ async def _ready(server: Server, index: int, not_pid: int = 0) -> int:
             await asyncio.sleep(0.05)  # the worker starts: look again (bounded above)
 
 
+async def _woken(server: Server, not_pids: tuple[int, int] = (0, 0)) -> list[int]:
+    """The first viewer starts the workers (an idle box runs none): a stream is opened and closed once both are
+    ready; their pids (others than `not_pids`). At log level debug, also until the server counts it ended."""
+    async with httpx.AsyncClient(base_url=server.base, timeout=WAIT) as http, asyncio.timeout(WAIT):
+        async with http.stream("GET", "/api/live") as response:
+            assert response.status_code == 200 and response.headers["x-live-worker"] in ("0", "1")
+        debug = server.env.get("FLOORCRAFT_LOG_LEVEL") == "debug"
+        while debug and "1 of its 1 streams ended" not in server.log_path.read_text():
+            await asyncio.sleep(0.05)  # the worker sees the close and tells the server (bounded above)
+    return [await _ready(server, index, not_pid=not_pids[index]) for index in (0, 1)]
+
+
 class Officials:
     """The desk moves floor 1 and judge A sends the sheet of every dance it is given."""
 
@@ -119,7 +131,7 @@ def _alive(pid: int) -> bool:
 
 
 async def test_a_killed_worker_is_restarted_and_every_viewer_gets_every_event_once_in_order(server):
-    pids = {index: await _ready(server, index) for index in (0, 1)}
+    pids = dict(enumerate(await _woken(server)))
     async with httpx.AsyncClient(base_url=server.base, timeout=WAIT) as http:
         officials = await _officials(server, http)
         target: asyncio.Future[int] = asyncio.get_running_loop().create_future()
@@ -171,7 +183,7 @@ async def test_a_killed_worker_is_restarted_and_every_viewer_gets_every_event_on
 
 
 async def test_sigterm_ends_the_workers_streams_cleanly_and_kill_9_leaves_no_worker_behind(server):
-    pids = [await _ready(server, index) for index in (0, 1)]
+    pids = await _woken(server)
     async with httpx.AsyncClient(base_url=server.base, timeout=WAIT) as http:
         streams = [http.stream("GET", "/api/live") for _ in range(4)]
         opened = [await s.__aenter__() for s in streams]
@@ -186,7 +198,7 @@ async def test_sigterm_ends_the_workers_streams_cleanly_and_kill_9_leaves_no_wor
         while any(_alive(pid) for pid in pids):
             await asyncio.sleep(0.05)  # the workers end (bounded above)
     server.start()
-    pids = [await _ready(server, index, not_pid=pids[index]) for index in (0, 1)]  # the new server's workers
+    pids = await _woken(server, not_pids=(pids[0], pids[1]))  # the new server's workers
     server.proc.kill()  # the server dies: its workers see their sockets close and end too
     server.proc.wait(WAIT)
     async with asyncio.timeout(WAIT):
