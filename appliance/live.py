@@ -39,6 +39,10 @@ RETRY_AFTER = 30  # seconds a viewer refused for the cap waits before trying the
 KEEPALIVE = 15.0
 FANOUT_INTERVAL = 0.005  # at most one write per viewer per 5 ms: under load, frames of many commits share it
 MAX_INTERVAL = 0.25  # the pause after a fan-out that took long (see Hub._flush) is at most this
+# A fan-out worker holds "judge C sent the Waltz" up to this long, so that the sheets of a dance's end share a
+# write to every viewer; anything else (a result, a floor's move) goes at once, with what was held before it
+PROGRESS_HOLD = 0.5
+PROGRESS = frozenset(("sheet.submitted", "sheet.amended", "sheet.corrected"))
 T = TypeVar("T")
 
 
@@ -109,6 +113,8 @@ class Hub:
         self.published = 0  # the last seq published
         self._flush_at: float = 0.0
         self._scheduled = False
+        self._held: asyncio.TimerHandle | None = None  # unpaced: the flush of progress rows being held
+        self.hold = PROGRESS_HOLD
         self._states: dict[int | None, asyncio.Future[tuple[int, bytes]]] = {}  # the last state read, per floor
         store.on_commit(self._committed)
 
@@ -152,8 +158,11 @@ class Hub:
         if self._scheduled:
             return
         if not self.paced:  # the rows of every commit that arrives before the loop's next turn share one fan-out
-            self._scheduled = True
-            loop.call_soon(self._flush, loop)
+            if any(row[1] not in PROGRESS for row in rows):
+                self._scheduled = True
+                loop.call_soon(self._flush, loop)
+            elif self._held is None:
+                self._held = loop.call_later(self.hold, self._flush, loop)
             return
         now = loop.time()
         if now >= self._flush_at:
@@ -165,8 +174,12 @@ class Hub:
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         """One fan-out; the next waits at least as long as this one took, so that under load (thousands of
         viewers, a busy CPU) the frames of more commits share each write and the loop is never all fan-out.
-        Unpaced (a worker: no judge waits for its loop), the next comes at the loop's next turn."""
+        Unpaced (a worker: no judge waits for its loop), the next comes at the loop's next turn, and sheets'
+        progress alone waits PROGRESS_HOLD s for more (or for a result, which takes it along)."""
         self._scheduled = False
+        if self._held is not None:
+            self._held.cancel()
+            self._held = None
         started = time.perf_counter()
         rows, self._rows = self._rows, []
         self.publish(rows)
