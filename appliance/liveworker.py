@@ -44,7 +44,7 @@ log = logging.getLogger("appliance.liveworker")
 T = TypeVar("T")
 UNLIMITED = 10**9  # the server enforces the viewers' cap over all workers
 STOP_WAIT = 3.0  # seconds the streams have to end on SIGTERM
-NICE = 5  # the judges' requests in the server come first when the cores are busy; the audience takes the rest
+NICE = 15  # the judges' requests in the server come first when the cores are busy; the audience takes the rest
 
 
 class Reader:
@@ -311,7 +311,7 @@ class Worker:
 
 def main(argv: list[str]) -> int:
     feed_fd, control_fd, database, level = int(argv[0]), int(argv[1]), Path(argv[2]), argv[3]
-    with contextlib.suppress(OSError):  # the systemd unit forbids it (SystemCallFilter ~@resources): same priority
+    with contextlib.suppress(OSError):  # lowering one's own priority: the systemd unit's filter allows it
         os.nice(NICE)
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     feed = socket.socket(fileno=feed_fd)
