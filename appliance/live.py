@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from appliance.db import changelog
+from appliance.db import rounds as rounds_db
 from appliance.i18n import _
 from appliance.viewer import Send, Viewer
 
@@ -371,6 +372,11 @@ async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | N
     floor = _number(floor_text, 10)
     if floor_text and (floor is None or not 1 <= floor <= 2**31):
         await _refuse(scope, send, _("floor must be a floor id (a whole number from 1)"))
+        return None
+    if floor is not None and not await hub.store.read(lambda conn: rounds_db.get_floor(conn, floor) is not None):
+        from appliance.errors import send_error
+
+        await send_error(send, 404, "not_found", _said(scope, _("no floor {floor_id}", floor_id=floor)), "floor")
         return None
     if hub.full():
         await _too_many(hub, scope, send)
