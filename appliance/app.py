@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 from litestar import Litestar, Request, asgi, get
@@ -34,7 +34,6 @@ from appliance.browser import SecurityHeaders
 from appliance.connections import limits_for
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store
-from appliance.discovery import Advertiser
 from appliance.errors import EXCEPTION_HANDLERS, Forbidden
 from appliance.hosts import HostCheck
 from appliance.i18n import Message, _, for_request, said_to_asker
@@ -47,6 +46,9 @@ from appliance.services.public import public_state, published_here
 from appliance.settings import Settings, load_settings
 from appliance.watchdog import notify, watch
 from appliance.webfiles import HeadAsGet, PageFiles
+
+if TYPE_CHECKING:  # zeroconf (~3 MB) is imported only when the box advertises itself (FLOORCRAFT_MDNS)
+    from appliance.discovery import Advertiser
 
 FIRST_SCREEN_ENROLMENT = dt.timedelta(minutes=2)
 log = logging.getLogger(__name__)
@@ -128,6 +130,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     async def start_mdns() -> None:
         if settings.mdns:
+            from appliance.discovery import Advertiser
+
             competitions = await ctx.store.read(db_competitions.list_competitions)
             name = competitions[-1].name if competitions else settings.mdns_name
             advertiser.append(Advertiser(settings, name))

@@ -19,13 +19,14 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from appliance import crypto
 from appliance.db import changelog
 from appliance.i18n import _
+
+if TYPE_CHECKING:  # `cryptography` (~6 MB) loads at the first signature or check, not with the server
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 FILE = "checkpoints.jsonl"
 KEY_FILE = "box_ed25519.key"  # made by export.box_key
@@ -75,7 +76,7 @@ def public_key(data_dir: Path) -> Ed25519PublicKey | None:
     path = Path(data_dir) / KEY_FILE
     if not path.exists():
         return None
-    return Ed25519PrivateKey.from_private_bytes(path.read_bytes()).public_key()
+    return _private_key(path.read_bytes()).public_key()
 
 
 def read(path: Path) -> list[dict | str]:
@@ -103,6 +104,8 @@ def check(
 ) -> list[str]:
     """Every problem: a bad line, a bad signature, a checkpointed row the log lacks (a deleted tail) or holds
     with another hash (rewritten). `hash_at(seq)` is the log's hash at seq (None: no such row)."""
+    from cryptography.exceptions import InvalidSignature
+
     problems: list[str] = []
     for entry in entries:
         if isinstance(entry, str):
@@ -161,8 +164,12 @@ def _last_seq(path: Path) -> int | None:
 class Checkpointer:
     """Appends signed checkpoints of the newest committed head, off the writer's path."""
 
-    def __init__(self, path: Path, key: Ed25519PrivateKey, clock: Callable[[], str], head: tuple[int, str]):
-        self.path, self.key, self.clock = Path(path), key, clock
+    def __init__(
+        self, path: Path, key: Callable[[], Ed25519PrivateKey], clock: Callable[[], str], head: tuple[int, str]
+    ):
+        self.path, self.clock = Path(path), clock
+        self._load_key = key
+        self._key: Ed25519PrivateKey | None = None  # loaded at the first checkpoint this run writes
         self._head = head
         self._written = _last_seq(self.path)
         self._wake = threading.Event()
@@ -193,7 +200,9 @@ class Checkpointer:
             seq, hash_ = self._head
             if seq == 0 or seq == self._written:
                 return False
-            append(self.path, make_line(self.key, seq, hash_, self.clock()))
+            if self._key is None:
+                self._key = self._load_key()
+            append(self.path, make_line(self._key, seq, hash_, self.clock()))
             self._written = seq
             return True
 
@@ -210,16 +219,36 @@ def attach(store, data_dir: Path) -> Checkpointer:
     """Give the store a checkpointer (once): after each commit, and at close."""
     if store.checkpointer is not None:
         return store.checkpointer
-    from appliance.export import box_key
-
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     # the head as it is now is checkpointed at the first commit or at close (read on the writer's connection)
-    made = Checkpointer(data_dir / FILE, box_key(data_dir), store.clock, (0, changelog.GENESIS))
+    made = Checkpointer(data_dir / FILE, key_at_first_use(data_dir), store.clock, (0, changelog.GENESIS))
     store.checkpointer = made
     store.on_commit(made.committed)
     store.on_close(made.close)
     return made
+
+
+def key_at_first_use(data_dir: Path) -> Callable[[], Ed25519PrivateKey]:
+    """The box key: a box without one makes it now; an existing key file is read now (a missing permission or a
+    damaged file stops the start, as ever) and becomes a key at the first signature, so an idle box that has not
+    written since it started has not loaded `cryptography`."""
+    from appliance.export import box_key
+
+    path = Path(data_dir) / KEY_FILE
+    if not path.exists():
+        made = box_key(data_dir)
+        return lambda: made
+    raw = path.read_bytes()
+    if len(raw) != 32:
+        raise ValueError(f"{path} is not an Ed25519 private key (32 bytes)")
+    return lambda: _private_key(raw)
+
+
+def _private_key(raw: bytes) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def for_export(
@@ -250,6 +279,8 @@ def _seq_of(line: bytes) -> int | None:
 
 def check_export(folder: Path, key_text: str, log_name: str) -> list[str]:
     """An export's checkpoints against the key in its (signed) manifest and its exported change log."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = Ed25519PublicKey.from_public_bytes(crypto.unb64u(key_text))
     except ValueError:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:  # `cryptography` (~6 MB) loads at the first enrolment, not with every request's HMAC check
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 INFO = b"floorcraft device key v1"
 
@@ -45,12 +45,18 @@ def equal(a: str, b: str) -> bool:
 
 
 def new_keypair() -> tuple[X25519PrivateKey, str]:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
     private = X25519PrivateKey.generate()
     return private, b64u(private.public_key().public_bytes_raw())
 
 
 def device_key(private: X25519PrivateKey, peer_public: str, secret: bytes) -> bytes:
     """Both sides: HKDF over the X25519 shared secret, salted with the enrolment secret."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     shared = private.exchange(X25519PublicKey.from_public_bytes(unb64u(peer_public)))
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=secret, info=INFO).derive(shared)
 
@@ -61,3 +67,14 @@ def body_hash(body: bytes) -> str:
 
 def signature(key: bytes, method: str, path: str, counter: int, idempotency_key: str, body: bytes) -> str:
     return _mac(key, f"{method.upper()}|{path}|{counter}|{idempotency_key}|{body_hash(body)}")
+
+
+def ed25519_verify(public: bytes, signature: bytes, data: bytes) -> None:
+    """ValueError unless `signature` is the Ed25519 signature of `data` by the raw public key `public`."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, data)
+    except InvalidSignature:
+        raise ValueError("the signature does not match") from None

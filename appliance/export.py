@@ -25,12 +25,9 @@ import re
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from appliance import calculator, checkpoints, crypto, csvsafe, sealed
 from appliance.db import changelog
@@ -42,6 +39,9 @@ from appliance.model.marks import EventResults
 from appliance.scoring.standings import label
 from appliance.services import results
 from appliance.words import round_name
+
+if TYPE_CHECKING:  # `cryptography` loads at the first signature or check, not with the server
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 MANIFEST = "MANIFEST.json"
 CHANGE_LOG = "change_log.jsonl"
@@ -55,11 +55,13 @@ class ExportError(RuntimeError):
 
 def box_key(data_dir: Path) -> Ed25519PrivateKey:
     """The box's signing key (made on first use, readable by the box's user only)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = Path(data_dir) / "box_ed25519.key"
     if path.exists():
         return Ed25519PrivateKey.from_private_bytes(path.read_bytes())
     key = Ed25519PrivateKey.generate()
-    raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    raw = key.private_bytes_raw()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     checkpoints.give_to_folder_owner(fd, path.parent)
     with os.fdopen(fd, "wb") as out:
@@ -70,7 +72,7 @@ def box_key(data_dir: Path) -> Ed25519PrivateKey:
 
 
 def public_key_text(key: Ed25519PrivateKey) -> str:
-    return crypto.b64u(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    return crypto.b64u(key.public_key().public_bytes_raw())
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -354,10 +356,8 @@ def verify_export(folder: Path, expected_key: str | None = None) -> list[str]:
         problems.append(_("the manifest is not signed"))
     else:
         try:
-            Ed25519PublicKey.from_public_bytes(crypto.unb64u(key_text)).verify(
-                crypto.unb64u(signature), _manifest_bytes(manifest)
-            )
-        except (InvalidSignature, ValueError):
+            crypto.ed25519_verify(crypto.unb64u(key_text), crypto.unb64u(signature), _manifest_bytes(manifest))
+        except ValueError:
             problems.append(_("the manifest's signature does not match (altered?)"))
     for name, meta in manifest.get("files", {}).items():
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):

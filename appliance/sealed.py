@@ -30,13 +30,12 @@ import struct
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from typing import TYPE_CHECKING, BinaryIO
 
 from appliance.i18n import _
+
+if TYPE_CHECKING:  # `cryptography` loads when a backup is sealed or opened, not with the server
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"FCBACKUP"
 VERSION = 1
@@ -81,8 +80,12 @@ def read_passphrase_file(path: Path) -> str:
     return check_passphrase(text)
 
 
-def _key(passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
-    return Scrypt(salt=salt, length=32, n=2**log2_n, r=r, p=p).derive(check_passphrase(passphrase).encode())
+def _aead(passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> AESGCM:
+    """AES-256-GCM under the scrypt key of the passphrase."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return AESGCM(Scrypt(salt=salt, length=32, n=2**log2_n, r=r, p=p).derive(check_passphrase(passphrase).encode()))
 
 
 def _nonce(prefix: bytes, number: int, last: bool) -> bytes:
@@ -104,7 +107,7 @@ def seal_file(source: Path, target: Path, passphrase: str) -> None:
     """Encrypt `source` into `target` (temporary name, fsync, rename: whole or absent)."""
     salt, prefix = secrets.token_bytes(16), secrets.token_bytes(7)
     header = HEADER.pack(MAGIC, VERSION, LOG2_N, R, P, salt, CHUNK, prefix)
-    aead = AESGCM(_key(passphrase, salt, LOG2_N, R, P))
+    aead = _aead(passphrase, salt, LOG2_N, R, P)
     temporary = target.with_name(f".{target.name}.partial")
     with open(source, "rb") as src, open(temporary, "wb") as out:
         out.write(header)
@@ -132,10 +135,12 @@ def _read_header(src: BinaryIO) -> tuple[bytes, tuple]:
 
 def unseal_file(source: Path, target: Path, passphrase: str) -> None:
     """Decrypt `source` into `target`; WrongPassphrase or SealError (and `target` removed) if it does not open."""
+    from cryptography.exceptions import InvalidTag
+
     try:
         with open(source, "rb") as src, open(target, "wb") as out:
             header, (_magic, _version, log2_n, r, p, salt, chunk, prefix) = _read_header(src)
-            aead = AESGCM(_key(passphrase, salt, log2_n, r, p))
+            aead = _aead(passphrase, salt, log2_n, r, p)
             for number, (data, last) in enumerate(_chunks(src, chunk + TAG)):
                 try:
                     out.write(aead.decrypt(_nonce(prefix, number, last), data, header))

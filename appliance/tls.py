@@ -10,9 +10,6 @@ from __future__ import annotations
 import ssl
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-
 from appliance.i18n import _
 from appliance.settings import Settings
 
@@ -39,6 +36,9 @@ def check(settings: Settings) -> None:
     """Nothing with TLS off; else TLSError unless the certificate and its own unencrypted key load."""
     if not settings.tls:
         return
+    from cryptography import x509  # only with TLS on: a box without it never loads `cryptography` for this
+    from cryptography.hazmat.primitives import serialization
+
     cert, key = settings.tls_cert, settings.tls_key
     cert_pem, key_pem = _read("TLS_CERT", cert), _read("TLS_KEY", key)
     try:

@@ -110,7 +110,18 @@ def _pids(server: Server) -> list[str]:
 
 def test_the_server_loads_qr_codes_and_the_http_client_when_it_uses_them():
     code = "import appliance.__main__, appliance.app"  # what `floorcraft serve` imports before it answers
-    heavy = ("qrcode", "PIL", "lxml", "httpx", "weasyprint", "jsonschema", "zeroconf", "ifaddr", "cryptography")
+    heavy = (
+        "qrcode",
+        "PIL",
+        "lxml",
+        "httpx",
+        "weasyprint",
+        "jsonschema",
+        "zeroconf",
+        "ifaddr",
+        "cryptography",
+        "babel.dates",
+    )
     assert _modules(code, heavy) == []  # mDNS imports zeroconf only when on; the box key loads cryptography on use
 
 

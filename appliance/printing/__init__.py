@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 from appliance import crypto
 from appliance.i18n import N_, Message, _
 
@@ -35,6 +32,9 @@ def unknown_document(doc: str) -> Message:
 
 def box_key_text(data_dir: Path) -> str:
     """The box's public key as `verify-export --key` takes it, read (never made) from DATA_DIR."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # at the first print, not at start
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     path = Path(data_dir) / "box_ed25519.key"
     try:
         key = Ed25519PrivateKey.from_private_bytes(path.read_bytes())

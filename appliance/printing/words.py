@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_datetime
-
 from appliance.i18n import _, translate
 from appliance.model.competition import DANCE_NAMES
 
@@ -20,6 +18,8 @@ def dance_name(code: str) -> str:
 def event_dates(first: dt.date, last: dt.date, language: str) -> str:
     """The competition's day(s): "5 December 2026", "5 December to 6 December 2026" (German "5. Dezember 2026")."""
     if language == "de":
+        from babel.dates import format_date  # loaded when a German document is made: the box's idle memory
+
         if first == last:
             return format_date(first, "d. MMMM y", locale="de")
         same_month = (first.year, first.month) == (last.year, last.month)
@@ -35,6 +35,8 @@ def stamp(iso: str, language: str, seconds: bool = False) -> str:
     "05.12.2026 20:00")."""
     if language != "de":
         return iso[: 19 if seconds else 16].replace("T", " ")
+    from babel.dates import format_datetime  # as in event_dates
+
     when = dt.datetime.fromisoformat(iso[:19])
     return format_datetime(when, "dd.MM.yyyy HH:mm:ss" if seconds else "dd.MM.yyyy HH:mm", locale="de")
 
