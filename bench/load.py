@@ -7,8 +7,9 @@ of 6 couples judged by its own panel of J.
 - `--mode realistic` (J=9, R=12 by default): as on the day. On each floor a dance ends every `--heat` seconds
   (the floors staggered), and its J sheets arrive within `--spread` seconds of each other, each judge at a
   random moment.
-A separate viewer process holds V raw-socket SSE connections to /api/live and stamps the arrival of every
-`round.computed` event with CLOCK_MONOTONIC (one clock for all processes on Linux). Printed per viewer count:
+A separate viewer process (or --viewer-processes of them, V shared out) holds V raw-socket SSE connections to
+/api/live and stamps the arrival of every `round.computed` event with CLOCK_MONOTONIC (one clock for all
+processes on Linux). Printed per viewer count:
 - the officials' signed sheet requests, p50/p99 (ms, send to answer);
 - p50/p99 of "last sheet of a round acknowledged -> that round's result at the last viewer" (ms);
 - durable sheets per second over the whole sending phase;
@@ -333,17 +334,34 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
 
 
-def start_viewers(port: int, viewers: int, expect: int) -> subprocess.Popen | None:
-    if not viewers:
-        return None
-    viewer = subprocess.Popen(
-        [sys.executable, "-c", VIEWER, str(port), str(viewers), str(expect), "120"], stdout=subprocess.PIPE, text=True
-    )
-    assert viewer.stdout is not None
-    ready = viewer.stdout.readline().split()
-    if not ready or int(ready[1]) < viewers:
-        raise SystemExit(f"viewers did not connect: {ready}")
-    return viewer
+def start_viewers(port: int, viewers: int, expect: int, processes: int) -> list[subprocess.Popen]:
+    """`viewers` connections over `processes` viewer processes (each READY once all of its own are connected)."""
+    shares = [viewers // processes + (i < viewers % processes) for i in range(processes)] if viewers else []
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-c", VIEWER, str(port), str(n), str(expect), "120"], stdout=subprocess.PIPE, text=True
+        )
+        for n in shares
+        if n
+    ]
+    for proc, n in zip(started, shares, strict=False):
+        assert proc.stdout is not None
+        ready = proc.stdout.readline().split()
+        if not ready or int(ready[1]) < n:
+            raise SystemExit(f"viewers did not connect: {ready}")
+    return started
+
+
+def merged(procs: list[subprocess.Popen]) -> dict[str, tuple[int, int]]:
+    """Each round's (viewers that got it, the last arrival) over every viewer process."""
+    seen: dict[str, tuple[int, int]] = {}
+    for proc in procs:
+        assert proc.stdout is not None
+        for rid, (n, last) in json.loads(proc.stdout.readline()).items():
+            had = seen.get(rid, (0, 0))
+            seen[rid] = (had[0] + n, max(had[1], last))
+        proc.wait(30)
+    return seen
 
 
 async def drive(args: argparse.Namespace, port: int, round_ids: dict, tablets: dict, acks: dict, took: list) -> None:
@@ -368,20 +386,18 @@ async def one_run(args: argparse.Namespace, viewers: int) -> dict:
                 base_url=f"http://127.0.0.1:{port}", timeout=30, limits=httpx.Limits(max_connections=200)
             ) as http:
                 round_ids, tablets = await setup(http, data, args.floors, args.judges, args.rounds)
-            viewer = start_viewers(port, viewers, args.floors * args.rounds)
+            viewer_procs = start_viewers(port, viewers, args.floors * args.rounds, args.viewer_processes)
             acks: dict[int, int] = {}
             took: list[float] = []
             cpu0 = sum(proc_cpu(p) for p in box_pids(server.pid))
-            client0 = proc_cpu(viewer.pid) if viewer is not None else 0.0
+            client0 = sum(proc_cpu(p.pid) for p in viewer_procs)
             start = time.monotonic()
             with Sampler(server.pid) as peak:
                 await drive(args, port, round_ids, tablets, acks, took)
                 elapsed = time.monotonic() - start
                 cpu = (sum(proc_cpu(p) for p in box_pids(server.pid)) - cpu0) / elapsed * 100
-                client = (proc_cpu(viewer.pid) - client0) / elapsed * 100 if viewer is not None else 0.0
-                seen = json.loads(viewer.stdout.readline()) if viewer is not None and viewer.stdout else {}
-                if viewer is not None:
-                    viewer.wait(30)
+                client = (sum(proc_cpu(p.pid) for p in viewer_procs) - client0) / elapsed * 100
+                seen = merged(viewer_procs)
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -420,7 +436,7 @@ def report(args: argparse.Namespace, v: int, r: dict) -> dict:
         f"officials' sheets p50 {r['official_p50']:.1f} ms, p99 {r['official_p99']:.1f} ms; "
         f"{r['sheets_rps']:.0f} durable sheets/s{latency}; box RSS idle {r['idle_rss']:.0f} MB, peak "
         f"{r['rss']:.0f} MB (PSS {r['idle_pss']:.0f} / {r['pss']:.0f} MB); CPU in % of a core: box {r['cpu']:.0f}, "
-        f"viewers' process {r['client_cpu']:.0f}",
+        f"viewers' process(es) {r['client_cpu']:.0f}",
         flush=True,
     )
     keys = {
@@ -444,6 +460,12 @@ def main() -> None:
     parser.add_argument("--judges", type=int, default=None, help="per floor (default: 7 saturate, 9 realistic)")
     parser.add_argument("--rounds", type=int, default=None, help="per floor (default: 20 saturate, 12 realistic)")
     parser.add_argument("--viewers", default="0,500,1000", help="viewer counts; 0: no viewers (throughput alone)")
+    parser.add_argument(
+        "--viewer-processes",
+        type=int,
+        default=1,
+        help="processes the viewers are spread over (default 1: one process reads every socket, serially)",
+    )
     parser.add_argument("--workers", type=int, default=None, help="FLOORCRAFT_LIVE_WORKERS (default: the box's)")
     parser.add_argument("--heat", type=float, default=4.0, help="realistic: seconds between two dances' ends")
     parser.add_argument("--spread", type=float, default=2.0, help="realistic: seconds a dance's sheets spread over")
