@@ -14,8 +14,9 @@ processes on Linux). Printed per viewer count:
 - p50/p99 of "last sheet of a round acknowledged -> that round's result at the last viewer" (ms);
 - durable sheets per second over the whole sending phase;
 - memory of the box: the total RSS (and PSS, which counts shared pages once) of the server and its fan-out
-  workers, idle (started, nothing connected: the server alone, its workers start with the first viewer) and at the
-  peak of the run.
+  workers: idle (the box set up, then started again as on the day, SETTLE s with nothing connected: the server
+  alone, its workers start with the first viewer), a new box's (its first SETTLE s, before the set-up) and at
+  the peak of the run.
 Last line: RESULT product mode=... sheets_rps=... v<V>_all_p50_ms=... v<V>_all_p99_ms=... v<V>_official_p99_ms=...
 All traffic is loopback; loops are bounded by count and by time; the server is stopped by its PID.
 
@@ -46,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from appliance.client import SignedClient  # noqa: E402
 
+SETTLE = 6.0  # seconds a started box is left alone before its idle memory is read (> a checkpoint's 5 s)
 IDLE = 4.0  # seconds a tablet's connection may idle before it opens a new one (the box keeps 5 s)
 LETTERS = [chr(ord("A") + i) for i in range(26)] + ["AA", "AB", "AC", "AD"]
 
@@ -376,16 +378,29 @@ async def drive(args: argparse.Namespace, port: int, round_ids: dict, tablets: d
     await asyncio.wait_for(asyncio.gather(*jobs), timeout=240)
 
 
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 async def one_run(args: argparse.Namespace, viewers: int) -> dict:
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as tmp:
         data, port = Path(tmp), free_port()
         server = start_server(data, port, args.workers, viewers)
         try:
-            idle = memory_mb(server.pid)
+            await asyncio.sleep(SETTLE)
+            fresh = memory_mb(server.pid)  # a new box: its first scrutineer's QR code is waiting
             async with httpx.AsyncClient(
                 base_url=f"http://127.0.0.1:{port}", timeout=30, limits=httpx.Limits(max_connections=200)
             ) as http:
                 round_ids, tablets = await setup(http, data, args.floors, args.judges, args.rounds)
+            stop(server)  # set up the evening before, started again on the day
+            server = start_server(data, port, args.workers, viewers)
+            await asyncio.sleep(SETTLE)
+            idle = memory_mb(server.pid)
             viewer_procs = start_viewers(port, viewers, args.floors * args.rounds, args.viewer_processes)
             acks: dict[int, int] = {}
             took: list[float] = []
@@ -399,11 +414,7 @@ async def one_run(args: argparse.Namespace, viewers: int) -> dict:
                 client = (sum(proc_cpu(p.pid) for p in viewer_procs) - client0) / elapsed * 100
                 seen = merged(viewer_procs)
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
     latencies = [(seen[str(rid)][1] - acks[rid]) / 1e6 for rid in acks if str(rid) in seen]
     return {
         "sheets_rps": len(took) / elapsed,
@@ -416,6 +427,7 @@ async def one_run(args: argparse.Namespace, viewers: int) -> dict:
         "official_p99": percentile(took, 0.99),
         "idle_rss": idle[0],
         "idle_pss": idle[1],
+        "fresh_rss": fresh[0],
         "rss": peak.rss,
         "pss": peak.pss,
         "rounds": len(acks),
@@ -434,7 +446,8 @@ def report(args: argparse.Namespace, v: int, r: dict) -> dict:
     print(
         f"{args.mode}, {args.floors} floors x {args.judges} judges x {args.rounds} rounds, {v} viewers: "
         f"officials' sheets p50 {r['official_p50']:.1f} ms, p99 {r['official_p99']:.1f} ms; "
-        f"{r['sheets_rps']:.0f} durable sheets/s{latency}; box RSS idle {r['idle_rss']:.0f} MB, peak "
+        f"{r['sheets_rps']:.0f} durable sheets/s{latency}; box RSS idle {r['idle_rss']:.1f} MB (new box "
+        f"{r['fresh_rss']:.1f}), peak "
         f"{r['rss']:.0f} MB (PSS {r['idle_pss']:.0f} / {r['pss']:.0f} MB); CPU in % of a core: box {r['cpu']:.0f}, "
         f"viewers' process(es) {r['client_cpu']:.0f}",
         flush=True,
@@ -445,7 +458,8 @@ def report(args: argparse.Namespace, v: int, r: dict) -> dict:
         f"v{v}_official_p99_ms": f"{r['official_p99']:.1f}",
         f"v{v}_rss_mb": f"{r['rss']:.0f}",
         f"v{v}_pss_mb": f"{r['pss']:.0f}",
-        f"v{v}_idle_rss_mb": f"{r['idle_rss']:.0f}",
+        f"v{v}_idle_rss_mb": f"{r['idle_rss']:.1f}",
+        f"v{v}_new_box_rss_mb": f"{r['fresh_rss']:.1f}",
         f"v{v}_idle_pss_mb": f"{r['idle_pss']:.0f}",
     }
     if v:

@@ -125,8 +125,10 @@ install_settings() {
   {
     echo "FLOORCRAFT_HOST=0.0.0.0"
     echo "FLOORCRAFT_PORT=80"
-    echo "# live results: fan-out worker processes and the viewers' cap (docs/performance.md; a Pi 4 or 5)"
+    echo "# live results: fan-out worker processes (started by the first viewer, stopped after IDLE seconds"
+    echo "# without one) and the viewers' cap (docs/performance.md; a Pi 4 or 5)"
     echo "FLOORCRAFT_LIVE_WORKERS=2"
+    echo "FLOORCRAFT_LIVE_WORKERS_IDLE=600"
     echo "FLOORCRAFT_LIVE_MAX_VIEWERS=5000"
     if [ -n "$AP_SSID" ]; then
       echo "FLOORCRAFT_PUBLIC_URL=http://192.168.4.1"

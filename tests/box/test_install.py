@@ -76,6 +76,10 @@ def test_installing_into_a_temporary_root_twice_gives_the_same_box(tmp_path):
     assert script.stat().st_mode & stat.S_IXUSR
     env = (root / "etc" / "floorcraft" / "floorcraft.env").read_text()
     assert "FLOORCRAFT_PUBLIC_URL=http://192.168.4.1" in env
+    from appliance.settings import load_settings  # what the box will run with: every line a known, good setting
+
+    written = load_settings(dict(line.split("=", 1) for line in env.splitlines() if line and not line.startswith("#")))
+    assert (written.live_workers, written.live_workers_idle, written.live_max_viewers) == (2, 600, 5000)
     ap = root / "etc" / "NetworkManager" / "system-connections" / "floorcraft-ap.nmconnection"
     assert "ssid=FloorcraftAP" in ap.read_text() and stat.S_IMODE(ap.stat().st_mode) == 0o600
     assert (root / "etc" / "hostname").read_text().strip() == "floorcraft-hall"
