@@ -44,6 +44,20 @@ MAX_INTERVAL = 0.25  # the pause after a fan-out that took long (see Hub._flush)
 # write to every viewer; anything else (a result, a floor's move) goes at once, with what was held before it
 PROGRESS_HOLD = 0.5
 PROGRESS = frozenset(("sheet.submitted", "sheet.amended", "sheet.corrected"))
+# `?only=results`: what the results page shows (web/results): a phone in the crowd gets a frame per result, not
+# one per sheet and floor move (the display and the desk take every kind)
+ONLY = {
+    "results": frozenset(
+        (
+            "round.computed",
+            "round.recomputed",
+            "round.decided",
+            "result.official",
+            "couple.withdrawn",
+            "couple.disqualified",
+        )
+    )
+}
 T = TypeVar("T")
 
 
@@ -193,24 +207,25 @@ class Hub:
                 if row[1] == "event.created":
                     self.frame(row)  # keeps its event -> floor map for viewers to come
             return
-        frames = [(row[0], made) for row in rows if (made := self.frame(row)) is not None]
+        frames = [(row[0], row[1], made) for row in rows if (made := self.frame(row)) is not None]
         if not frames:
             return
-        bodies: dict[int | None, bytes] = {}
+        bodies: dict[tuple[int | None, frozenset[str] | None], bytes] = {}
         for viewer in list(self.viewers):
             if viewer.pending is not None:
-                viewer.pending += [(seq, data) for seq, (data, floor) in frames if _shown(viewer, floor)]
+                viewer.pending += [(seq, data) for seq, kind, (data, floor) in frames if _shown(viewer, floor, kind)]
                 continue
             if viewer.after:  # rows it read in its backlog before the hub published them (a worker's feed lags)
                 if frames[-1][0] > viewer.after:
-                    rest = b"".join(d for seq, (d, f) in frames if seq > viewer.after and _shown(viewer, f))
+                    rest = b"".join(d for seq, k, (d, f) in frames if seq > viewer.after and _shown(viewer, f, k))
                     viewer.after = 0
                     if rest:
                         viewer.push(rest)
                 continue
-            body = bodies.get(viewer.floor)
+            body = bodies.get((viewer.floor, viewer.only))
             if body is None:
-                body = bodies[viewer.floor] = b"".join(data for _, (data, floor) in frames if _shown(viewer, floor))
+                body = b"".join(data for _, kind, (data, floor) in frames if _shown(viewer, floor, kind))
+                bodies[(viewer.floor, viewer.only)] = body
             if body:
                 viewer.push(body)
 
@@ -245,18 +260,24 @@ class Hub:
         data = json.dumps(state, separators=(",", ":"), default=str)
         return state["seq"], f"id: {state['seq']}\nevent: state\ndata: {data}\n\n".encode()
 
-    async def backlog(self, after: int, floor: int | None) -> list[tuple[int, bytes]]:
+    async def backlog(
+        self, after: int, floor: int | None, only: frozenset[str] | None = None
+    ) -> list[tuple[int, bytes]]:
         rows = await self.store.read(lambda conn: changelog.rows_after(conn, after, limit=100_000))
         frames = []
         for row in rows:
             made = self.frame(row)
-            if made is not None and (floor is None or made[1] is None or made[1] == floor):
+            if made is None or (only is not None and row[1] not in only):
+                continue
+            if floor is None or made[1] is None or made[1] == floor:
                 frames.append((row[0], made[0]))
         return frames
 
 
-def _shown(viewer: Viewer, floor: int | None) -> bool:
-    return viewer.floor is None or floor is None or floor == viewer.floor
+def _shown(viewer: Viewer, floor: int | None, kind: str) -> bool:
+    return (viewer.only is None or kind in viewer.only) and (
+        viewer.floor is None or floor is None or floor == viewer.floor
+    )
 
 
 def _query(scope: Mapping[str, Any]) -> dict[str, str]:
@@ -314,10 +335,10 @@ def _said(scope: Mapping[str, Any], message: str) -> str:
     return translate(message, for_scope(dict(scope)))
 
 
-async def _refuse(scope: Mapping[str, Any], send: Send, message: str) -> None:
+async def _refuse(scope: Mapping[str, Any], send: Send, message: str, field: str) -> None:
     from appliance.errors import send_error
 
-    await send_error(send, 400, "invalid", _said(scope, message), "floor")
+    await send_error(send, 400, "invalid", _said(scope, message), field)
 
 
 async def _too_many(hub: Hub, scope: Mapping[str, Any], send: Send) -> None:
@@ -360,18 +381,22 @@ async def stream(
         return
     if hub.handoff is not None and await hub.handoff(scope, receive):
         return
-    await follow(hub, scope, receive, send, state_frame, admitted[0], direct)
+    await follow(hub, scope, receive, send, state_frame, admitted[0], direct, admitted[1])
 
 
-async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | None] | None:
-    """Before a stream opens: HEAD, 405, a bad floor (400) and the viewers' cap (503) are answered (None);
-    else (the floor to follow, None: all)."""
+async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | None, frozenset[str] | None] | None:
+    """Before a stream opens: HEAD, 405, a bad floor or `only` (400), an unknown floor (404) and the viewers' cap
+    (503) are answered (None); else (the floor to follow, None: all; the kinds to send, None: every kind)."""
     if await _not_a_viewer(scope, send):
         return None
-    floor_text = _query(scope).get("floor", "")
+    query = _query(scope)
+    floor_text, only_text = query.get("floor", ""), query.get("only", "")
     floor = _number(floor_text, 10)
     if floor_text and (floor is None or not 1 <= floor <= 2**31):
-        await _refuse(scope, send, _("floor must be a floor id (a whole number from 1)"))
+        await _refuse(scope, send, _("floor must be a floor id (a whole number from 1)"), "floor")
+        return None
+    if only_text and only_text not in ONLY:
+        await _refuse(scope, send, _("only must be results (or left out: every kind of event)"), "only")
         return None
     if floor is not None and not await hub.store.read(lambda conn: rounds_db.get_floor(conn, floor) is not None):
         from appliance.errors import send_error
@@ -381,7 +406,7 @@ async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | N
     if hub.full():
         await _too_many(hub, scope, send)
         return None
-    return (floor,)
+    return floor, ONLY.get(only_text)
 
 
 async def follow(
@@ -392,10 +417,11 @@ async def follow(
     state_frame: Callable[[int | None], Awaitable[tuple[int, bytes]]],
     floor: int | None,
     direct: Callable[[bytes], bool] | None = None,
+    only: frozenset[str] | None = None,
 ) -> None:
     """An admitted viewer: the stream's head, what it missed (or the whole state), then every new frame."""
     query = _query(scope)
-    viewer = Viewer(send, floor, direct)
+    viewer = Viewer(send, floor, direct, only)
     hub.viewers.add(viewer)
     gone = asyncio.ensure_future(_disconnected(receive, viewer))
     try:
@@ -407,7 +433,7 @@ async def follow(
             last, state = await state_frame(viewer.floor)
             frames = [(last, state)]
         else:
-            frames = await hub.backlog(after, viewer.floor)
+            frames = await hub.backlog(after, viewer.floor, viewer.only)
             last = frames[-1][0] if frames else after
         await send(
             {

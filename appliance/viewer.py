@@ -18,10 +18,16 @@ Send = Callable[[Any], Awaitable[None]]  # an ASGI send: takes a message (a dict
 class Viewer:
     """One open stream: its ASGI send, its floor (None: all), and what is held back while a write waits."""
 
-    __slots__ = ("after", "busy", "closed", "direct", "floor", "held", "pending", "send", "writer")
+    __slots__ = ("after", "busy", "closed", "direct", "floor", "held", "only", "pending", "send", "writer")
 
-    def __init__(self, send: Send, floor: int | None, direct: Callable[[bytes], bool] | None = None):
-        self.send, self.floor = send, floor
+    def __init__(
+        self,
+        send: Send,
+        floor: int | None,
+        direct: Callable[[bytes], bool] | None = None,
+        only: frozenset[str] | None = None,
+    ):
+        self.send, self.floor, self.only = send, floor, only  # only: the kinds it takes (None: every kind)
         self.direct = direct  # a fan-out worker's connection: writes SSE bytes at once (False: cut off), no ASGI
         self.pending: list[tuple[int, bytes]] | None = []  # frames published before its backlog went out
         self.after = 0  # its backlog went up to this seq: frames up to it, published later, are not sent again

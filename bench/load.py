@@ -8,8 +8,9 @@ of 6 couples judged by its own panel of J.
   (the floors staggered), and its J sheets arrive within `--spread` seconds of each other, each judge at a
   random moment.
 A separate viewer process (or --viewer-processes of them, V shared out) holds V raw-socket SSE connections to
-/api/live and stamps the arrival of every `round.computed` event with CLOCK_MONOTONIC (one clock for all
-processes on Linux). Printed per viewer count:
+/api/live?only=results (a phone on the results page; --stream all: /api/live, as the hall display) and stamps
+the arrival of every `round.computed` event with CLOCK_MONOTONIC (one clock for all processes on Linux).
+Printed per viewer count:
 - the officials' signed sheet requests, p50/p99 (ms, send to answer);
 - p50/p99 of "last sheet of a round acknowledged -> that round's result at the last viewer" (ms);
 - durable sheets per second over the whole sending phase;
@@ -47,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from appliance.client import SignedClient  # noqa: E402
 
+STREAMS = {"results": "/api/live?only=results", "all": "/api/live"}  # the results page's stream; the display's
 SETTLE = 6.0  # seconds a started box is left alone before its idle memory is read (> a checkpoint's 5 s)
 IDLE = 4.0  # seconds a tablet's connection may idle before it opens a new one (the box keeps 5 s)
 LETTERS = [chr(ord("A") + i) for i in range(26)] + ["AA", "AB", "AC", "AD"]
@@ -230,6 +232,7 @@ async def floor_day(
 VIEWER = r"""
 import asyncio, json, re, sys, time
 port, count, expect, limit = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+request = b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n" % sys.argv[5].encode()
 seen = {}
 connected = 0
 pattern = re.compile(rb'event: round\.computed\ndata: \{"round_id":(\d+)')
@@ -239,7 +242,7 @@ class Viewer(asyncio.Protocol):
         self.got = set()
         self.ready = False
     def connection_made(self, transport):
-        transport.write(b"GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        transport.write(request)
     def data_received(self, data):
         global connected
         now = time.monotonic_ns()
@@ -336,12 +339,14 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
 
 
-def start_viewers(port: int, viewers: int, expect: int, processes: int) -> list[subprocess.Popen]:
+def start_viewers(port: int, viewers: int, expect: int, processes: int, path: str) -> list[subprocess.Popen]:
     """`viewers` connections over `processes` viewer processes (each READY once all of its own are connected)."""
     shares = [viewers // processes + (i < viewers % processes) for i in range(processes)] if viewers else []
     started = [
         subprocess.Popen(
-            [sys.executable, "-c", VIEWER, str(port), str(n), str(expect), "120"], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", VIEWER, str(port), str(n), str(expect), "120", path],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for n in shares
         if n
@@ -401,7 +406,8 @@ async def one_run(args: argparse.Namespace, viewers: int) -> dict:
             server = start_server(data, port, args.workers, viewers)
             await asyncio.sleep(SETTLE)
             idle = memory_mb(server.pid)
-            viewer_procs = start_viewers(port, viewers, args.floors * args.rounds, args.viewer_processes)
+            path = STREAMS[args.stream]
+            viewer_procs = start_viewers(port, viewers, args.floors * args.rounds, args.viewer_processes, path)
             acks: dict[int, int] = {}
             took: list[float] = []
             cpu0 = sum(proc_cpu(p) for p in box_pids(server.pid))
@@ -444,7 +450,8 @@ def report(args: argparse.Namespace, v: int, r: dict) -> dict:
         else ""
     )
     print(
-        f"{args.mode}, {args.floors} floors x {args.judges} judges x {args.rounds} rounds, {v} viewers: "
+        f"{args.mode}, {args.floors} floors x {args.judges} judges x {args.rounds} rounds, {v} viewers "
+        f"({args.stream}): "
         f"officials' sheets p50 {r['official_p50']:.1f} ms, p99 {r['official_p99']:.1f} ms; "
         f"{r['sheets_rps']:.0f} durable sheets/s{latency}; box RSS idle {r['idle_rss']:.1f} MB (new box "
         f"{r['fresh_rss']:.1f}), peak "
@@ -475,6 +482,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=None, help="per floor (default: 20 saturate, 12 realistic)")
     parser.add_argument("--viewers", default="0,500,1000", help="viewer counts; 0: no viewers (throughput alone)")
     parser.add_argument(
+        "--stream",
+        choices=sorted(STREAMS),
+        default="results",
+        help="what each viewer follows: results (the phones' results page, the default) or all (the hall display)",
+    )
+    parser.add_argument(
         "--viewer-processes",
         type=int,
         default=1,
@@ -489,7 +502,7 @@ def main() -> None:
     args.rounds = args.rounds or (12 if realistic else 20)
     if not (1 <= args.floors <= 5 and 1 <= args.judges <= 9 and 1 <= args.rounds <= 60 and 0.5 <= args.heat <= 60):
         raise SystemExit("bounds: --floors 1-5, --judges 1-9, --rounds 1-60, --heat 0.5-60")
-    result = {"mode": args.mode}
+    result = {"mode": args.mode, "stream": args.stream}
     rps = []
     for v in (int(x) for x in args.viewers.split(",")):
         r = asyncio.run(one_run(args, v))

@@ -1,0 +1,39 @@
+"""Issue 13: the phone's results page follows the results-only stream (`/api/live?only=results`) and refreshes
+when a result comes (here a withdrawal), while a judge's sheet or a floor move sends it nothing. Real Chromium on
+a real box with the demo, its stream served by a fan-out worker."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from appliance.client import SignedClient
+from tests.server import Server
+
+
+@pytest.fixture
+def demo_box(tmp_path):
+    running = Server(tmp_path, demo=True).start()
+    yield running
+    running.kill()
+
+
+async def test_the_results_page_follows_results_only_and_refreshes_on_one(demo_box: Server, browser):
+    async with httpx.AsyncClient(base_url=demo_box.base, timeout=30) as http:
+        desk = await SignedClient.enrol(http, demo_box.first_enrolment_url())
+        competition = (await desk.get("/api/competitions/")).json()[0]
+        entry = (await desk.get(f"/api/competitions/{competition['id']}/entries")).json()[0]
+        context = await browser.new_context()
+        page = await context.new_page()
+        streams: list[str] = []
+        page.on("request", lambda r: streams.append(r.url) if "/api/live" in r.url else None)
+        try:
+            await page.goto(f"{demo_box.base}/results/")
+            await page.locator("html[data-live=stream]").wait_for(timeout=10000)
+            assert streams == [f"{demo_box.base}/api/live?only=results"]
+            async with page.expect_request(lambda r: "/api/public/results" in r.url, timeout=10000):
+                withdrawn = await desk.post(f"/api/entries/{entry['id']}/withdraw", {"reason": "injury"})
+                assert withdrawn.status_code == 200, withdrawn.text
+            assert streams == [f"{demo_box.base}/api/live?only=results"]  # the same stream, still open
+        finally:
+            await context.close()
