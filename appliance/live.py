@@ -30,6 +30,7 @@ from typing import Any, Protocol, TypeVar
 from appliance.db import changelog
 from appliance.db import rounds as rounds_db
 from appliance.i18n import _
+from appliance.services.public import RESULT_KINDS
 from appliance.viewer import Send, Viewer
 
 # appliance.errors and appliance.connections are imported where an error is answered, which the fan-out workers
@@ -46,18 +47,7 @@ PROGRESS_HOLD = 0.5
 PROGRESS = frozenset(("sheet.submitted", "sheet.amended", "sheet.corrected"))
 # `?only=results`: what the results page shows (web/results): a phone in the crowd gets a frame per result, not
 # one per sheet and floor move (the display and the desk take every kind)
-ONLY = {
-    "results": frozenset(
-        (
-            "round.computed",
-            "round.recomputed",
-            "round.decided",
-            "result.official",
-            "couple.withdrawn",
-            "couple.disqualified",
-        )
-    )
-}
+ONLY = {"results": frozenset(RESULT_KINDS)}
 T = TypeVar("T")
 
 
