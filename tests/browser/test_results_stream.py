@@ -4,6 +4,8 @@ a real box with the demo, its stream served by a fan-out worker."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -37,3 +39,21 @@ async def test_the_results_page_follows_results_only_and_refreshes_on_one(demo_b
             assert streams == [f"{demo_box.base}/api/live?only=results"]  # the same stream, still open
         finally:
             await context.close()
+
+
+async def test_the_page_fetches_again_when_the_streams_first_frame_comes(demo_box: Server, browser):
+    """A change committed after the stream's headers but before its state was read (while a fan-out worker starts,
+    say) is in the stream's first frame, the state, not a live event: a page that does not read that frame
+    fetches what it shows when it comes (web/lib/live.js), after the fetch the stream's opening made."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/api/public/results" in r.url else None)
+    try:
+        await page.goto(f"{demo_box.base}/results/")
+        await page.locator("html[data-live=stream]").wait_for(timeout=10000)
+        async with asyncio.timeout(10):
+            while len(fetched) < 3:  # the page's first fetch, the stream's opening's, the state frame's
+                await asyncio.sleep(0.05)  # the page's fetches (bounded above)
+    finally:
+        await context.close()

@@ -25,6 +25,9 @@ export function follow(url, { events = {}, poll, onOpen = () => {}, onDrop = () 
   function open() {
     source = new EventSource(url);
     for (const [kind, handler] of Object.entries(events)) source.addEventListener(kind, handler);
+    // The stream's first frame ("state") is where its live events start: a page that does not read it fetches
+    // what it shows then, so a change made while the stream was being set up (a worker starting) is not missed.
+    if (!("state" in events)) source.addEventListener("state", () => poll());
     source.addEventListener("open", () => {
       document.documentElement.dataset.live = "stream";
       stopPolling();

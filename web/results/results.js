@@ -160,10 +160,8 @@ async function refresh() {
 $("search").addEventListener("input", filter);
 refresh();
 if (!onCloud) {  // the stream, or polling while the box refuses it (too many viewers), then the stream again
-  // "state" too: the stream's first frame, read after the page's own fetch, may hold a result that came between
-  const events = Object.fromEntries(["state", "round.computed", "round.recomputed", "round.decided",
-                                     "result.official", "couple.withdrawn", "couple.disqualified"]
-    .map((kind) => [kind, refresh]));
+  const events = Object.fromEntries(["round.computed", "round.recomputed", "round.decided", "result.official",
+                                     "couple.withdrawn", "couple.disqualified"].map((kind) => [kind, refresh]));
   // only the kinds this page shows: a phone in the crowd gets one frame per result, not one per sheet
   follow("/api/live?only=results", { events, poll: refresh, onOpen: refresh, onDrop: refresh, pollEvery: 15000 });
 } else {
