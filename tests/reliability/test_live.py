@@ -17,9 +17,14 @@ from tests.server import Server
 
 
 async def read_events(
-    base: str, count: int, last_event_id: int | None = None, floor: int | None = None, timeout: float = 10
+    base: str,
+    count: int,
+    last_event_id: int | None = None,
+    floor: int | None = None,
+    timeout: float = 10,
+    first: asyncio.Event | None = None,
 ) -> list[tuple[int, str, dict]]:
-    """Read `count` SSE frames (bounded in time), as (id, event, data)."""
+    """Read `count` SSE frames (bounded in time), as (id, event, data); `first` is set once the first is in."""
     headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
     params = {"floor": floor} if floor is not None else {}
     events: list[tuple[int, str, dict]] = []
@@ -33,6 +38,8 @@ async def read_events(
                     if line == "":
                         if "id" in frame:
                             events.append((int(frame["id"]), frame["event"], json.loads(frame["data"])))
+                            if first is not None:
+                                first.set()
                             if len(events) == count:
                                 return events
                         frame = {}
@@ -62,8 +69,10 @@ async def _moves(desk: SignedClient, *moves: str) -> None:
 async def test_t7_a_viewer_resumes_exactly_across_a_server_restart(server):
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk = await _desk(server, http)
-        reader = asyncio.ensure_future(read_events(server.base, 4))
-        await asyncio.sleep(0.5)
+        opened = asyncio.Event()
+        reader = asyncio.ensure_future(read_events(server.base, 4, first=opened))
+        async with asyncio.timeout(10):
+            await opened.wait()  # its state frame is in: the moves are live events
         await _moves(desk, "start", "next", "next")
         first = await reader
     assert first[0][1] == "state" and [e[1] for e in first[1:]] == ["floor.start", "floor.next", "floor.next"]
@@ -75,8 +84,10 @@ async def test_t7_a_viewer_resumes_exactly_across_a_server_restart(server):
     server.start()
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk.http = http
-        reader = asyncio.ensure_future(read_events(server.base, 3, last_event_id=seen_k))
-        await asyncio.sleep(0.5)
+        opened = asyncio.Event()
+        reader = asyncio.ensure_future(read_events(server.base, 3, last_event_id=seen_k, first=opened))
+        async with asyncio.timeout(10):
+            await opened.wait()  # the missed event is in
         await _moves(desk, "next", "previous")
         resumed = await reader
     assert next(e[0] for e in resumed) == ids[3]  # the missed event first, exactly once
@@ -87,9 +98,11 @@ async def test_t7_a_viewer_resumes_exactly_across_a_server_restart(server):
 async def test_a_viewer_may_follow_one_floor(server):
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk = await _desk(server, http)
-        main = asyncio.ensure_future(read_events(server.base, 2, floor=1))
-        second = asyncio.ensure_future(read_events(server.base, 2, floor=2))
-        await asyncio.sleep(0.5)
+        started = [asyncio.Event(), asyncio.Event()]
+        main = asyncio.ensure_future(read_events(server.base, 2, floor=1, first=started[0]))
+        second = asyncio.ensure_future(read_events(server.base, 2, floor=2, first=started[1]))
+        async with asyncio.timeout(10):  # each has its state frame: what happens next is a live event
+            await asyncio.gather(*(event.wait() for event in started))
         await _moves(desk, "start")
         assert (await desk.post("/api/floors/2/start")).status_code == 200
         got_main, got_second = await main, await second
