@@ -102,11 +102,14 @@ class Fanout:
         self.idle, self.active = idle, time.monotonic()  # the last moment a viewer was connected or arrived
         self.retired: list[subprocess.Popen] = []  # workers stopped for want of viewers, reaped once they end
         self.readied: asyncio.Event | None = None  # set when a worker says it is ready
+        self.waiting = 0  # admitted viewers not yet with a worker (the workers they woke start, or queues are full)
         self.stopping = lambda: self.closing  # attach(): also once the server's graceful stop has begun
         store.on_commit(self._committed)
 
     def viewers(self) -> int:
-        return sum(link.viewers for link in self.links)
+        """Every viewer the workers serve or are about to: those waiting count against the cap too (a crowd
+        arriving at a box whose workers are asleep is admitted while they start)."""
+        return self.waiting + sum(link.viewers for link in self.links)
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -252,23 +255,32 @@ class Fanout:
         if transport is None or sock is None or self.closing:
             return False
         self.active = time.monotonic()
+        self.waiting += 1  # from its admission (no await since) until a worker has it or it is served here
+        try:
+            passed = await self._hand(scope, sock.fileno())
+        finally:
+            self.waiting -= 1
+        if not passed:
+            return False
+        transport.pause_reading()
+        transport.close()  # our descriptor only: the worker holds the connection now
+        with contextlib.suppress(TimeoutError):  # uvicorn sees the disconnect: no answer is due from here
+            async with asyncio.timeout(5):
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+        return True
+
+    async def _hand(self, scope: Mapping[str, Any], fd: int) -> bool:
+        """Wake the workers if they sleep, then pass the connection to one (True), or give up (False)."""
         await self._wake()
         last_id = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"last-event-id"), None)
         meta = json.dumps({"query": scope.get("query_string", b"").decode("latin-1"), "last_event_id": last_id})
         for _ in range(HANDOFF_TRIES):
-            passed = self._pass(meta.encode(), sock.fileno())
+            passed = self._pass(meta.encode(), fd)
             if passed is None:  # every worker's queue is full (a crowd arriving at once): in a moment, again
                 await asyncio.sleep(HANDOFF_WAIT)
                 continue
-            if not passed:
-                return False
-            transport.pause_reading()
-            transport.close()  # our descriptor only: the worker holds the connection now
-            with contextlib.suppress(TimeoutError):  # uvicorn sees the disconnect: no answer is due from here
-                async with asyncio.timeout(5):
-                    while (await receive())["type"] != "http.disconnect":
-                        pass
-            return True
+            return passed
         return False
 
     def _pass(self, meta: bytes, fd: int) -> bool | None:
