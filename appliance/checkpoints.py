@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from appliance import crypto
 from appliance.db import changelog
+from appliance.db.store import StoreError
 from appliance.i18n import _
 
 if TYPE_CHECKING:  # `cryptography` (~6 MB) loads at the first signature or check, not with the server
@@ -239,9 +240,23 @@ def key_at_first_use(data_dir: Path) -> Callable[[], Ed25519PrivateKey]:
     if not path.exists():
         made = box_key(data_dir)
         return lambda: made
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StoreError(
+            _("cannot read the box key {path}: {reason}; nothing was done", path=str(path), reason=reason)
+        ) from None
     if len(raw) != 32:
-        raise ValueError(f"{path} is not an Ed25519 private key (32 bytes)")
+        raise StoreError(
+            _(
+                "{path} is not the box key (an Ed25519 key is 32 bytes; this file has {size}): nothing was done. "
+                "Put the key back from a backup of the data folder (a new key cannot vouch for the checkpoints "
+                "already signed)",
+                path=str(path),
+                size=len(raw),
+            )
+        )
     return lambda: _private_key(raw)
 
 

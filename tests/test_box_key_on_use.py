@@ -20,7 +20,7 @@ import pytest
 from appliance import checkpoints
 from appliance.client import SignedClient
 from appliance.db import changelog
-from appliance.db.store import Store
+from appliance.db.store import Store, StoreError
 from tests.conftest import ROOT, Api
 from tests.server import Server
 
@@ -88,7 +88,7 @@ def test_a_damaged_key_file_still_stops_the_start(tmp_path):
     (tmp_path / checkpoints.KEY_FILE).write_bytes(b"not a key")
     store = Store(tmp_path / "floorcraft.sqlite3")
     try:
-        with pytest.raises(ValueError, match="Ed25519"):
+        with pytest.raises(StoreError, match="Ed25519"):
             checkpoints.attach(store, tmp_path)
     finally:
         store.close()
