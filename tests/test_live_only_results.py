@@ -1,4 +1,5 @@
-"""The results page's stream: `/api/live?only=results` carries the results and nothing else.
+"""The results page's stream: `/api/live?only=results` carries the results and nothing else; a stream for a floor
+that does not exist is refused (404, in plain words), not an empty stream forever.
 
 A phone on the results page (web/results) shows results only, so it asks for them alone: one frame per result,
 not one per judge's sheet and floor move, which is most of what the crowd's phones cost the box (issue 13). The
@@ -90,3 +91,20 @@ async def test_a_bad_only_is_refused_in_plain_words(box):
             answer = await http.get("/api/live?only=sheets", headers={"Accept-Language": language})
             assert answer.status_code == 400
             assert answer.json()["error"] == {"status": 400, "code": "invalid", "message": words, "field": "only"}
+
+
+def test_an_unknown_floor_is_404_in_plain_words_and_a_known_one_streams(box):
+    with httpx.Client(base_url=box.base, timeout=30) as http:
+        missing = http.get("/api/live", params={"floor": 999})
+        assert missing.status_code == 404
+        assert missing.json()["error"] == {
+            "status": 404,
+            "code": "not_found",
+            "message": "no floor 999",
+            "field": "floor",
+        }
+        german = http.get("/api/live", params={"floor": 999}, headers={"Accept-Language": "de"})
+        assert german.status_code == 404 and german.json()["error"]["message"] == "keine Fläche 999"
+        with http.stream("GET", "/api/live", params={"floor": 1}) as stream:
+            assert stream.status_code == 200
+            assert b"event: state" in next(stream.iter_bytes())
