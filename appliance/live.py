@@ -298,15 +298,11 @@ STREAM_HEADERS = [
 
 
 async def _not_a_viewer(scope: Mapping[str, Any], send: Send) -> bool:
-    """HEAD: the stream's headers, no viewer; a method other than GET: 405 (it opened a stream). True: answered."""
+    """A method other than GET or HEAD: 405 (it opened a stream). True: answered."""
     from appliance.errors import send_error
 
     method = scope.get("method", "GET")
-    if method == "HEAD":
-        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
-        await send({"type": "http.response.body", "body": b""})
-        return True
-    if method != "GET":
+    if method not in ("GET", "HEAD"):
         await send_error(
             send,
             405,
@@ -375,8 +371,8 @@ async def stream(
 
 
 async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | None, frozenset[str] | None] | None:
-    """Before a stream opens: HEAD, 405, a bad floor or `only` (400), an unknown floor (404) and the viewers' cap
-    (503) are answered (None); else (the floor to follow, None: all; the kinds to send, None: every kind)."""
+    """Before a stream opens: 405, a bad floor or `only` (400), an unknown floor (404), HEAD (the headers) and
+    the viewers' cap (503) are answered (None); else (the floor to follow, None: all; the kinds, None: all)."""
     if await _not_a_viewer(scope, send):
         return None
     query = _query(scope)
@@ -392,6 +388,10 @@ async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | N
         from appliance.errors import send_error
 
         await send_error(send, 404, "not_found", _said(scope, _("no floor {floor_id}", floor_id=floor)), "floor")
+        return None
+    if scope.get("method", "GET") == "HEAD":  # what GET would open, without a viewer: the headers alone
+        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
+        await send({"type": "http.response.body", "body": b""})
         return None
     if hub.full():
         await _too_many(hub, scope, send)

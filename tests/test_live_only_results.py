@@ -108,3 +108,12 @@ def test_an_unknown_floor_is_404_in_plain_words_and_a_known_one_streams(box):
         with http.stream("GET", "/api/live", params={"floor": 1}) as stream:
             assert stream.status_code == 200
             assert b"event: state" in next(stream.iter_bytes())
+
+
+def test_head_answers_what_get_would_without_a_viewer(box):
+    with httpx.Client(base_url=box.base, timeout=WAIT) as http:
+        assert http.head("/api/live", params={"floor": 999}).status_code == 404
+        assert http.head("/api/live", params={"only": "sheets"}).status_code == 400
+        opened = http.head("/api/live", params={"only": "results", "floor": 1})
+        assert opened.status_code == 200 and opened.headers["content-type"].startswith("text/event-stream")
+        assert opened.content == b""
