@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import re
 import sys
 
@@ -187,8 +188,14 @@ def main(argv: list[str] | None = None) -> int:
             args.settings = load_settings()
         except SettingsError as exc:
             return fail(reason(exc))
-    result = args.func(args)
-    return asyncio.run(result) if asyncio.iscoroutine(result) else result
+    try:
+        result = args.func(args)
+        code = asyncio.run(result) if asyncio.iscoroutine(result) else result
+        sys.stdout.flush()  # here, not at exit: a reader that has gone is seen below
+        return code
+    except BrokenPipeError:  # `floorcraft verify | head`: the reader has gone, nothing more to say, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit must not fail
+        return 1  # not all of the output was read
 
 
 if __name__ == "__main__":
