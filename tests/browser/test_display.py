@@ -22,6 +22,9 @@ async def test_the_display_shows_setup_then_the_floor_and_a_final_within_a_secon
     await page.locator("#setup").filter(has_text="Nobody owns this box yet").wait_for()
     assert "/join#" in await page.locator("#qr-url").inner_text()
     await page.screenshot(path=shot("display-setup.png"))
+    await page.set_viewport_size({"width": 1280, "height": 720})  # a smaller screen: the long URL wraps
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await page.set_viewport_size(SCREEN)
 
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk = await SignedClient.enrol(http, server.first_enrolment_url())
