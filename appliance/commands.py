@@ -186,6 +186,7 @@ def serve(args: argparse.Namespace) -> int:
     # uvicorn stops gracefully on SIGTERM, puts back the handler it found and raises the signal again: with this
     # handler found, a complete graceful stop exits 0 (and a SIGTERM before uvicorn listens exits 0 at once)
     signal.signal(signal.SIGTERM, _stopped)
+    startup.settle()
     _graceful(uvicorn.Server, app.state["hub"])(config).run(sockets=[listener])
     return 0
 

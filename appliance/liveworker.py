@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import gc
 import http
 import json
 import logging
@@ -316,6 +317,8 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     feed = socket.socket(fileno=feed_fd)
     control = socket.socket(fileno=control_fd)
+    gc.collect()
+    gc.freeze()  # its start-up objects are never garbage: a full collection mid-fan-out scans only the rest
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(Worker(feed, control, Reader(database)).run())
     return 0

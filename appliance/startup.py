@@ -114,3 +114,13 @@ def introduce(settings: Settings, first: Enrolment | None) -> None:
         tell(_("(The box's own screen, /display/ opened on the box, shows one too.)\n"), flush=True)
     else:
         print(f"\n{said(NEW_SCRUTINEER)}\n", flush=True)
+
+
+def settle() -> None:
+    """Once the server is built: its start-up objects (the framework's routes, models, modules: ~60,000) go to
+    the collector's permanent generation, so a full collection while judges wait scans only what came after
+    (15-20 ms each here before; Python's gc.freeze)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
