@@ -117,7 +117,15 @@ class Api:
 
     def __init__(self, client, device):
         self.raw = client
+        self.device = device
         self.client = _Signing(device)
+
+    @classmethod
+    async def of_owner(cls, http, server) -> Api:
+        """The box's owner (its first scrutineer, enrolled from the QR code the server logged) on `http`."""
+        from appliance.client import SignedClient
+
+        return cls(http, await SignedClient.enrol(http, server.first_enrolment_url()))
 
     async def head(self) -> int:
         return (await self.client.get("/api/health")).json()["change_log_head"]

@@ -17,7 +17,6 @@ import sqlite3
 import httpx
 import pytest
 
-from appliance.client import SignedClient
 from appliance.i18n import _n, from_tree, to_tree, translate
 from appliance.scoring.explain import place_words
 from appliance.services.public import public_places, published
@@ -51,8 +50,7 @@ async def judge_final(api: Api) -> dict:
 
 async def _set_up(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
         facts = await judge_final(api)
         facts["stored"] = await api.ok("GET", f"/api/rounds/{facts['round_id']}/result")
     return facts

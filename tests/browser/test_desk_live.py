@@ -59,8 +59,8 @@ async def box(tmp_path_factory):
     server = Server(tmp_path_factory.mktemp("box"), demo=False).start()
     try:
         async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-            owner = await SignedClient.enrol(http, server.first_enrolment_url())
-            api = Api(http, owner)
+            api = await Api.of_owner(http, server)
+            owner = api.device
             first = (await two_events(api))["competition"]
             second = await _open_competition(api)
             yield Box(server, http, owner, first, second)

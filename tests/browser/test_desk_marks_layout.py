@@ -12,7 +12,6 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from appliance.client import SignedClient
 from tests.browser.conftest import box_of
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit
@@ -26,8 +25,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 async def _set_up(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
+        owner = api.device
         box = await two_events(api)
         final = box["plans"][box["final"]]["rounds"][0]
         await key_in_final(api, final)

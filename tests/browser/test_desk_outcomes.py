@@ -23,8 +23,8 @@ PIN = "864202"
 
 async def _set_up(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
+        owner = api.device
         box = await two_events(api)
         comp, the_final = box["competition"], box["plans"][box["final"]]["rounds"][0]
         await key_in_final(api, the_final)

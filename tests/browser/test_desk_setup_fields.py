@@ -22,8 +22,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 async def _set_up(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
+        owner = api.device
         spring = await api.competition(name="Spring Cup", floors=["Main floor"])
         await api.event(spring["id"], name="Adult Standard", dances=["W", "T"])
         autumn = await api.competition(name="Autumn Cup", floors=["Ballroom A", "Ballroom B"])

@@ -13,7 +13,6 @@ import re
 
 import httpx
 
-from appliance.client import SignedClient
 from tests.api.test_star_couples import bibs_in, rounds_of, small_event
 from tests.browser.conftest import box_of
 from tests.browser.shots import shot
@@ -26,8 +25,8 @@ DESK = {"width": 1280, "height": 1000}
 
 async def _set_up(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
+        owner = api.device
         stars, event = await small_event(api, recalls=[8, 6])
         tie, tied_event = await small_event(api)
         first = (await rounds_of(api, tied_event))[0]

@@ -77,8 +77,8 @@ REGISTER_ENGLISH = (
 
 async def _set_up(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
+        owner = api.device
         made = await two_events(api)
         floor = made["competition"]["floors"][0]["id"]
         final = made["plans"][made["final"]]["rounds"][0]

@@ -36,8 +36,8 @@ ENGLISH = re.compile(r"\b(1st round|Final(?! Only)|drawn|running|computed|planne
 
 async def _set_up(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
+        owner = api.device
         made = await two_events(api)
         open_cup = await api.competition(name="Herbstball", floors=["Saal"])
         await api.event(open_cup["id"], name="Adult Latin", style="latin", dances=["C", "R", "J"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import httpx
 
-from appliance.client import SignedClient
 from tests.browser.conftest import box_of
 from tests.conftest import Api
 from tests.server import Server
@@ -16,7 +15,7 @@ from tests.server import Server
 async def _set_up(server: Server) -> str:
     """A competition with one event; the URL of a QR enrolment of a scrutineer for that competition."""
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        api = Api(http, await SignedClient.enrol(http, server.first_enrolment_url()))
+        api = await Api.of_owner(http, server)
         competition = await api.competition()
         await api.event(competition["id"])
         made = await api.ok(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import httpx
 
-from appliance.client import SignedClient
 from tests.conftest import Api
 from tests.server import Server
 
@@ -17,7 +16,7 @@ CLOSES = "2030-12-04T12:00:00+00:00"  # the 4th in any time zone the browser is 
 
 async def _links(server: Server) -> tuple[str, str]:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        api = Api(http, await SignedClient.enrol(http, server.first_enrolment_url()))
+        api = await Api.of_owner(http, server)
         one = await api.competition(name="Club Night", starts_on="2026-12-05", ends_on="2026-12-05", venue="Hall")
         two = await api.competition(name="Open", starts_on="2026-12-05", ends_on="2026-12-06", venue="Hall")
         return (await api.link(one["id"]))["url"], (await api.link(two["id"], closes_at=CLOSES))["url"]

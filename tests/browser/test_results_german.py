@@ -32,8 +32,8 @@ NO_SIDEWAYS = "document.documentElement.scrollWidth <= document.documentElement.
 
 async def _set_up(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
+        owner = api.device
         box = await two_events(api)
         await key_in_final(api, box["plans"][box["final"]]["rounds"][0])
         floor = box["competition"]["floors"][0]["id"]

@@ -18,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appliance.client import SignedClient
 from appliance.db.store import connect
 from appliance.export import results_documents
 from appliance.i18n import COOKIE, translate
@@ -76,8 +75,8 @@ GERMAN_WORDS = {
 
 async def _set_up(server) -> dict:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
-        owner = await SignedClient.enrol(http, server.first_enrolment_url())
-        api = Api(http, owner)
+        api = await Api.of_owner(http, server)
+        owner = api.device
         box = await two_events(api)
         await key_in_final(api, box["plans"][box["final"]]["rounds"][0])
         documents = {}
