@@ -34,6 +34,12 @@ async def fill(page, button: str, values: dict[str, str]) -> None:
             await field.fill(value)
 
 
+async def submit(page, button: str, values: dict[str, str]) -> None:
+    """Fill the form whose submit button says `button`, and press it."""
+    await fill(page, button, values)
+    await page.get_by_role("button", name=button).click()
+
+
 async def qr_url(page) -> str:
     await page.locator("#qr-dialog[open]").wait_for()
     url = await page.locator("#qr-url").inner_text()
@@ -47,22 +53,18 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
     await page.goto(empty_box.first_enrolment_url())
     await page.wait_for_url("**/desk/")
     await page.get_by_role("button", name="Create competition").wait_for()  # no competition yet: the setup tab
-    await fill(
+    await submit(
         page,
         "Create competition",
         {"name": "Club Night", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"},
     )
-    await page.get_by_role("button", name="Create competition").click()
     await page.get_by_role("button", name="Add event").wait_for()
-    await fill(page, "Add event", {"name": "Novice Waltz", "style": "standard", "dances": "W", "final_size": "6"})
-    await page.get_by_role("button", name="Add event").click()
+    await submit(page, "Add event", {"name": "Novice Waltz", "style": "standard", "dances": "W", "final_size": "6"})
     await page.get_by_role("cell", name="Novice Waltz").wait_for()
     for judge in ("Ann", "Bob", "Cid"):
-        await fill(page, "Add adjudicator", {"name": judge})
-        await page.get_by_role("button", name="Add adjudicator").click()
+        await submit(page, "Add adjudicator", {"name": judge})
         await page.get_by_role("cell", name=judge).wait_for()
-    await fill(page, "Set panel", {"event": "Novice Waltz", "letters": "ABC"})
-    await page.get_by_role("button", name="Set panel").click()
+    await submit(page, "Set panel", {"event": "Novice Waltz", "letters": "ABC"})
     await page.get_by_role("cell", name="ABC").wait_for()
 
     await page.locator("#tab-registration").click()
@@ -85,11 +87,9 @@ async def test_the_desk_runs_a_small_event_end_to_end(empty_box: Server, browser
         await page.locator("#tab-devices").click()
         judges = {}
         for letter in "ABC":
-            await fill(page, "Show QR", {"role": "adjudicator", "judge": letter})
-            await page.get_by_role("button", name="Show QR").click()
+            await submit(page, "Show QR", {"role": "adjudicator", "judge": letter})
             judges[letter] = await SignedClient.enrol(http, await qr_url(page))
-        await fill(page, "Show QR", {"role": "chair", "judge": ""})
-        await page.get_by_role("button", name="Show QR").click()
+        await submit(page, "Show QR", {"role": "chair", "judge": ""})
         chair_url = await qr_url(page)
 
         await page.locator("#tab-floor").click()
@@ -133,19 +133,15 @@ async def test_the_desk_enters_and_edits_a_couple(empty_box: Server, browser):
     page = await context.new_page()
     await page.goto(empty_box.first_enrolment_url())
     await page.wait_for_url("**/desk/")
-    await fill(
+    await submit(
         page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"}
     )
-    await page.get_by_role("button", name="Create competition").click()
-    await fill(page, "Add event", {"name": "Jive", "style": "latin", "dances": "J"})
-    await page.get_by_role("button", name="Add event").click()
+    await submit(page, "Add event", {"name": "Jive", "style": "latin", "dances": "J"})
     await page.get_by_role("cell", name="Jive").first.wait_for()
     await page.locator("#tab-registration").click()
-    await fill(page, "Enter couple", {"event": "Jive", "leader": "Anna", "follower": "Ben"})
-    await page.get_by_role("button", name="Enter couple").click()
+    await submit(page, "Enter couple", {"event": "Jive", "leader": "Anna", "follower": "Ben"})
     await page.get_by_text("Entries (1)").wait_for()
-    await fill(page, "Edit couple", {"club": "TSC Gold"})
-    await page.get_by_role("button", name="Edit couple").click()
+    await submit(page, "Edit couple", {"club": "TSC Gold"})
     await page.get_by_role("cell", name="TSC Gold").wait_for()
     await context.close()
 
@@ -157,18 +153,15 @@ async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and
     await page.wait_for_url("**/desk/")
     await page.get_by_role("button", name="Create competition").wait_for()
     async with httpx.AsyncClient(base_url=empty_box.base, timeout=10) as http:
-        await fill(
+        await submit(
             page,
             "Create competition",
             {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"},
         )
-        await page.get_by_role("button", name="Create competition").click()
         await page.locator("#tab-devices").click()
-        await fill(page, "Show QR", {"role": "scrutineer", "judge": ""})
-        await page.get_by_role("button", name="Show QR").click()
+        await submit(page, "Show QR", {"role": "scrutineer", "judge": ""})
         helper = await SignedClient.enrol(http, await qr_url(page))
-        await fill(page, "Show QR", {"role": "chair", "judge": ""})
-        await page.get_by_role("button", name="Show QR").click()
+        await submit(page, "Show QR", {"role": "chair", "judge": ""})
         chair = await SignedClient.enrol(http, await qr_url(page))
         for name in ("Ann", "Bob", "Cid"):
             await helper.post("/api/competitions/1/adjudicators", {"name": name})
@@ -193,17 +186,15 @@ async def test_the_desk_scratches_keys_in_paper_sheets_corrects_with_the_pin_and
 
         await page.locator("#tab-results").click()
         for judge in "ABC":
-            await fill(page, "Key in paper sheet", {"dance": "R", "judge": judge, "marks": " ".join(map(str, bibs))})
-            await page.get_by_role("button", name="Key in paper sheet").click()
+            await submit(page, "Key in paper sheet", {"dance": "R", "judge": judge, "marks": " ".join(map(str, bibs))})
             await page.locator("#error").wait_for(state="hidden")
         await page.get_by_text("Final: computed").wait_for()
         assert (await chair.put("/api/competitions/1/chair-pin", {"pin": "246813"})).status_code == 204
-        await fill(
+        await submit(
             page,
             "Correct with the chair's PIN",
             {"dance": "R", "judge": "A", "marks": " ".join(map(str, reversed(bibs))), "pin": "246813"},
         )
-        await page.get_by_role("button", name="Correct with the chair's PIN").click()
         await page.get_by_text("Final: computed").wait_for()
 
         await page.locator("#tab-devices").click()
@@ -229,12 +220,10 @@ async def test_a_form_is_disabled_while_it_saves_and_the_view_keeps_what_is_bein
     page = await context.new_page()
     await page.goto(empty_box.first_enrolment_url())
     await page.wait_for_url("**/desk/")
-    await fill(
+    await submit(
         page, "Create competition", {"name": "Cup", "starts_on": "2026-12-05", "ends_on": "2026-12-05", "venue": "Hall"}
     )
-    await page.get_by_role("button", name="Create competition").click()
-    await fill(page, "Add event", {"name": "Jive", "style": "latin", "dances": "J"})
-    await page.get_by_role("button", name="Add event").click()
+    await submit(page, "Add event", {"name": "Jive", "style": "latin", "dances": "J"})
     await page.get_by_role("cell", name="Jive").first.wait_for()
     await page.locator("#tab-registration").click()
     await page.get_by_role("button", name="Enter couple").wait_for()
@@ -246,8 +235,7 @@ async def test_a_form_is_disabled_while_it_saves_and_the_view_keeps_what_is_bein
         await route.continue_()
 
     await page.route("**/api/events/*/entries", hold)
-    await fill(page, "Enter couple", {"event": "Jive", "leader": "Anna", "follower": "Ben"})
-    await page.get_by_role("button", name="Enter couple").click()
+    await submit(page, "Enter couple", {"event": "Jive", "leader": "Anna", "follower": "Ben"})
     entering = page.locator("form", has=page.get_by_role("button", name="Enter couple"))
     await entering.locator("fieldset:disabled").wait_for()  # saving: nothing can be typed into it, or sent twice
     editing = page.locator("form", has=page.get_by_role("button", name="Edit couple"))

@@ -19,7 +19,7 @@ from appliance.client import SignedClient
 from appliance.model.competition import DANCE_NAMES
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit
-from tests.browser.test_desk import DESK, fill
+from tests.browser.test_desk import DESK, submit
 from tests.browser.test_names_on_screens import browser  # noqa: F401 - the fixture: one browser for the module
 from tests.conftest import Api
 from tests.server import Server
@@ -111,9 +111,8 @@ async def test_a_judges_sheet_updates_the_desk_progress_without_reload_and_names
 async def test_an_error_appears_next_to_its_field_in_plain_words(box, browser):
     page = await _desk(box, browser, box.second)
     await page.locator("#tab-setup").click()
-    await fill(page, "Add event", {"name": "Too Big Final", "dances": "W", "final_size": "9"})
+    await submit(page, "Add event", {"name": "Too Big Final", "dances": "W", "final_size": "9"})
     before = await box.head()
-    await page.get_by_role("button", name="Add event").click()
     form = page.locator('form[data-form="Add event"]')
     error = form.locator("label:has(input[name=final_size]) + p.field-error")
     await expect(error).to_have_text("the final must have 6 to 8 couples")
@@ -122,13 +121,11 @@ async def test_an_error_appears_next_to_its_field_in_plain_words(box, browser):
     assert await page.locator("#error").is_hidden() and await box.head() == before
     await page.screenshot(path=shot("desk-field-error.png"), full_page=True)
     assert await audit(page, "desk (a field refused)") == []
-    await fill(page, "Add event", {"name": "", "final_size": "6"})
-    await page.get_by_role("button", name="Add event").click()
+    await submit(page, "Add event", {"name": "", "final_size": "6"})
     named = form.locator("label:has(input[name=name]) + p.field-error")
     await expect(named).to_have_text("Event must not be empty")  # the field's label, not its code ("name")
     assert await form.locator(".field-error").count() == 1 and await box.head() == before
-    await fill(page, "Add event", {"name": "Too Big Final"})
-    await page.get_by_role("button", name="Add event").click()
+    await submit(page, "Add event", {"name": "Too Big Final"})
     await expect(page.locator("#done")).to_have_text("Added the event “Too Big Final” on Hall.")
     assert await page.locator(".field-error").count() == 0
     await page.context.close()

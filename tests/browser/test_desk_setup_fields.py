@@ -13,7 +13,7 @@ from appliance.client import SignedClient
 from tests.browser.conftest import box_of
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit
-from tests.browser.test_desk import DESK, fill
+from tests.browser.test_desk import DESK, fill, submit
 from tests.conftest import Api
 from tests.server import Server
 
@@ -144,23 +144,20 @@ async def test_every_setup_field_reaches_the_box_and_a_competition_is_edited(box
     await expect(edit.locator("label:has(input[name=ends_on]) + p.field-error")).to_contain_text("end before it starts")
 
     await page.locator("#tab-registration").click()
-    await fill(page, "New link", {"role": "adjudicator", "closes_at": "2026-12-04T18:00"})
-    await page.get_by_role("button", name="New link").click()
+    await submit(page, "New link", {"role": "adjudicator", "closes_at": "2026-12-04T18:00"})
     await page.locator("#qr-dialog[open]").wait_for()
     await page.locator("#qr-close").click()
     links = (await as_owner(box, "GET", f"/api/competitions/{spring['id']}/registration-links")).json()
     assert [link["role"] for link in links] == ["adjudicator"] and links[0]["closes_at"].startswith("2026-12-04")
-    await fill(
+    await submit(
         page,
         "Enter couple",
         {"event": "Youth D Latin", "leader": "Gus Graf", "follower": "Hedi Horn", "country": "aut"},
     )
-    await page.get_by_role("button", name="Enter couple").click()
     await page.get_by_role("cell", name="AUT").wait_for()
 
     await page.locator("#tab-setup").click()
-    await fill(page, "Add adjudicator", {"name": "Kim Kaiser", "country": "ned", "letter": "k"})
-    await page.get_by_role("button", name="Add adjudicator").click()
+    await submit(page, "Add adjudicator", {"name": "Kim Kaiser", "country": "ned", "letter": "k"})
     await expect(page.locator("#done")).to_have_text("Added the adjudicator Kim Kaiser as judge K.")
     judges = (await as_owner(box, "GET", f"/api/competitions/{spring['id']}/adjudicators")).json()
     assert [(j["letter"], j["name"], j["country"]) for j in judges] == [("K", "Kim Kaiser", "NED")]
@@ -180,12 +177,11 @@ async def test_a_new_competition_takes_its_first_bib_and_the_schedule_shows_the_
     await expect(schedule.locator("h3", has_text="Ballroom A")).to_have_count(0)
 
     await page.locator("#tab-setup").click()
-    await fill(
+    await submit(
         page,
         "Create competition",
         {"name": "Winter Cup", "starts_on": "2027-01-09", "ends_on": "2027-01-09", "venue": "Hall", "first_bib": "500"},
     )
-    await page.get_by_role("button", name="Create competition").click()
     await expect(page.locator("#competition option:checked")).to_have_text("Winter Cup")  # the new one, selected
     created = (await as_owner(box, "GET", "/api/competitions/")).json()[-1]
     assert (created["name"], created["first_bib"]) == ("Winter Cup", 500)
