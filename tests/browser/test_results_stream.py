@@ -20,18 +20,24 @@ def demo_box(tmp_path):
     running.kill()
 
 
+async def _opened(browser, base: str, seen: str) -> tuple:
+    """The results page on a phone, its stream open; (its context, the URLs it asked for containing `seen`)."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url) if seen in r.url else None)
+    await page.goto(f"{base}/results/")
+    await page.locator("html[data-live=stream]").wait_for(timeout=10000)
+    return context, page, urls
+
+
 async def test_the_results_page_follows_results_only_and_refreshes_on_one(demo_box: Server, browser):
     async with httpx.AsyncClient(base_url=demo_box.base, timeout=30) as http:
         desk = await SignedClient.enrol(http, demo_box.first_enrolment_url())
         competition = (await desk.get("/api/competitions/")).json()[0]
         entry = (await desk.get(f"/api/competitions/{competition['id']}/entries")).json()[0]
-        context = await browser.new_context()
-        page = await context.new_page()
-        streams: list[str] = []
-        page.on("request", lambda r: streams.append(r.url) if "/api/live" in r.url else None)
+        context, page, streams = await _opened(browser, demo_box.base, "/api/live")
         try:
-            await page.goto(f"{demo_box.base}/results/")
-            await page.locator("html[data-live=stream]").wait_for(timeout=10000)
             assert streams == [f"{demo_box.base}/api/live?only=results"]
             async with page.expect_request(lambda r: "/api/public/results" in r.url, timeout=10000):
                 withdrawn = await desk.post(f"/api/entries/{entry['id']}/withdraw", {"reason": "injury"})
@@ -45,13 +51,8 @@ async def test_the_page_fetches_again_when_the_streams_first_frame_comes(demo_bo
     """A change committed after the stream's headers but before its state was read (while a fan-out worker starts,
     say) is in the stream's first frame, the state, not a live event: a page that does not read that frame
     fetches what it shows when it comes (web/lib/live.js), after the fetch the stream's opening made."""
-    context = await browser.new_context()
-    page = await context.new_page()
-    fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url) if "/api/public/results" in r.url else None)
+    context, _, fetched = await _opened(browser, demo_box.base, "/api/public/results")
     try:
-        await page.goto(f"{demo_box.base}/results/")
-        await page.locator("html[data-live=stream]").wait_for(timeout=10000)
         async with asyncio.timeout(10):
             while len(fetched) < 3:  # the page's first fetch, the stream's opening's, the state frame's
                 await asyncio.sleep(0.05)  # the page's fetches (bounded above)
