@@ -16,6 +16,8 @@ from appliance.i18n import _, message_of
 class Report(msgspec.Struct):
     notes: list[str] = msgspec.field(default_factory=list)  # what was checked and found intact
     problems: list[str] = msgspec.field(default_factory=list)  # each one names what was altered or removed
+    # what could not be checked, and why (a file verify may not read, a damaged key, another box's key): not tampering
+    unchecked: list[str] = msgspec.field(default_factory=list)
 
 
 def check_checkpoints(conn: sqlite3.Connection, data_dir: Path, report: Report) -> None:
@@ -28,17 +30,10 @@ def check_checkpoints(conn: sqlite3.Connection, data_dir: Path, report: Report) 
             )
         )
         return
-    try:
-        entries = checkpoints.read(path)
-        key = checkpoints.public_key(data_dir)
-    except (OSError, ValueError) as exc:
-        report.problems.append(
-            _(
-                "cannot read the checkpoints or the box key ({reason}): run verify as the box's user or root",
-                reason=str(exc),
-            )
-        )
+    loaded = _load(data_dir, report)
+    if loaded is None:
         return
+    entries, key = loaded
     if key is None and entries:
         report.problems.append(
             _(
@@ -46,11 +41,12 @@ def check_checkpoints(conn: sqlite3.Connection, data_dir: Path, report: Report) 
                 file=checkpoints.KEY_FILE,
             )
         )
+    key = _signing_key(entries, key, data_dir, report)
     seq, _hash = changelog.head(conn)
     found = checkpoints.check(entries, key, lambda s: changelog.row_at(conn, s), seq)
     report.problems += found
     latest = checkpoints.newest(entries)
-    if not found and latest is not None:
+    if not found and latest is not None and key is not None:
         report.notes.append(
             _(
                 "checkpoints: {count} signed by the box, the newest at seq {seq} ({at}); "
@@ -60,6 +56,46 @@ def check_checkpoints(conn: sqlite3.Connection, data_dir: Path, report: Report) 
                 at=latest["at"],
             )
         )
+
+
+def _signing_key(entries: list, key, data_dir: Path, report: Report):
+    """The key to check the signatures with: None (and said once) when it is not the one they were signed with."""
+    if key is None or checkpoints.signed_by(entries, key, data_dir):
+        return key
+    report.unchecked.append(
+        _(
+            "the box key is not the one these checkpoints were signed with ({file} was replaced, e.g. by "
+            "another box's key): put this box's key back from a backup of the data folder; the log was "
+            "checked against the checkpoints without their signatures",
+            file=checkpoints.KEY_FILE,
+        )
+    )
+    return None
+
+
+def _load(data_dir: Path, report: Report):
+    """(the checkpoints, the box's public key), or None with the reason in the report."""
+    try:
+        return checkpoints.read(Path(data_dir) / checkpoints.FILE), checkpoints.public_key(data_dir)
+    except (OSError, ValueError) as exc:
+        _said_unreadable(exc, Path(data_dir) / checkpoints.KEY_FILE, report)
+        return None
+
+
+def _said_unreadable(exc: OSError | ValueError, key: Path, report: Report) -> None:
+    """In plain words, no library text: a file verify may not read (permission), one that is not a readable file
+    (a folder, a disk error), or a damaged key (the wrong length: `cryptography`'s ValueError)."""
+    if isinstance(exc, PermissionError):
+        said = _("permission denied reading {path}: run verify as the box's user or root", path=exc.filename or key)
+    elif isinstance(exc, OSError):
+        said = _("cannot read {path}: it is not a readable file (a folder, or a disk error)", path=exc.filename or key)
+    else:
+        said = _(
+            "the box key {path} is damaged (not a 32-byte Ed25519 key): the checkpoints' signatures cannot be "
+            "checked; put the key back from a backup of the data folder",
+            path=str(key),
+        )
+    report.unchecked.append(said)
 
 
 def check_tables(conn: sqlite3.Connection, report: Report) -> None:

@@ -13,6 +13,7 @@ result becomes official), and one more at close. No sheet waits for a checkpoint
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # `cryptography` (~6 MB) loads at the first signature or chec
 
 FILE = "checkpoints.jsonl"
 KEY_FILE = "box_ed25519.key"  # made by export.box_key
+PRINT_FILE = "box_ed25519.key.sha256"  # the SHA-256 of the key file the checkpoints are signed with (hashlib only)
 INTERVAL = 5.0  # seconds: an ordinary commit is checkpointed within this time
 MIN_GAP = 1.0  # seconds between two checkpoints at least
 URGENT = ("round.computed", "round.recomputed", "round.decided", "result.official")
@@ -144,6 +146,23 @@ def check(
     return problems
 
 
+def signed_by(entries: list[dict | str], key: Ed25519PublicKey, data_dir: Path) -> bool:
+    """Whether the box key is the one the checkpoints were signed with: its file's fingerprint is the one kept (if
+    one is) and at least one checkpoint's signature matches it (True when there is none to check)."""
+    from cryptography.exceptions import InvalidSignature
+
+    if not key_matches(data_dir, (Path(data_dir) / KEY_FILE).read_bytes()):
+        return False
+    good = [e for e in entries if isinstance(e, dict)]
+    for entry in good:
+        try:
+            key.verify(crypto.unb64u(entry["sig"]), signed_text(entry["seq"], entry["hash"], entry["at"]))
+            return True
+        except (InvalidSignature, ValueError):
+            continue
+    return not good
+
+
 def newest(entries: list[dict | str]) -> dict | None:
     good = [e for e in entries if isinstance(e, dict)]
     return max(good, key=lambda e: e["seq"]) if good else None
@@ -233,12 +252,16 @@ def attach(store, data_dir: Path) -> Checkpointer:
 def key_at_first_use(data_dir: Path) -> Callable[[], Ed25519PrivateKey]:
     """The box key: a box without one makes it now; an existing key file is read now (a missing permission or a
     damaged file stops the start, as ever) and becomes a key at the first signature, so an idle box that has not
-    written since it started has not loaded `cryptography`."""
+    written since it started has not loaded `cryptography`. A key file whose SHA-256 is not the one kept in
+    PRINT_FILE (another box's key) stops the start too; with none kept yet (a box from before it) it is kept now."""
     from appliance.export import box_key
 
     path = Path(data_dir) / KEY_FILE
     if not path.exists():
+        if _signed_before(data_dir):
+            raise _key_missing(path)
         made = box_key(data_dir)
+        remember(data_dir, path.read_bytes())
         return lambda: made
     try:
         raw = path.read_bytes()
@@ -257,7 +280,63 @@ def key_at_first_use(data_dir: Path) -> Callable[[], Ed25519PrivateKey]:
                 size=len(raw),
             )
         )
+    if not key_matches(data_dir, raw):
+        raise _not_this_box(path)
+    remember(data_dir, raw)  # a box from before the fingerprint: recorded now
     return lambda: _private_key(raw)
+
+
+def _not_this_box(path: Path) -> StoreError:
+    return StoreError(
+        _(
+            "{path} is not this box's key: the checkpoints in {checkpoints} were signed with another one (a key "
+            "copied from another box?): nothing was done. Put this box's key back from a backup of the data "
+            "folder; or, to go on with this key, move {checkpoints} and {fingerprint} aside (the checkpoints "
+            "signed so far can then be checked only with the old key)",
+            path=str(path),
+            checkpoints=FILE,
+            fingerprint=PRINT_FILE,
+        )
+    )
+
+
+def _signed_before(data_dir: Path) -> bool:
+    """Whether a key has signed here before: checkpoints written, or its fingerprint kept."""
+    paths = (Path(data_dir) / FILE, Path(data_dir) / PRINT_FILE)
+    return any(path.exists() and path.stat().st_size > 0 for path in paths)
+
+
+def _key_missing(path: Path) -> StoreError:
+    return StoreError(
+        _(
+            "{path} is missing, but the checkpoints in {checkpoints} were signed with it: nothing was done (a new "
+            "key would make them uncheckable). Put this box's key back from a backup of the data folder; or, to "
+            "go on with a new key, move {checkpoints} and {fingerprint} aside",
+            path=str(path),
+            checkpoints=FILE,
+            fingerprint=PRINT_FILE,
+        )
+    )
+
+
+def fingerprint(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def key_matches(data_dir: Path, raw: bytes) -> bool:
+    """False when the fingerprint kept beside the checkpoints names another key (True when none is kept yet)."""
+    try:
+        kept = (Path(data_dir) / PRINT_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return True  # none yet (a box from before it), or unreadable: the signatures still tell
+    return not kept or kept == fingerprint(raw)  # empty: a start cut short before it was written
+
+
+def remember(data_dir: Path, raw: bytes) -> None:
+    """Keep the key file's fingerprint beside the checkpoints (once)."""
+    path = Path(data_dir) / PRINT_FILE
+    if not path.exists() or path.stat().st_size == 0:
+        append(path, fingerprint(raw).encode() + b"\n")
 
 
 def _private_key(raw: bytes) -> Ed25519PrivateKey:

@@ -255,29 +255,40 @@ async def enrol(args: argparse.Namespace) -> int:
 
 
 def cloud(args: argparse.Namespace) -> int:
+    """The cloud receiver, logged and served as `serve` is: the project's log format and level (uvicorn's lines
+    too, the access log at debug only), tokens redacted, https with FLOORCRAFT_TLS_CERT and FLOORCRAFT_TLS_KEY
+    (checked first), the port bound before the database is opened."""
     import uvicorn
 
     from appliance.cloud import create_cloud_app
+    from appliance.redact import install as redact_logs
 
     settings = args.settings
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    startup.configure_logging(settings)
+    try:
+        tls.check(settings)
+        listener = startup.bind(settings)
+    except (tls.TLSError, startup.PortError) as exc:
+        return _fail(reason(exc))
     try:
         app = create_cloud_app(Path(settings.data_dir), settings.web_path, settings)
     except StoreError as exc:
+        listener.close()
         return _fail(reason(exc))
-    url = f"http://{settings.host}:{settings.port}/cloud/"
-    tell(_("Floorcraft cloud receiver on {url}", url=url), flush=True)
+    scheme = "https" if settings.tls else "http"
+    tell(_("Floorcraft cloud receiver on {url}", url=f"{scheme}://{settings.host}:{settings.port}/cloud/"), flush=True)
     signal.signal(signal.SIGTERM, _stopped)  # a graceful stop exits 0 (see serve)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
-        host=settings.host,
-        port=settings.port,
         loop="uvloop",
         http="httptools",
-        log_level=settings.log_level,
         timeout_graceful_shutdown=settings.stop_timeout,
+        **startup.uvicorn_logging(settings),
         **forwarded(settings),
+        **tls.uvicorn_options(settings),
     )
+    redact_logs()
+    uvicorn.Server(config).run(sockets=[listener])
     return 0
 
 

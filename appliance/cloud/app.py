@@ -105,5 +105,5 @@ def create_cloud_app(data_dir: Path, web: Path = DEFAULT_WEB, settings: Settings
         on_shutdown=on_shutdown,
     )
     app.state["cloud_store"] = store
-    app.asgi_handler = SecurityHeaders(app.asgi_handler, web)  # the same browser-side defences as the box
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, web, settings.tls)  # the box's defences (HSTS on https)
     return app

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -97,7 +98,9 @@ class CloudProcess:
         from tests.server import free_port
 
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        cert = env.get("FLOORCRAFT_TLS_CERT")  # https with the test's self-signed certificate (tests/tls.py)
+        self.base = f"{'https' if cert else 'http'}://127.0.0.1:{self.port}"
+        self.verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=cert) if cert else True
         self.env = {"PATH": os.environ.get("PATH", ""), "FLOORCRAFT_PORT": str(self.port), **env}
         self.proc: subprocess.Popen | None = None
 
@@ -124,7 +127,7 @@ class CloudProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the cloud exited: {self.proc.stderr.read().decode()[-2000:]}")
             try:
-                httpx.get(f"{self.base}/cloud/boxes", timeout=1)
+                httpx.get(f"{self.base}/cloud/boxes", timeout=1, verify=self.verify)
                 return self
             except httpx.TransportError:
                 time.sleep(0.1)
