@@ -8,6 +8,7 @@ couple withdrawn before it is danced and one disqualified by the chair after it 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import httpx
@@ -145,12 +146,12 @@ async def test_the_display_shows_names_clubs_and_dance_names(box: Box, browser):
     assert "Next: Adult Latin Open · 1st round · Cha Cha" in await page.locator("#next").inner_text()
     placings = {}
     for li in await page.locator("#result li").all():
-        place, bib = (await li.locator(".place").inner_text()).split()
-        placings[int(bib)] = (place, await li.locator(".names").inner_text())
+        place, bib = await li.locator(".place").inner_text(), await li.locator(".bib").inner_text()
+        placings[int(bib.removeprefix("No. "))] = (place, await li.locator(".names").inner_text())
     assert len(placings) == 5 and box.dq not in placings  # the disqualified couple left the final
     assert sorted(p for p, _ in placings.values()) == ["1st", "2nd", "3rd", "4th", "5th"]
     assert placings[box.withdrawn] == ("5th", f"{box.names(SENIOR_LATIN, box.withdrawn)} · withdrawn")
-    assert f"DQ {box.dq}" in await page.locator("#result .out-places").inner_text()
+    assert f"DQ No. {box.dq}" in await page.locator("#result .out-places").inner_text()  # "DQ 5": a place?
     await page.screenshot(path=shot("display-names.png"))
     await context.close()
 
@@ -179,6 +180,45 @@ async def test_the_display_is_legible_from_ten_metres(box: Box, browser, screen)
     size = await page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
     assert size == [screen["width"], screen["height"]]
     assert await page.locator("#now-bibs li:visible").count() == 9
+    await context.close()
+
+
+# Every row's cells in one snapshot (never a row a redraw has just replaced): place, number, names, the row.
+ROWS = """() => [...document.querySelectorAll("#result li")].map((li) => [...li.children].map((n) => ({
+  text: n.innerText, className: n.className, left: n.getBoundingClientRect().left,
+  right: n.getBoundingClientRect().right, size: parseFloat(getComputedStyle(n).fontSize),
+  color: getComputedStyle(n).color })).concat([{ text: li.innerText }]))"""
+ORDINAL = {"en": r"\d+(st|nd|rd|th)", "de": r"\d+\."}
+NUMBER = {"en": "No. ", "de": "Nr. "}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("screen", [HD, FULL_HD], ids=["720p", "1080p"])
+async def test_the_results_board_keeps_place_number_and_names_apart(box: Box, browser, screen, language):
+    """S13 point 3: a row of the final's placings is not "6. 30 Greta Novak": the place ("5th", German "5."), the
+    couple's number ("No. 30", "Nr. 30", smaller and in another colour) and the names are cells of their own, side
+    by side with room between them, in English and in German, at 720p and 1080p; nothing overflows."""
+    context = await browser.new_context(viewport=screen)
+    page = await context.new_page()
+    await page.clock.install()  # the placings are revealed on the page's clock
+    await page.goto(f"{box.server.base}/display/?floor=2&lang={language}")
+    await page.locator("#now-bibs li").first.wait_for(timeout=10000)
+    await page.clock.run_for(7000)
+    await page.locator("html[data-live=stream]").wait_for()  # the stream's first state drawn: no redraw pending
+    rows = await page.evaluate(ROWS)
+    assert len(rows) == 5
+    for place, number, names, row in rows:
+        assert (place["className"], number["className"], names["className"]) == ("place", "bib", "names")
+        assert re.fullmatch(ORDINAL[language], place["text"]), place["text"]
+        assert number["text"].startswith(NUMBER[language]), number["text"]
+        bib = int(number["text"].removeprefix(NUMBER[language]))
+        assert names["text"].startswith(box.names(SENIOR_LATIN, bib))
+        gap = 0.5 * screen["width"] / 100  # at least half a vw between the cells
+        assert place["right"] + gap <= number["left"] and number["right"] + gap <= names["left"]
+        assert number["size"] < place["size"] and number["color"] != place["color"]  # a distinct, smaller style
+        assert not re.match(r"\d+\.?\s+\d+\s", row["text"]), row["text"]  # never "6. 30 Greta Novak"
+    assert f"{NUMBER[language]}{box.dq}" in await page.locator("#result .out-places").inner_text()  # "DQ No. 5"
+    assert await page.evaluate(FITS) == []
     await context.close()
 
 

@@ -55,5 +55,5 @@ async def test_the_results_page_and_the_display_place_the_couples_out_while_the_
     shown = display.locator("#result .out-places")
     await shown.filter(has_text="14.-26.").wait_for(timeout=10000)
     text = await shown.inner_text()
-    assert text.startswith(f"13. {bibs[12]}") and f"14.-26. {' '.join(str(b) for b in bibs[13:])}" in text
+    assert text.startswith(f"13. No. {bibs[12]}") and f"14.-26. No. {' '.join(str(b) for b in bibs[13:])}" in text
     await hall.close()

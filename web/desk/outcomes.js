@@ -4,7 +4,7 @@
 // the final's sign-off the chair's PIN too. Nothing is sent before a confirmation that says, in plain words, what
 // the box will do; the answer (or the refusal) is shown next to the control, and kept across the view's refresh.
 import { signed } from "../lib/device.js";
-import { roundName } from "../lib/dances.js";
+import { danceName, roundName } from "../lib/dances.js";
 import { t, n_ } from "../lib/i18n.js";
 
 const said = new Map(); // event id -> { ok, text }: the last answer, shown again after the view is rebuilt
@@ -71,7 +71,7 @@ function outcomeText(action, couple, answer, plan) {
   if (action === "warn") return t("Couple {bib} ({name}) is warned for the step limit: {reason}.", said);
   if (action === "withdraw") {
     const danced = answer.danced.length
-      ? ` ${t("It had danced {dances}; it is placed last in the other dances.", { dances: answer.danced.join(" ") })}` : "";
+      ? ` ${t("It had danced {dances}; it is placed last in the other dances.", { dances: answer.danced.map(danceName).join(", ") })}` : "";
     return (found ? t("Couple {bib} ({name}) is withdrawn from the {round}: {reason}.", said)
       : t("Couple {bib} ({name}) is withdrawn from the event: {reason}.", said)) + danced;
   }

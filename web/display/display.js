@@ -113,8 +113,8 @@ function placesOf(eventId) {
 }
 
 function outPlaces(latest) {
-  // The couples out in this round, with their places below all who went further ("13.-24.  101 102"), then the
-  // event's withdrawn and disqualified couples ("withdrawn 105 · DQ 107"), never silently ranked.
+  // The couples out in this round, with their places below all who went further ("13.-24. No. 101 102"), then
+  // the event's withdrawn and disqualified couples ("withdrawn No. 105 · DQ No. 107"), never silently ranked.
   const out = placesOf(latest.event_id).filter((p) => (p.round === latest.round && p.place === null) || p.status);
   const groups = [];
   for (const p of out.filter((p) => !(latest.kind === "final" && p.status === "withdrawn" && p.place !== null))) {
@@ -123,7 +123,9 @@ function outPlaces(latest) {
   }
   const list = document.createElement("p");
   list.className = "out-places";
-  list.textContent = groups.map((g) => `${label(g.label)} ${g.bibs.join(" ")}`).join("  ·  ");
+  // Each group's place in bold, its numbers as "No. 101 102" (as the placings'): "13. No. 101", never "13. 101".
+  list.append(...groups.flatMap((g, i) => [...(i ? ["  ·  "] : []), span("out-place", label(g.label)), " ",
+                                           span("out-bibs", t("No. {bib}", { bib: g.bibs.join(" ") }))]));
   list.hidden = !groups.length;
   return list;
 }
@@ -133,7 +135,9 @@ function placing(latest, bib, place) {
   li.value = Math.ceil(place);
   const couple = known(latest.event_id, bib);
   const withdrawn = placesOf(latest.event_id).some((p) => p.bib === Number(bib) && p.status === "withdrawn");
-  li.append(span("place", `${ordinal(Math.floor(place))}  ${bib}`),
+  // The place, the couple's number and its names each in a cell of their own ("6th | No. 30 | Greta Novak & ..."):
+  // a place and a number side by side ("6. 30") are misread from the back of the hall.
+  li.append(span("place", ordinal(Math.floor(place))), span("bib", t("No. {bib}", { bib })),
             span("names", [names(couple), withdrawn && t("withdrawn")].filter(Boolean).join(" · ")));
   return li;
 }

@@ -1,4 +1,5 @@
 // The public registration page: the token comes in the URL fragment (never sent to a server by the browser).
+import { danceName } from "../lib/dances.js";
 import { t, time } from "../lib/i18n.js";
 
 const token = decodeURIComponent(location.hash.slice(1));
@@ -41,7 +42,7 @@ function eventBox(event) {
   box.type = "checkbox";
   box.value = String(event.id);
   box.name = "events";
-  label.append(box, `${event.name} (${event.dances.join(" ")})`);
+  label.append(box, `${event.name} (${event.dances.map(danceName).join(", ")})`);  // the dances by name
   return label;
 }
 
