@@ -91,7 +91,8 @@ def test_verify_export_names_an_altered_file_and_an_altered_manifest(judged, tmp
     (folder / "MANIFEST.json").write_text(json.dumps(manifest))
     run = floorcraft(judged, "verify-export", str(folder))
     assert b"signature does not match" in run.stdout
-    run = floorcraft(judged, "verify-export", str(folder), "--key", crypto.b64u(os.urandom(32)))
+    # --key=K: a base64url key may begin with "-", which argparse would take for an option after a space
+    run = floorcraft(judged, "verify-export", str(folder), f"--key={crypto.b64u(os.urandom(32))}")
     assert b"another box's key" in run.stdout
     run = floorcraft(judged, "verify-export", str(folder), "--key", "someone-else")
     assert run.returncode == 2 and b"is not a box key" in run.stderr
