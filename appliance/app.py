@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import Receive, Scope, Send
 
 from appliance import __version__, checkpoints
+from appliance.api.body import StrictRequest
 from appliance.api.devices import DeviceController
 from appliance.api.marks import MarksController
 from appliance.api.outcomes import OutcomesController
@@ -38,11 +39,12 @@ from appliance.errors import EXCEPTION_HANDLERS, Forbidden
 from appliance.hosts import HostCheck
 from appliance.i18n import Message, _, for_request, said_to_asker
 from appliance.live import Hub, stream
+from appliance.liveparams import one_each
 from appliance.openapi import SchemaNotFound, document
 from appliance.ratelimit import RateLimit
 from appliance.services import Context
 from appliance.services.enrolment import first_scrutineer_enrolment
-from appliance.services.public import public_state, published_here
+from appliance.services.public import floor_state, public_state, published_here
 from appliance.settings import Settings, load_settings
 from appliance.watchdog import notify, watch
 from appliance.webfiles import HeadAsGet, PageFiles
@@ -86,11 +88,20 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         """SSE: public change-log events; ?floor=ID for one floor; Last-Event-ID resumes exactly."""
         await stream(hub, scope, receive, send, state_frame)
 
-    @get("/api/live/state", summary="Public: the same state as the live stream, for clients without SSE", tags=["live"])
+    @get(
+        "/api/live/state",
+        summary="Public: the same state as the live stream, for clients without SSE",
+        tags=["live"],
+        before_request=one_each,  # ?floor=1&floor=2: 400, as the stream answers it
+        opt={"errors": (404,)},  # no such floor
+    )
     async def live_state(
+        request: Request,
         floor: Annotated[int | None, QueryParameter(ge=1, le=2**31, description="a floor id")] = None,
     ) -> dict:
-        return await store.read(lambda conn: public_state(conn, floor))
+        """The reasons and absences said in the reader's language (no Accept-Language: English, as stored)."""
+        language = for_request(request.cookies, request.headers.get("accept-language"))
+        return await store.read(lambda conn: floor_state(conn, floor, language))
 
     @get("/api/public/results", summary="Public: every computed round with its marks and reasons", tags=["live"])
     async def public_results(request: Request) -> dict:
@@ -184,6 +195,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         on_startup=[start_hub, start_mdns, tell_systemd],
         on_shutdown=[stop_hub, stop_mdns, close_store],
         request_max_body_size=2 * 1024 * 1024,
+        request_class=StrictRequest,  # bodies read strictly: no quoted numbers, no key twice
         state=State({"ctx": ctx, "hub": hub}),
         debug=False,
         logging_config=None,  # the process configures logging (stderr; journald keeps it)

@@ -39,6 +39,13 @@ class Invalid(AppError):
     code = "invalid"
 
 
+class BadQuery(AppError):
+    """A query parameter the route cannot read as given (e.g. given twice)."""
+
+    status = 400
+    code = "invalid"
+
+
 class NotFound(AppError):
     status = 404
     code = "not_found"
@@ -273,8 +280,15 @@ def _missing(detail: dict) -> tuple[str, str | None] | None:
     return _("{key} is required", key=key), key
 
 
+BODY_REFUSED = "floorcraft.body_refused"
+"""The request state's key for a body refused before the signature was checked (appliance/api/body.py)."""
+
+
 def _validation_error(request: Request, exc: ValidationException) -> Response:
     """Litestar/msgspec validation, in plain words naming the field (`$.events[0]` -> events[0])."""
+    refused = request.scope.get("state", {}).get(BODY_REFUSED)
+    if refused is not None:  # a quoted number, a key given twice: said once the signature was checked
+        return Response(error_body(400, "invalid", said(request, refused[0]), refused[1]), status_code=400)
     details = [d for d in exc.extra if isinstance(d, dict)] if isinstance(exc.extra, list) else []
     found = [
         _missing(d) or plain_validation(str(d.get("message", "")), d.get("key")) for d in details if d.get("message")

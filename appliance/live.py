@@ -30,6 +30,7 @@ from typing import Any, Protocol, TypeVar
 from appliance.db import changelog
 from appliance.db import rounds as rounds_db
 from appliance.i18n import _
+from appliance.liveparams import give_once, given_twice
 from appliance.services.public import RESULT_KINDS
 from appliance.viewer import Send, Viewer
 
@@ -371,9 +372,14 @@ async def stream(
 
 
 async def admit(hub: Hub, scope: Mapping[str, Any], send: Send) -> tuple[int | None, frozenset[str] | None] | None:
-    """Before a stream opens: 405, a bad floor or `only` (400), an unknown floor (404), HEAD (the headers) and
-    the viewers' cap (503) are answered (None); else (the floor to follow, None: all; the kinds, None: all)."""
+    """Before a stream opens: 405, a bad or repeated floor or `only` (400), an unknown floor (404), HEAD (the
+    headers) and the viewers' cap (503) are answered (None); else (the floor to follow, None: all; the kinds, None:
+    all)."""
     if await _not_a_viewer(scope, send):
+        return None
+    twice = given_twice(scope.get("query_string", b""))
+    if twice is not None:  # ?floor=1&floor=2: not the last one quietly
+        await _refuse(scope, send, give_once(twice), twice)
         return None
     query = _query(scope)
     floor_text, only_text = query.get("floor", ""), query.get("only", "")

@@ -82,6 +82,20 @@ def test_past_the_cap_a_workers_box_answers_503_in_the_one_error_shape(servers):
     assert "/api/live/state" in error["message"]
 
 
+def test_a_parameter_given_twice_is_refused_alike_by_a_workers_box_and_the_server(servers):
+    """`?floor=1&floor=2`, `?only=results&only=` (brief S12): the same 400 naming the parameter, not the last read."""
+    queries = ("?floor=1&floor=2", "?only=results&only=")
+    answers = []
+    for server in servers:
+        with httpx.Client(base_url=server.base, timeout=WAIT) as http:
+            answers.append([http.get(f"/api/live{query}") for query in queries])
+    for by_worker, by_server in zip(*answers, strict=True):
+        assert by_worker.status_code == by_server.status_code == 400
+        assert by_worker.json() == by_server.json()
+        assert _without(by_worker.headers, {"date"}) == _without(by_server.headers, {"date"})
+    assert [a.json()["error"]["message"] for a in answers[0]] == ["give floor once", "give only once"]
+
+
 def _modules(code: str, names: tuple[str, ...]) -> list[str]:
     """Which of `names` a fresh interpreter has loaded after running `code`."""
     probe = f"{code}\nimport sys\nprint(sorted(n for n in {names!r} if sys.modules.get(n) is not None))"

@@ -16,6 +16,7 @@ from appliance.db import competitions as comp_db
 from appliance.db import marks as marks_db
 from appliance.db import registration as reg_db
 from appliance.db import rounds as rounds_db
+from appliance.errors import NotFound
 from appliance.i18n import SOURCE, _, translate
 from appliance.scoring.standings import RoundOutcome, Standing, label, standings
 from appliance.services import absences, running_order
@@ -28,9 +29,10 @@ Absent = tuple[str, str, str]  # ("withdrawn" or "DQ", the round it happened in,
 NO_NAMES = {"leader": "", "follower": "", "club": ""}  # a couple the reader was given no names of
 
 
-def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
+def public_state(conn: sqlite3.Connection, floor: int | None = None, language: str = SOURCE) -> dict:
     """Floors (now, next), rounds being judged (how many judges sent each dance), results so far, every placed
-    couple's place (or "withdrawn", "DQ"), and the couples of each event by bib (names, club)."""
+    couple's place (or "withdrawn", "DQ"), and the couples of each event by bib (names, club). The few sentences
+    (a final's reasons, why a couple is absent) in `language`: English, as stored, for the stream's shared frame."""
     seq, _ = changelog.head(conn)
     floors, rounds, results, placed, couples = [], [], [], [], {}
     for competition in comp_db.list_competitions(conn):
@@ -46,13 +48,13 @@ def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
             placings = standings(outcomes(conn, event.id))
             absent = _absent(conn, event.id)
             if placings or absent:
-                places = public_places(placings, absent, shown)
+                places = public_places(placings, absent, shown, language)
                 placed.append({"event_id": event.id, "event": event.name, "places": places})
             for row in rounds_db.rounds_of(conn, event.id):
                 if row["state"] in SHOWN:
                     rounds.append(_judging(conn, row, event))
                     if marks_db.get_result(conn, row["id"]) is not None:
-                        results.append(_result(conn, row["id"]))
+                        results.append(_result(conn, row["id"], language))
     return {
         "seq": seq,
         "floors": floors,
@@ -61,6 +63,13 @@ def public_state(conn: sqlite3.Connection, floor: int | None = None) -> dict:
         "standings": placed,
         "couples": couples,
     }
+
+
+def floor_state(conn: sqlite3.Connection, floor: int | None, language: str = SOURCE) -> dict:
+    """public_state for /api/live/state: a floor that does not exist is 404, as the stream answers it."""
+    if floor is not None and rounds_db.get_floor(conn, floor) is None:
+        raise NotFound(_("no floor {floor_id}", floor_id=floor), "floor")
+    return public_state(conn, floor, language)
 
 
 def _names_by_event(conn: sqlite3.Connection, competition_id: int) -> dict[int, dict[int, dict]]:
@@ -103,8 +112,9 @@ def _judging(conn: sqlite3.Connection, row: sqlite3.Row, event) -> dict:
     }
 
 
-def _result(conn: sqlite3.Connection, round_id: int) -> dict:
+def _result(conn: sqlite3.Connection, round_id: int, language: str = SOURCE) -> dict:
     r = round_result(conn, round_id)
+    stored = marks_db.get_result(conn, round_id) if language != SOURCE else None
     return {
         "round_id": r.round_id,
         "event_id": r.event_id,
@@ -116,7 +126,7 @@ def _result(conn: sqlite3.Connection, round_id: int) -> dict:
         "tie_at_cut": r.tie_at_cut,
         "places": r.places,
         "dances": r.dances,
-        "reasons": r.reasons,
+        "reasons": said_reasons(json.loads(stored["result"]), language) if stored is not None else r.reasons,
         "withdrawn": r.withdrawn,
         "disqualified": r.disqualified,
     }

@@ -91,6 +91,17 @@ async def withdraw(ctx: Context, principal: auth.Principal, entry_id: int, data:
     return await ctx.store.write(tx)
 
 
+def _drawn(conn: sqlite3.Connection, entry: Entry) -> sqlite3.Row:
+    """The last round of the event the couple is drawn into; none yet is 409 for the chair's warning and
+    disqualification alike (a couple not yet in the event's draw is the scrutineer's to scratch)."""
+    row = db.latest_round_of(conn, entry.event_id, entry.couple.id)
+    if row is None:
+        who = couple_label(entry.couple)
+        message = _("{who} is not drawn into a round of {event} yet: it has not danced", who=who, event=entry.event)
+        raise Conflict(message, "entry_id")
+    return row
+
+
 def _final_with_result(conn: sqlite3.Connection, event_id: int) -> sqlite3.Row | None:
     rounds = rounds_db.rounds_of(conn, event_id)
     final = rounds[-1] if rounds and rounds[-1]["kind"] == "final" else None
@@ -147,16 +158,17 @@ async def _as_chair(ctx: Context, principal: auth.Principal, entry_id: int, pin:
 async def disqualify(ctx: Context, principal: auth.Principal, entry_id: int, data: DisqualificationIn) -> EntryOutcome:
     """The chair disqualifies a couple (for the step limit or another reason): it leaves the event's result ("DQ");
     a final with a result is computed again without it. After the sign-off the chair's PIN is needed (checked
-    first, with its lockout); the result stays official and nothing else reopens."""
+    first, with its lockout); the result stays official and nothing else reopens. A couple not yet drawn into a
+    round of the event is refused (409), as for a warning: it is not in the event's draw yet to be put out of it."""
 
     def tx(conn: sqlite3.Connection, pin_given: bool) -> EntryOutcome:
         entry = _entry(conn, entry_id, "disqualified")
+        latest = _drawn(conn, entry)  # as a warning: for what happened in the event, not before it
         signed_off = _signed_off(conn, entry, pin_given, _("a disqualification"))
         final = _final_with_result(conn, entry.event_id)
-        latest = db.latest_round_of(conn, entry.event_id, entry.couple.id)
-        in_final = final is not None and latest is not None and latest["id"] == final["id"]
+        in_final = final is not None and latest["id"] == final["id"]
         # the round it affects: still danced (its marks are left out) or the final with a result (computed again)
-        row = latest if latest is not None and (in_final or latest["state"] in OPEN) else None
+        row = latest if in_final or latest["state"] in OPEN else None
         round_id = row["id"] if row else None
         db.set_outcome(conn, entry_id, "disqualified", round_id, [], data.reason, principal.device_id, data.step_limit)
         recomputed = _recompute(conn, final) if in_final and final is not None else None
@@ -197,10 +209,7 @@ async def warn(ctx: Context, principal: auth.Principal, entry_id: int, data: War
                 event=entry.event,
             )
             raise Conflict(message, "entry_id")
-        row = db.latest_round_of(conn, entry.event_id, entry.couple.id)
-        if row is None:
-            message = _("{who} is not drawn into a round of {event} yet: it has not danced", who=who, event=entry.event)
-            raise Conflict(message, "entry_id")
+        row = _drawn(conn, entry)
         signed_off = _signed_off(conn, entry, pin_given, _("a warning"))
         db.set_warning(conn, entry_id, row["id"], data.reason, principal.device_id)
         payload = {

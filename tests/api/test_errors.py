@@ -249,7 +249,8 @@ async def test_query_parameters_keep_their_declared_bounds(client):
     for floor in ("1099511627776", "0", "-1", "x"):
         response = await client.get(f"/api/live/state?floor={floor}")
         assert response.status_code == 400 and response.json()["error"]["field"] == "floor", (floor, response.text)
-    assert (await client.get("/api/live/state?floor=1")).status_code == 200
+    in_bounds = await client.get("/api/live/state?floor=1")  # read, then refused: this box has no floor yet
+    assert in_bounds.status_code == 404 and in_bounds.json()["error"]["message"] == "no floor 1"
 
 
 async def test_every_integer_parameter_in_the_document_is_bounded(client):
