@@ -9,12 +9,13 @@ import os
 import re
 import sys
 
-from appliance import __version__, commands, datacommands
-from appliance.argwords import HelpFormatter, see_help, words
+from appliance import __version__
+from appliance.cli import commands, datacommands
+from appliance.cli.argwords import HelpFormatter, see_help, words
+from appliance.cli.terminal import fail, reason, said
 from appliance.cloud import cli as cloud_cli
 from appliance.i18n import _
 from appliance.settings import SettingsError, load_settings
-from appliance.terminal import fail, reason, said
 
 MAX_ID = 2**53  # as the API's ids: no number too large for SQLite reaches the database
 

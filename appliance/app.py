@@ -19,7 +19,7 @@ from litestar.params import QueryParameter
 from litestar.static_files import create_static_files_router
 from litestar.types import Receive, Scope, Send
 
-from appliance import __version__, checkpoints
+from appliance import __version__
 from appliance.api.body import StrictRequest
 from appliance.api.devices import DeviceController
 from appliance.api.marks import MarksController
@@ -30,27 +30,28 @@ from appliance.api.rounds import RoundsController
 from appliance.api.schedule import ScheduleController
 from appliance.api.setup import CompetitionController, EventController
 from appliance.api.stars import StarsController
-from appliance.auth import Replayed, answer_recorder, principal, replayed_response
-from appliance.browser import SecurityHeaders
-from appliance.connections import limits_for
+from appliance.box.watchdog import notify, watch
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store
 from appliance.errors import EXCEPTION_HANDLERS, Forbidden
-from appliance.hosts import HostCheck
 from appliance.i18n import Message, _, for_request, said_to_asker
-from appliance.live import Hub, stream
-from appliance.liveparams import one_each
+from appliance.live.params import one_each
+from appliance.live.stream import Hub, stream
 from appliance.openapi import SchemaNotFound, document
-from appliance.ratelimit import RateLimit
 from appliance.services import Context
 from appliance.services.enrolment import first_scrutineer_enrolment
 from appliance.services.public import floor_state, public_state, published_here
 from appliance.settings import Settings, load_settings
-from appliance.watchdog import notify, watch
+from appliance.trust import checkpoints
+from appliance.trust.auth import Replayed, answer_recorder, principal, replayed_response
+from appliance.trust.browser import SecurityHeaders
+from appliance.trust.connections import limits_for
+from appliance.trust.hosts import HostCheck
+from appliance.trust.ratelimit import RateLimit
 from appliance.webfiles import HeadAsGet, PageFiles
 
 if TYPE_CHECKING:  # zeroconf (~3 MB) is imported only when the box advertises itself (FLOORCRAFT_MDNS)
-    from appliance.discovery import Advertiser
+    from appliance.box.discovery import Advertiser
 
 FIRST_SCREEN_ENROLMENT = dt.timedelta(minutes=2)
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     async def start_mdns() -> None:
         if settings.mdns:
-            from appliance.discovery import Advertiser
+            from appliance.box.discovery import Advertiser
 
             competitions = await ctx.store.read(db_competitions.list_competitions)
             name = competitions[-1].name if competitions else settings.mdns_name

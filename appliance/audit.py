@@ -8,9 +8,9 @@ from pathlib import Path
 
 import msgspec
 
-from appliance import checkpoints
 from appliance.db import changelog, replay, replay_compare
 from appliance.i18n import _, message_of
+from appliance.trust import checkpoints
 
 
 class Report(msgspec.Struct):

@@ -377,7 +377,7 @@ def _handlers() -> ExceptionHandlersMap:
 
 def __getattr__(name: str) -> Any:
     """EXCEPTION_HANDLERS, made on first use: Litestar is imported only by the processes that answer with it
-    (the live fan-out workers, appliance/liveworker.py, import this module for its errors alone)."""
+    (the live fan-out workers, appliance/live/worker.py, import this module for its errors alone)."""
     if name == "EXCEPTION_HANDLERS":
         globals()[name] = handlers = _handlers()
         return handlers

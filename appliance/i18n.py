@@ -162,8 +162,8 @@ def for_request(cookies: dict[str, str], accept_language: str | None) -> str:
 
 
 ASKED: ContextVar[str] = ContextVar("floorcraft_asked_language", default=SOURCE)
-"""The language of the request being answered: the box's first middleware (appliance/hosts.py) sets it per request,
-so that a Message that reaches an answer's body is said in it (the app's type encoder, `said_to_asker`)."""
+"""The language of the request being answered: the box's first middleware (appliance/trust/hosts.py) sets it per
+request, so that a Message that reaches an answer's body is said in it (the app's type encoder, `said_to_asker`)."""
 
 
 def said_to_asker(message: Message) -> str:

@@ -71,7 +71,7 @@ SECURITY = SecurityScheme(
     security_scheme_in="header",
     description="A request signed by an enrolled device: X-Device, X-Counter (strictly increasing), "
     "Idempotency-Key and X-Signature, HMAC-SHA-256 over method, path, counter, key and the body's hash "
-    "(see appliance/client.py).",
+    "(see appliance/trust/client.py).",
 )
 
 

@@ -50,7 +50,7 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     cloud_pool_size: Annotated[int, msgspec.Meta(ge=1, le=500)] = 10
     max_connections: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: the open-file limit minus a reserve
     live_max_viewers: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0  # 0: derived from max_connections
-    live_workers: Annotated[int, msgspec.Meta(ge=0, le=32)] = 2  # fan-out processes (appliance/fanout.py); 0: none
+    live_workers: Annotated[int, msgspec.Meta(ge=0, le=32)] = 2  # fan-out processes (appliance/live/fanout.py); 0: none
     # seconds with no live viewer after which the fan-out workers stop (the next viewer starts them again)
     live_workers_idle: Annotated[float, msgspec.Meta(ge=1, le=86_400)] = 600.0
     header_timeout: Annotated[float, msgspec.Meta(ge=0.5, le=300)] = 10.0
@@ -127,7 +127,8 @@ def _check_pairs(entries) -> None:
 
 
 def _check_tls(raw: dict[str, object]) -> None:
-    """The certificate and its key come together, and the QR codes then carry https (the files: appliance/tls.py)."""
+    """The certificate and its key come together, and the QR codes then carry https (the files:
+    appliance/trust/tls.py)."""
     if bool(raw.get("tls_cert")) != bool(raw.get("tls_key")):
         given, missing = ("CERT", "KEY") if raw.get("tls_cert") else ("KEY", "CERT")
         raise SettingsError(

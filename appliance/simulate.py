@@ -15,7 +15,7 @@ import zlib
 import httpx
 import msgspec
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 
 
 class SimulationError(RuntimeError):

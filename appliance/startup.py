@@ -14,10 +14,10 @@ import socket
 import sys
 
 from appliance import __version__
+from appliance.cli.terminal import said, tell
 from appliance.i18n import _
 from appliance.model.devices import Enrolment
 from appliance.settings import Settings
-from appliance.terminal import said, tell
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CLIENT_LOGGERS = ("httpx", "httpcore")  # our own client (simulated judges, cloud sync): one line per request
@@ -77,7 +77,7 @@ def _why(settings: Settings, exc: OSError) -> str:
 def print_enrolment(made: Enrolment, title: str) -> None:
     """The QR code in the terminal, with its URL and expiry (the secret is in the URL fragment)."""
     from appliance import qr  # loaded when a QR code is printed: the box's idle memory
-    from appliance.scope import ROLES
+    from appliance.trust.scope import ROLES
 
     role = ROLES.get(made.role, made.role)
     who = _("{role} {judge}", role=role, judge=made.judge) if made.judge else role

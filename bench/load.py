@@ -46,7 +46,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from appliance.client import SignedClient  # noqa: E402
+from appliance.trust.client import SignedClient  # noqa: E402
 
 STREAMS = {"results": "/api/live?only=results", "all": "/api/live"}  # the results page's stream; the display's
 SETTLE = 6.0  # seconds a started box is left alone before its idle memory is read (> a checkpoint's 5 s)

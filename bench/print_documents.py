@@ -75,8 +75,8 @@ def child_print(data_dir: str, doc: str, event: int) -> dict:
 
 
 def child_export(data_dir: str) -> dict:
-    """The USB export (`appliance.export.export`) into a temporary folder, in this (fresh) process."""
-    from appliance import export
+    """The USB export (`appliance.box.export.export`) into a temporary folder, in this (fresh) process."""
+    from appliance.box import export
     from appliance.db.store import Store
 
     store = Store(Path(data_dir) / "floorcraft.sqlite3")

@@ -99,9 +99,9 @@ async def client(settings):
 
 async def enrolled(client, role: str = "scrutineer", **seat):
     """A device of `role` enrolled through the real QR flow (the enrolment made by the service, as the box does)."""
-    from appliance.client import SignedClient
     from appliance.model.devices import EnrolmentIn
     from appliance.services import enrolment
+    from appliance.trust.client import SignedClient
 
     made = await enrolment.create_enrolment(client.app.state["ctx"], EnrolmentIn(role, **seat))
     return await SignedClient.enrol(client, made.url)
@@ -123,7 +123,7 @@ class Api:
     @classmethod
     async def of_owner(cls, http, server) -> Api:
         """The box's owner (its first scrutineer, enrolled from the QR code the server logged) on `http`."""
-        from appliance.client import SignedClient
+        from appliance.trust.client import SignedClient
 
         return cls(http, await SignedClient.enrol(http, server.first_enrolment_url()))
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from appliance import audit, checkpoints
+from appliance import audit
 from appliance.db import changelog
 from appliance.db.store import Store
+from appliance.trust import checkpoints
 from tests.conftest import floorcraft
 from tests.test_box_key_damaged_cli import _serve
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from appliance import checkpoints
+from appliance.trust import checkpoints
 from tests.conftest import floorcraft
 from tests.server import free_port
 

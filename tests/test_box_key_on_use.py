@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appliance import checkpoints
-from appliance.client import SignedClient
 from appliance.db import changelog
 from appliance.db.store import Store, StoreError
+from appliance.trust import checkpoints
+from appliance.trust.client import SignedClient
 from tests.conftest import ROOT, Api
 from tests.server import Server
 
@@ -30,7 +30,7 @@ LIBRARIES = ("/cryptography/", "/zeroconf/")  # what an idle box without mDNS mu
 RESTART = """
 import json, sys
 from pathlib import Path
-from appliance import checkpoints
+from appliance.trust import checkpoints
 from appliance.db import changelog
 from appliance.db.store import Store
 data = Path(sys.argv[1])

@@ -104,7 +104,7 @@ def _head(base: str) -> int:
 async def _write_through_the_server(server) -> None:
     import httpx
 
-    from appliance.client import SignedClient
+    from appliance.trust.client import SignedClient
 
     async with httpx.AsyncClient(base_url=server.base, timeout=10) as http:
         desk = await SignedClient.enrol(http, server.first_enrolment_url())

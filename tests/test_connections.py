@@ -1,5 +1,5 @@
 """The connection caps derived from the open-file limit, and warnings that cannot flood the log (pure parts of
-appliance/connections.py; the server's behaviour under load is in tests/reliability/test_starvation.py); what a
+appliance/trust/connections.py; the server's behaviour under load is in tests/reliability/test_starvation.py); what a
 real server answers on the raw socket to oversized headers and to requests that are not HTTP."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import socket
 import httpx
 import pytest
 
-from appliance.connections import Warnings, _header_part, limits_for
 from appliance.settings import Settings, SettingsError, load_settings
+from appliance.trust.connections import Warnings, _header_part, limits_for
 from tests.server import Server
 
 
@@ -36,7 +36,7 @@ def test_the_settings_are_read_and_bounded():
 def test_a_warning_is_logged_at_most_once_per_interval_with_the_count_held_back(caplog):
     now = [0.0]
     warnings = Warnings(every=30, clock=lambda: now[0])
-    with caplog.at_level(logging.WARNING, logger="appliance.connections"):
+    with caplog.at_level(logging.WARNING, logger="appliance.trust.connections"):
         for _ in range(1000):
             warnings.warn("shed", "connection cap reached")
         now[0] = 31

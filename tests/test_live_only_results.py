@@ -15,7 +15,7 @@ import asyncio
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 WAIT = 30.0  # seconds any one wait may take at most (a bound, not a pace)

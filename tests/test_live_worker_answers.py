@@ -1,6 +1,6 @@
 """Issue 13 (brief H6): the fan-out workers are lean processes that answer exactly as the server does.
 
-A worker (appliance/liveworker.py, started by appliance/fanout.py) serves /api/live with plain asyncio and
+A worker (appliance/live/worker.py, started by appliance/live/fanout.py) serves /api/live with plain asyncio and
 non-blocking socket writes, without Litestar, uvloop or OpenSSL; the server loads its occasional modules (QR
 codes, the HTTP client) when it uses them. What a viewer receives must not change: the same headers (the
 security headers the box sends everywhere), the same frames, and past the viewers' cap the same 503 in the one
@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appliance.fanout import LAUNCH
-from appliance.liveworker import NICE
+from appliance.live.fanout import LAUNCH
+from appliance.live.worker import NICE
 from tests.conftest import ROOT
 from tests.reliability.test_live_workers import _woken
 from tests.server import Server
@@ -105,8 +105,8 @@ def _modules(code: str, names: tuple[str, ...]) -> list[str]:
 
 
 def test_a_worker_loads_no_framework_and_no_openssl():
-    launch = LAUNCH.split("from appliance.liveworker")[0]  # how fanout.py starts a worker, without running it
-    code = launch + "import appliance.liveworker, appliance.services.public"  # its state: a new viewer's first frame
+    launch = LAUNCH.split("from appliance.live.worker")[0]  # how fanout.py starts a worker, without running it
+    code = launch + "import appliance.live.worker, appliance.services.public"  # its state: a new viewer's first frame
     assert _modules(code, ("litestar", "uvicorn", "uvloop", "httpx", "ssl", "_ssl", "_hashlib")) == []
 
 
@@ -144,7 +144,7 @@ async def test_viewers_arriving_together_share_one_state_read_until_something_is
     that arrives after a publish gets a state that includes it (it could not see that frame live)."""
     from appliance.db import changelog
     from appliance.db.store import Store
-    from appliance.live import Hub
+    from appliance.live.stream import Hub
 
     store = Store(tmp_path / "floorcraft.sqlite3")
     hub = Hub(store, paced=False)
@@ -175,8 +175,8 @@ async def test_a_worker_holds_sheets_progress_briefly_and_sends_it_with_the_resu
     takes what was held along, in seq order. Progress alone still goes out once the hold is over."""
     from appliance.db import changelog
     from appliance.db.store import Store
-    from appliance.live import PROGRESS_HOLD, Hub
-    from appliance.viewer import Viewer
+    from appliance.live.stream import PROGRESS_HOLD, Hub
+    from appliance.live.viewer import Viewer
 
     store = Store(tmp_path / "floorcraft.sqlite3")
     hub = Hub(store, paced=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from appliance.ratelimit import RateLimit
+from appliance.trust.ratelimit import RateLimit
 
 
 def test_a_client_gets_its_burst_then_waits():

@@ -1,4 +1,4 @@
-"""The sealed backup format (appliance/sealed.py): round trip, and a wrong passphrase, a cut or an altered byte
+"""The sealed backup format (appliance/trust/sealed.py): round trip, and a wrong passphrase, a cut or an altered byte
 anywhere is refused with nothing left behind."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from appliance import sealed
+from appliance.trust import sealed
 
 PASSPHRASE = "correct horse battery staple"
 

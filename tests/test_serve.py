@@ -13,7 +13,7 @@ import httpx
 import pytest
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.conftest import ROOT, floorcraft
 from tests.server import Server
 

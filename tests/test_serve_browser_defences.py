@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 SPOOFED = {"X-Forwarded-For": "10.9.9.9", "X-Forwarded-Proto": "https"}

@@ -11,10 +11,10 @@ import sys
 import httpx
 import pytest
 
-from appliance import tls
-from appliance.browser import security_headers
-from appliance.discovery import service_infos
+from appliance.box.discovery import service_infos
 from appliance.settings import SettingsError, load_settings
+from appliance.trust import tls
+from appliance.trust.browser import security_headers
 from tests.conftest import ROOT
 from tests.server import Server
 from tests.tls import self_signed, tls_env, write_key

@@ -8,13 +8,13 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
-from appliance.auth import DESK, Principal
-from appliance.browser import public_write
+from appliance.box.sync import SyncStatus, sync_status
 from appliance.cloud.pairing import PairCode, Pairing, pair_from_desk
 from appliance.model.devices import Device, EnrolAnswer, Enrolment, EnrolmentIn, EnrolRequest
-from appliance.scope import OWN
 from appliance.services import Context, enrolment
-from appliance.sync import SyncStatus, sync_status
+from appliance.trust.auth import DESK, Principal
+from appliance.trust.browser import public_write
+from appliance.trust.scope import OWN
 
 DeviceId = Annotated[str, PathParameter(min_length=8, max_length=64)]
 

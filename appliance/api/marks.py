@@ -9,7 +9,6 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
 from appliance.api import Id
-from appliance.auth import CHAIR, DESK, OFFICIALS, READERS, Principal
 from appliance.i18n import for_request
 from appliance.model.marks import (
     CorrectionIn,
@@ -23,9 +22,10 @@ from appliance.model.marks import (
     SheetReceipt,
 )
 from appliance.model.signature import SignatureIn, SignatureReceipt
-from appliance.scope import OWN
 from appliance.services import Context, chair_pin, judging, marking, results, signatures
 from appliance.services import progress as sheets_progress
+from appliance.trust.auth import CHAIR, DESK, OFFICIALS, READERS, Principal
+from appliance.trust.scope import OWN
 
 Dance = Annotated[str, PathParameter(min_length=1, max_length=12)]
 Letter = Annotated[str, PathParameter(pattern=r"^[A-Z]{1,2}$")]

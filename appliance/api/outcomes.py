@@ -8,9 +8,9 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from appliance.api import Id
-from appliance.auth import CHAIR, DESK, Principal
 from appliance.model.outcomes import DisqualificationIn, EntryOutcome, EntryWarning, WarningIn, WithdrawalIn
 from appliance.services import Context, withdrawals
+from appliance.trust.auth import CHAIR, DESK, Principal
 
 
 class OutcomesController(Controller):

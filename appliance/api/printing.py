@@ -10,11 +10,11 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
 from appliance.api import Id
-from appliance.auth import OFFICIALS, Principal
 from appliance.errors import NotFound
 from appliance.i18n import for_request
 from appliance.printing import DOCS, box_key_text, unknown_document
 from appliance.services import Context, marks_report
+from appliance.trust.auth import OFFICIALS, Principal
 
 Doc = Annotated[str, PathParameter(min_length=1, max_length=40, description=f"one of {', '.join(DOCS)}")]
 

@@ -8,8 +8,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
 from appliance.api import Id, Token
-from appliance.auth import DESK, OFFICIALS, Principal
-from appliance.browser import public_write
 from appliance.errors import Invalid, said
 from appliance.i18n import _, _n
 from appliance.model.competition import Adjudicator
@@ -27,6 +25,8 @@ from appliance.model.registration import (
     RegistrationReceipt,
 )
 from appliance.services import Context, registration
+from appliance.trust.auth import DESK, OFFICIALS, Principal
+from appliance.trust.browser import public_write
 
 
 class RegistrationController(Controller):

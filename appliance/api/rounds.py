@@ -7,7 +7,6 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from appliance.api import Id
-from appliance.auth import DESK, OFFICIALS, READERS, Principal
 from appliance.model.competition import RoundPanelIn
 from appliance.model.rounds import (
     CloseIn,
@@ -20,6 +19,7 @@ from appliance.model.rounds import (
     RunningItem,
 )
 from appliance.services import Context, closing_preview, panels, provisioning, running_order
+from appliance.trust.auth import DESK, OFFICIALS, READERS, Principal
 
 
 class RoundsController(Controller):

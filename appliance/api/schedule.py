@@ -9,11 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
 from appliance.api import MAX_ID
-from appliance.auth import DESK, Principal
 from appliance.model.schedule import MoveIn, Schedule, ScheduleSettingsIn
-from appliance.scope import OWN
 from appliance.services import Context
 from appliance.services import schedule as service
+from appliance.trust.auth import DESK, Principal
+from appliance.trust.scope import OWN
 
 
 class ScheduleController(Controller):

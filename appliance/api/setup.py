@@ -7,7 +7,6 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from appliance.api import Id
-from appliance.auth import DESK, READERS, Principal
 from appliance.model.competition import (
     Adjudicator,
     AdjudicatorIn,
@@ -18,8 +17,9 @@ from appliance.model.competition import (
     EventIn,
     PanelIn,
 )
-from appliance.scope import OWN
 from appliance.services import Context, competition_edit, setup
+from appliance.trust.auth import DESK, READERS, Principal
+from appliance.trust.scope import OWN
 
 
 class CompetitionController(Controller):

@@ -7,10 +7,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from appliance.api import Id
-from appliance.auth import CHAIR, DESK, OFFICIALS, Principal
 from appliance.model.rounds import EventPlan
 from appliance.model.stars import RedanceIn, StarCouple, StarDeadline, StarDeadlineIn, StarIn
 from appliance.services import Context, stars
+from appliance.trust.auth import CHAIR, DESK, OFFICIALS, Principal
 
 
 class StarsController(Controller):

@@ -15,14 +15,14 @@ from litestar.params import FromPath, Parameter, RawBody
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
-from appliance.browser import SecurityHeaders
 from appliance.cloud import public, receiver
 from appliance.cloud.receiver import GapError
 from appliance.db.cloud_backend import CloudDB, open_cloud
 from appliance.errors import EXCEPTION_HANDLERS, said
 from appliance.i18n import for_request
-from appliance.live import public_event
+from appliance.live.stream import public_event
 from appliance.settings import DEFAULT_WEB, Settings
+from appliance.trust.browser import SecurityHeaders
 
 SHOWN = ("round.computed", "round.recomputed", "result.official", "round.decided")
 

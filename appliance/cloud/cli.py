@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from appliance.cli.terminal import fail as _fail
+from appliance.cli.terminal import reason, tell
 from appliance.db.store import StoreError
 from appliance.errors import AppError
 from appliance.i18n import _
-from appliance.terminal import fail as _fail
-from appliance.terminal import reason, tell
 
 
 def add_parsers(sub, whole, serve) -> None:

@@ -17,6 +17,7 @@ import threading
 
 import httpx
 
+from appliance.box.sync import federation_endpoint
 from appliance.db import cloud as db
 from appliance.db.cloud_backend import CloudDB
 from appliance.db.replay import rebuild
@@ -24,7 +25,6 @@ from appliance.errors import AppError
 from appliance.federation import esv
 from appliance.federation.upload import RETRIED, event_ids, upload_headers
 from appliance.settings import Settings
-from appliance.sync import federation_endpoint
 
 log = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=2)

@@ -15,11 +15,11 @@ import msgspec
 if TYPE_CHECKING:
     import httpx
 
-from appliance import crypto
+from appliance.box.export import box_key, public_key_text, write_atomically
 from appliance.errors import Conflict, Invalid
-from appliance.export import box_key, public_key_text, write_atomically
 from appliance.i18n import _, message_of
 from appliance.settings import Settings
+from appliance.trust import crypto
 
 STATE_FILE = "cloud-pairing.json"
 

@@ -20,13 +20,13 @@ import msgspec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from appliance import crypto
 from appliance.db import changelog
 from appliance.db import cloud as db
 from appliance.db.cloud_backend import CloudDB, Tx
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, plain_validation
 from appliance.i18n import Message, _
 from appliance.model.text import OPTIONAL_NAME, Input
+from appliance.trust import crypto
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
 CODE_LENGTH = 10

@@ -106,7 +106,7 @@ class Store:
         self._drains: set[asyncio.Task] = set()  # running group commits, referenced so none is collected mid-way
         self._after_commit: list[Callable[[list[sqlite3.Row]], None]] = []
         self._before_close: list[Callable[[sqlite3.Connection], None]] = []
-        self.checkpointer = None  # appliance/checkpoints.py attaches one to the server's and the CLI's store
+        self.checkpointer = None  # appliance/trust/checkpoints.py attaches one to the server's and the CLI's store
         self.last_seq = self._head()
 
     def _head(self) -> int:

@@ -6,10 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
+from appliance.box.export import write_atomically
+from appliance.cli.terminal import fail, reason, tell
 from appliance.db.store import StoreError, open_checked
-from appliance.export import write_atomically
 from appliance.i18n import _
-from appliance.terminal import fail, reason, tell
 
 
 def _fail(message, command: str) -> int:

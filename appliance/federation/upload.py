@@ -1,7 +1,7 @@
 """Upload when online (issue #11 point 3): the DTV ESV results document of an event goes to the federation after
 each computed round (live mode) and, once the final is signed off, the final document with its checksum header.
 
-It is one more consumer of the change log, the outbox the cloud sync reads (appliance/sync.py, whose `Outbox`
+It is one more consumer of the change log, the outbox the cloud sync reads (appliance/box/sync.py, whose `Outbox`
 gives the cursor in `sync_state`, the timeout, the jittered backoff and Retry-After): a round's `round.computed`
 (`round.recomputed`, `round.decided`) or the final's `result.official` row is due; the document is built from the
 event's state at that moment on a reader connection and sent outside any transaction, so the writer never waits
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from appliance import __version__
+from appliance.box.sync import IDLE, Outbox, federation_endpoint, stored
 from appliance.db import changelog
 from appliance.db import rounds as rounds_db
 from appliance.db import sync as sync_db
@@ -32,7 +33,6 @@ from appliance.errors import AppError
 from appliance.federation import esv
 from appliance.i18n import _
 from appliance.settings import Settings
-from appliance.sync import IDLE, Outbox, federation_endpoint, stored
 
 if TYPE_CHECKING:
     import httpx

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from appliance import crypto
 from appliance.i18n import N_, Message, _
+from appliance.trust import crypto
 
 DOCS: dict[str, str] = {
     "couples": N_("Couples"),

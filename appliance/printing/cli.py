@@ -6,12 +6,12 @@ import argparse
 import os
 from pathlib import Path
 
+from appliance.box.export import write_atomically
+from appliance.cli.terminal import fail, reason, tell
 from appliance.db.store import StoreError, open_checked, utc_now
 from appliance.errors import AppError
-from appliance.export import write_atomically
 from appliance.i18n import _, for_terminal
 from appliance.printing import box_key_text, data
-from appliance.terminal import fail, reason, tell
 
 
 def _fail(message) -> int:

@@ -45,7 +45,7 @@ class Kept:
         return data
 
     def _keep(self, name: str, data: bytes) -> None:
-        from appliance.checkpoints import give_to_folder_owner
+        from appliance.trust.checkpoints import give_to_folder_owner
 
         if not self.folder.is_dir():
             self.folder.mkdir()

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from appliance import calculator
+from appliance.cli import calculator
 from appliance.i18n import _, _n
 from appliance.model.marks import RoundResult
 from appliance.printing.words import dance_name

@@ -21,12 +21,12 @@ import sqlite3
 
 import msgspec
 
-from appliance import crypto
 from appliance.db import marks as marks_db
 from appliance.db import pins as db
 from appliance.errors import AppError, Conflict, TooManyAttempts
 from appliance.i18n import _
 from appliance.services import Context, lookups
+from appliance.trust import crypto
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,6 @@ import datetime as dt
 import secrets
 import sqlite3
 
-from appliance import crypto, scope
-from appliance.auth import Principal
 from appliance.db import competitions as comp_db
 from appliance.db import devices as db
 from appliance.errors import Conflict, Gone, Invalid, NotFound, Unauthorized
@@ -21,6 +19,8 @@ from appliance.model.devices import (
 )
 from appliance.services import Context, lookups
 from appliance.services.registration import qr_svg
+from appliance.trust import crypto, scope
+from appliance.trust.auth import Principal
 
 LIFETIME = dt.timedelta(minutes=2)
 

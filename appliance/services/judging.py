@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from appliance import auth
 from appliance.db import competitions as comp_db
 from appliance.db import marks as db
 from appliance.db import rounds as rounds_db
 from appliance.model.marks import Heat, JudgeTask, JudgeTasks
 from appliance.model.rounds import RunningItem
 from appliance.services import Context, absences, lookups, running_order, signatures
+from appliance.trust import auth
 
 
 def _task(

@@ -7,7 +7,6 @@ import sqlite3
 
 import msgspec
 
-from appliance import auth
 from appliance.db import changelog
 from appliance.db import devices as dev_db
 from appliance.db import marks as db
@@ -17,6 +16,7 @@ from appliance.i18n import _, _n
 from appliance.model.competition import Event
 from appliance.model.marks import SheetIn, SheetReceipt
 from appliance.services import Context, absences, chair_pin, lookups, results
+from appliance.trust import auth
 from appliance.words import round_name, state_word
 
 OPEN_STATES = ("drawn", "running")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from appliance import auth
 from appliance.db import competitions as comp_db
 from appliance.db import marks as db
 from appliance.errors import Conflict, Invalid
@@ -20,6 +19,7 @@ from appliance.i18n import _
 from appliance.model.competition import RoundPanelIn
 from appliance.model.rounds import Round
 from appliance.services import Context, lookups, provisioning
+from appliance.trust import auth
 from appliance.words import round_name, state_word
 
 NOT_STARTED = ("planned", "drawn")

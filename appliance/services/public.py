@@ -179,7 +179,7 @@ def _why(what: Absent | tuple[str, str, str], language: str = SOURCE) -> str:
 # The rows the published results are built from (the box's own log, or the cloud's copy): computed rounds and
 # the couples withdrawn or disqualified (bib and reason); NAMES adds the couples' names and clubs by bib. A
 # reader given no NAMES rows shows numbers only.
-RESULT_KINDS = (  # also the results page's live stream (appliance/live.py, `?only=results`)
+RESULT_KINDS = (  # also the results page's live stream (appliance/live/stream.py, `?only=results`)
     "round.computed",
     "round.recomputed",
     "round.decided",

@@ -15,7 +15,6 @@ import json
 import sqlite3
 import weakref
 
-from appliance import auth, scope
 from appliance.db import changelog
 from appliance.db import schedule as db
 from appliance.db.store import Store
@@ -37,6 +36,7 @@ from appliance.planning import heat_sizes
 from appliance.scoring import schedule as timing
 from appliance.services import Context
 from appliance.services.schedule_words import clash_words
+from appliance.trust import auth, scope
 from appliance.words import round_name, state_word
 
 NOT_STARTED = ("planned", "drawn")

@@ -6,7 +6,6 @@ import base64
 import json
 import sqlite3
 
-from appliance import auth
 from appliance.db import marks as marks_db
 from appliance.db import signatures as db
 from appliance.errors import Conflict, Forbidden, Invalid
@@ -15,6 +14,7 @@ from appliance.model.marks import RoundToSign
 from appliance.model.signature import SignatureIn, SignatureReceipt
 from appliance.services import Context, lookups
 from appliance.services.signature_png import BadSignature, check_png, decode, sha256
+from appliance.trust import auth
 from appliance.words import round_name
 
 

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import sqlite3
 
-from appliance import auth
 from appliance.db import marks as marks_db
 from appliance.db import outcomes as outcomes_db
 from appliance.db import rounds as rounds_db
@@ -31,6 +30,7 @@ from appliance.i18n import _
 from appliance.model.rounds import EventPlan
 from appliance.model.stars import RedanceIn, StarCouple, StarDeadline, StarDeadlineIn, StarIn
 from appliance.services import Context, joining, lookups, provisioning, results
+from appliance.trust import auth
 from appliance.words import couple_label, round_name, state_word
 
 NOT_DRAWN = "planned"

@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
-from appliance import auth
 from appliance.db import marks as marks_db
 from appliance.db import outcomes as db
 from appliance.db import rounds as rounds_db
@@ -23,6 +22,7 @@ from appliance.i18n import Message, _
 from appliance.model.outcomes import DisqualificationIn, EntryOutcome, EntryWarning, WarningIn, WithdrawalIn
 from appliance.model.registration import Entry
 from appliance.services import Context, chair_pin, lookups, results
+from appliance.trust import auth
 from appliance.words import couple_label, round_name, state_word
 
 OPEN = ("drawn", "running")

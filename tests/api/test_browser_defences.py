@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from appliance.client import SignedClient
 from appliance.model.devices import EnrolmentIn
 from appliance.services import enrolment
+from appliance.trust.client import SignedClient
 from tests.conftest import ROOT
 
 WEB = ROOT / "web"
@@ -71,7 +71,7 @@ async def test_a_rate_limited_answer_carries_them_too(client):
 
 
 def test_the_pages_have_no_inline_script_style_or_handler_but_the_hashed_import_map():
-    from appliance.browser import content_security_policy
+    from appliance.trust.browser import content_security_policy
 
     script_src = directives(content_security_policy(WEB))["script-src"]
     pages = sorted(WEB.rglob("*.html"))

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from appliance import crypto
-from appliance.client import EnrolmentFailed, SignedClient
 from appliance.model.devices import EnrolmentIn
 from appliance.services import enrolment
+from appliance.trust import crypto
+from appliance.trust.client import EnrolmentFailed, SignedClient
 from tests.conftest import enrolled
 
 LOOPBACK_ONLY = {"/api/setup/first-enrolment"}

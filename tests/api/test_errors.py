@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 

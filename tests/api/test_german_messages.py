@@ -15,7 +15,7 @@ import json
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 GERMAN_ASKERS = {

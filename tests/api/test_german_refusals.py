@@ -14,7 +14,7 @@ import json
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
@@ -113,7 +113,8 @@ def test_a_name_the_box_does_not_answer_to_is_refused_in_german(box):
 
 
 def test_a_flood_of_registrations_is_told_to_wait_in_german(box):
-    """The registration group's burst is 60 (appliance/ratelimit.py): 300 requests at most, stopping at the 429."""
+    """The registration group's burst is 60 (appliance/trust/ratelimit.py): 300 requests at most, stopping at the
+    429."""
     answers = []
     for _ in range(300):
         answer = box["http"].get("/api/register/no-such-token", headers=SWITCHED)

@@ -141,8 +141,8 @@ def test_argparse_refusals_stay_english_in_the_c_locale(monkeypatch, capsys):
     ],
 )
 def test_a_bad_setting_is_said_in_german_through_and_through(monkeypatch, variable, value, german):
+    from appliance.cli.terminal import reason, said
     from appliance.settings import SettingsError, load_settings
-    from appliance.terminal import reason, said
 
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)

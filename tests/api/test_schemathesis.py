@@ -29,8 +29,8 @@ from schemathesis.checks import (
 )
 from schemathesis.core.failures import FailureGroup
 
-from appliance.client import SignedClient
 from appliance.openapi import SIGNED
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from appliance import scope
 from appliance.errors import Forbidden
 from appliance.services.enrolment import first_scrutineer_enrolment
+from appliance.trust import scope
 from tests.api.test_devices import PUBLIC
 from tests.conftest import enrolled
 
@@ -77,7 +77,7 @@ def _routes(client):
 
 def _fill(path: str, ids: dict) -> str:
     unknown = [p for p in PARAM.findall(path) if p not in ids]
-    assert not unknown, f"{path}: the scope test does not know {unknown}: add them here and to appliance/scope.py"
+    assert not unknown, f"{path}: the scope test does not know {unknown}: add them here and to appliance/trust/scope.py"
     return PARAM.sub(lambda m: str(ids[m.group(1)]), path)
 
 

@@ -16,7 +16,7 @@ import csv
 import io
 import json
 
-from appliance import export
+from appliance.box import export
 from tests.api.test_round_panels import bibs_of, judge_final, judge_first_round, plan, setup_event
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from appliance.sync import Syncer
+from appliance.box.sync import Syncer
 from tests.server import free_port
 
 

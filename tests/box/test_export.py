@@ -15,11 +15,12 @@ import sys
 
 import pytest
 
-from appliance import crypto, csvsafe
+from appliance import csvsafe
 from appliance.db.store import Store
 from appliance.model.registration import CoupleUpdate
 from appliance.services import Context, registration
 from appliance.settings import Settings
+from appliance.trust import crypto
 from tests.conftest import ROOT, floorcraft
 
 PASSPHRASE = "the organiser's long passphrase"
@@ -100,7 +101,7 @@ def test_verify_export_names_an_altered_file_and_an_altered_manifest(judged, tmp
 
 def _resign(judged, folder, change_log: bytes) -> None:
     """Replace change_log.jsonl and sign the manifest again with the box's key (as the box would)."""
-    from appliance.export import _manifest_bytes, box_key
+    from appliance.box.export import _manifest_bytes, box_key
 
     (folder / "change_log.jsonl").write_bytes(change_log)
     manifest = json.loads((folder / "MANIFEST.json").read_text())

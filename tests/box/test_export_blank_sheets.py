@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance import export
+from appliance.box import export
 from tests.conftest import ROOT
 from tests.two_events import bibs, key_in_final, two_events
 

@@ -26,8 +26,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appliance import crypto
-from appliance.client import SignedClient
+from appliance.trust import crypto
+from appliance.trust.client import SignedClient
 from tests.conftest import ROOT, floorcraft
 from tests.server import Server
 

@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.cloud.boxes import pair_data_dir, pair_with_commands
 from tests.conftest import ROOT
 from tests.server import Server, free_port
@@ -200,10 +200,10 @@ async def test_the_cloud_refuses_unsigned_or_altered_batches(tmp_path):
 async def test_the_cloud_serves_a_judged_competitions_published_results(tmp_path):
     from litestar.testing import AsyncTestClient
 
+    from appliance.box.sync import Syncer
     from appliance.cloud import create_cloud_app
     from appliance.db.store import Store
     from appliance.settings import Settings
-    from appliance.sync import Syncer
 
     box_dir = tmp_path / "box"
     run = subprocess.run(
@@ -235,9 +235,9 @@ async def test_box_and_cloud_serve_the_same_published_results_and_pages(tmp_path
     from litestar.testing import AsyncTestClient
 
     from appliance.app import create_app
+    from appliance.box.sync import Syncer
     from appliance.cloud import create_cloud_app
     from appliance.settings import Settings
-    from appliance.sync import Syncer
 
     box_dir = tmp_path / "box"
     run = subprocess.run(

@@ -101,7 +101,7 @@ def test_t14_units_pass_systemd_analyze_verify_and_security(tmp_path):
 
 
 def test_the_unit_lets_the_fan_out_workers_lower_their_priority_and_denies_the_rest_of_resources():
-    """Issue 13: the workers call os.nice (NICE in appliance/liveworker.py) so the judges' requests come first.
+    """Issue 13: the workers call os.nice (NICE in appliance/live/worker.py) so the judges' requests come first.
     The unit's system-call filter denies @privileged and every call of @resources but nice and setpriority
     (without CAP_SYS_NICE, no process of the unit can raise its priority with them)."""
     listed = subprocess.run(

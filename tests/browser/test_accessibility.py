@@ -13,7 +13,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.cloud.boxes import CloudProcess
 from tests.conftest import ROOT
 from tests.server import Server

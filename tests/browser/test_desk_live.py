@@ -15,8 +15,8 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import expect
 
-from appliance.client import SignedClient
 from appliance.model.competition import DANCE_NAMES
+from appliance.trust.client import SignedClient
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit
 from tests.browser.test_desk import DESK, submit

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.browser.conftest import box_of
 from tests.browser.shots import shot
 from tests.conftest import Api

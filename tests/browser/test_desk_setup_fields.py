@@ -9,7 +9,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.browser.conftest import box_of
 from tests.browser.shots import shot
 from tests.browser.test_accessibility import audit

@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.browser.shots import shot
 from tests.browser.test_judge import server  # noqa: F401 - the fixture
 from tests.server import Server

@@ -10,7 +10,7 @@ import sqlite3
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.browser.shots import shot
 from tests.server import Server
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from appliance.client import SignedClient
 from appliance.services.public import NAMES, PUBLISHED, published
+from appliance.trust.client import SignedClient
 from tests.browser.shots import shot
 from tests.browser.test_legibility import SMALLEST_TEXT
 from tests.browser.test_standings_pages import _judge_first_round

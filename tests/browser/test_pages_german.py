@@ -16,7 +16,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.browser.conftest import box_of
 from tests.browser.shared import shared_browser
 from tests.browser.shots import shot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 

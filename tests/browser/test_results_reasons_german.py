@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.api.test_reasons_german import judge_final
 from tests.browser.conftest import box_of
 from tests.browser.shared import shared_browser

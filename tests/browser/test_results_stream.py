@@ -9,7 +9,7 @@ import asyncio
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.browser.test_judge import server  # noqa: F401 - the fixture
 from tests.server import Server
 

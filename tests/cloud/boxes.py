@@ -13,12 +13,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from appliance import crypto
+from appliance.box.export import box_key, public_key_text
+from appliance.box.sync import batch_body
 from appliance.cloud import receiver
 from appliance.db import changelog
 from appliance.db.cloud_backend import CloudDB
-from appliance.export import box_key, public_key_text
-from appliance.sync import batch_body
+from appliance.trust import crypto
 from tests.conftest import ROOT
 
 

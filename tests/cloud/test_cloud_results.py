@@ -12,10 +12,10 @@ import httpx
 import msgspec
 from litestar.testing import AsyncTestClient
 
+from appliance.box.sync import Syncer
 from appliance.cloud import create_cloud_app, receiver
 from appliance.cloud.federation import CloudUploader
 from appliance.settings import Settings
-from appliance.sync import Syncer
 from tests.cloud.boxes import pair_data_dir
 from tests.conftest import enrolled
 from tests.federation.example import judge_round, set_up

@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.box.test_sync import FaultProxy, box_log
 from tests.cloud.boxes import CloudProcess, pair_with_commands
 from tests.server import Server

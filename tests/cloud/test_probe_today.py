@@ -14,8 +14,8 @@ import threading
 import msgspec
 from litestar.testing import AsyncTestClient
 
+from appliance.box.sync import Syncer, status
 from appliance.cloud import create_cloud_app, receiver
-from appliance.sync import Syncer, status
 from tests.cloud.boxes import FakeBox
 from tests.cloud.test_cloud_receiver import app_for
 from tests.conftest import floorcraft

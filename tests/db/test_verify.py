@@ -293,8 +293,8 @@ def test_files_root_makes_in_the_data_dir_belong_to_the_boxs_user(tmp_path):
     """The USB export runs as root: the checkpoints and the box key it may create stay writable by the box's user."""
     import os
 
-    from appliance import checkpoints
-    from appliance.export import box_key
+    from appliance.box.export import box_key
+    from appliance.trust import checkpoints
 
     if os.geteuid() != 0:
         raise AssertionError("the suite runs as root (README: what the tests need)")

@@ -13,9 +13,9 @@ import time
 
 import httpx
 
-from appliance.client import SignedClient
 from appliance.federation.esv import MEDIA_TYPE
 from appliance.federation.schema import results_errors
+from appliance.trust.client import SignedClient
 from tests.conftest import Api
 from tests.federation.example import judge_round, set_up
 from tests.server import Server
@@ -197,8 +197,8 @@ async def _acked(status, head: int) -> bool:
 
 async def _drain(store, settings) -> None:
     """Run the uploader's steps until nothing is due (bounded)."""
+    from appliance.box.sync import IDLE
     from appliance.federation.upload import Uploader
-    from appliance.sync import IDLE
 
     uploader = Uploader(store, settings)
     async with httpx.AsyncClient(timeout=settings.federation_timeout) as http:
@@ -211,7 +211,7 @@ async def _drain(store, settings) -> None:
 async def test_final_mode_sends_only_the_signed_off_final_and_a_refusal_is_not_retried(api, client, settings, tmp_path):
     import msgspec
 
-    from appliance.sync import sync_status
+    from appliance.box.sync import sync_status
     from tests.conftest import enrolled
     from tests.federation.example import judge_all
 

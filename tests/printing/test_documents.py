@@ -12,11 +12,11 @@ import subprocess
 
 import pytest
 
+from appliance.box.export import box_key, public_key_text
 from appliance.db import changelog
 from appliance.db import marks as marks_db
 from appliance.db import rounds as rounds_db
 from appliance.db.store import Store
-from appliance.export import box_key, public_key_text
 from appliance.printing import DOCS
 from appliance.services import Context, registration, results
 from appliance.settings import Settings
@@ -242,7 +242,7 @@ def test_print_refuses_in_plain_words_and_writes_nothing(judged, tmp_path):
 
 
 def test_the_usb_export_carries_the_documents_under_its_signed_manifest(judged, facts, tmp_path):
-    from appliance.export import PRINTED
+    from appliance.box.export import PRINTED
 
     assert floorcraft(judged, "export", str(tmp_path)).returncode == 0
     folder = next(tmp_path.glob("floorcraft-export-*"))

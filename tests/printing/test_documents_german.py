@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from appliance.box.export import results_documents
 from appliance.db.store import connect
-from appliance.export import results_documents
 from appliance.i18n import COOKIE, translate
 from appliance.printing import data, pdf, words
 from appliance.printing.kept import Kept

@@ -10,7 +10,7 @@ import subprocess
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.printing.test_documents import floorcraft
 from tests.server import Server
 

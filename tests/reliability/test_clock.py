@@ -9,8 +9,8 @@ import json
 
 from litestar.testing import AsyncTestClient
 
-from appliance import calculator
 from appliance.app import create_app
+from appliance.cli import calculator
 from appliance.db import changelog
 from appliance.db.store import Store
 from appliance.demo import load_demo

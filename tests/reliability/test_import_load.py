@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 ROWS = 20_000

@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.conftest import ROOT
 from tests.server import Server
 

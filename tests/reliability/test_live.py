@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
-from appliance.client import SignedClient
-from appliance.live import public_event
+from appliance.live.stream import public_event
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 
@@ -167,8 +167,8 @@ async def test_the_polling_state_matches_the_stream_state(server):
 
 
 async def test_an_idle_stream_sends_keep_alive_comments(monkeypatch, tmp_path):
-    from appliance import live
     from appliance.db.store import Store
+    from appliance.live import stream as live
 
     monkeypatch.setattr(live, "KEEPALIVE", 0.05)
     store = Store(tmp_path / "k.sqlite3")

@@ -1,4 +1,4 @@
-"""Issue 13, points 2 and 5: live results from fan-out worker processes (appliance/fanout.py, liveworker.py).
+"""Issue 13, points 2 and 5: live results from fan-out worker processes (appliance/live/fanout.py and worker.py).
 
 A real `floorcraft serve` with FLOORCRAFT_LIVE_WORKERS=2. Viewers follow /api/live the way a page's EventSource
 does (on a closed stream they reconnect with Last-Event-ID); while the floor moves and a judge's sheets arrive,
@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 VIEWERS = 6
@@ -216,7 +216,7 @@ async def test_a_worker_whose_feed_dropped_messages_resyncs_from_the_database(tm
 
     from appliance.db import changelog
     from appliance.db.store import Store
-    from appliance.liveworker import Reader, Worker
+    from appliance.live.worker import Reader, Worker
 
     store = Store(tmp_path / "floorcraft.sqlite3")
     feed, feed_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -268,7 +268,7 @@ async def test_a_worker_whose_feed_dropped_messages_resyncs_from_the_database(tm
 
 
 async def stream_from(worker, receive, send, last_event_id: int) -> None:
-    from appliance.live import stream
+    from appliance.live.stream import stream
 
     scope = {"query_string": b"", "headers": [(b"last-event-id", str(last_event_id).encode())]}
     await stream(worker.hub, scope, receive, send, worker.hub.state_frame)

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appliance.client import SignedClient
+from appliance.trust.client import SignedClient
 from tests.server import Server
 
 LIMIT = 1024  # systemd's default LimitNOFILE (soft = hard for the server: it cannot raise it)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from appliance import calculator
+from appliance.cli import calculator
 from tests.conftest import ROOT, public_cases
 
 CASES = public_cases()

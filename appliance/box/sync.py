@@ -20,14 +20,14 @@ import msgspec
 if TYPE_CHECKING:
     import httpx
 
-from appliance import crypto
+from appliance.box.export import box_key, public_key_text
 from appliance.cloud.pairing import Pairing, pairing_state, refusal
 from appliance.db import changelog
 from appliance.db import sync as db
 from appliance.db.store import Store
-from appliance.export import box_key, public_key_text
 from appliance.i18n import Message, _, from_tree, to_tree
 from appliance.settings import Settings
+from appliance.trust import crypto
 
 log = logging.getLogger(__name__)
 BASE, CAP, IDLE = 0.5, 60.0, 1.0

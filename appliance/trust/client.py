@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from appliance import crypto
+from appliance.trust import crypto
 
 
 class EnrolmentFailed(RuntimeError):

@@ -10,11 +10,11 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from appliance import sealed
+from appliance.box.export import backup_to
 from appliance.db.store import StoreError, check_integrity
-from appliance.export import backup_to
 from appliance.i18n import _
 from appliance.i18n import message_of as reason
+from appliance.trust import sealed
 
 KEEP = 24
 
@@ -108,7 +108,7 @@ def _put_in_place(backup: Path, database: Path, data_dir: Path) -> Path | None:
 def _set_checkpoints_aside(data_dir: Path) -> None:
     """The signed checkpoints describe the log that was replaced: kept beside the backups, and the restored
     database starts a new file (else `floorcraft verify` would rightly call the restored log's end a lost tail)."""
-    from appliance.checkpoints import FILE
+    from appliance.trust.checkpoints import FILE
 
     current = Path(data_dir) / FILE
     if current.exists():

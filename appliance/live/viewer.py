@@ -1,4 +1,4 @@
-"""One live viewer's connection, written to straight from the fan-out (appliance/live.py's Hub).
+"""One live viewer's connection, written to straight from the fan-out (appliance/live/stream.py's Hub).
 
 A write that the server can take at once (the usual case) completes synchronously; one that has to wait for a
 slow socket is finished in a task while that viewer's later frames are held back, and a viewer that falls more

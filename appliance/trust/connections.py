@@ -39,9 +39,9 @@ from typing import Any
 import msgspec
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from appliance.browser import security_headers
 from appliance.i18n import SOURCE, _, translate
 from appliance.settings import Settings
+from appliance.trust.browser import security_headers
 
 log = logging.getLogger(__name__)
 FD_RESERVE = 100  # descriptors kept for SQLite (writer, readers, WAL), the listening sockets, mDNS, logs
@@ -248,7 +248,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self.in_headers, self.header_bytes, self.header_tail = False, 0, b""
         self.signed = any(name == b"x-device" for name, _ in self.headers)
         self.official = self.official or self.signed
-        # the live stream may hand the connection on to a fan-out worker (appliance/fanout.py)
+        # the live stream may hand the connection on to a fan-out worker (appliance/live/fanout.py)
         self.scope["floorcraft.transport"] = self.transport  # type: ignore[typeddict-unknown-key]
         self._disarm()
         self._arm(self.registry.limits.body_timeout, "did not finish its request body")

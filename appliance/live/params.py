@@ -1,8 +1,8 @@
 """The live endpoints' parameters given once: `?floor=1&floor=2` or `?only=results&only=` is refused (400),
-on the stream (appliance/live.py: the server and its fan-out workers) and on /api/live/state alike; a
+on the stream (appliance/live/stream.py: the server and its fan-out workers) and on /api/live/state alike; a
 repeated parameter is not quietly read as its last value.
 
-No Litestar here: the fan-out workers (appliance/liveworker.py) import this with appliance/live.py.
+No Litestar here: the fan-out workers (appliance/live/worker.py) import this with appliance/live/stream.py.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from appliance import calculator, checkpoints, crypto, csvsafe, sealed
+from appliance import csvsafe
+from appliance.cli import calculator
 from appliance.db import changelog
 from appliance.db import competitions as comp_db
 from appliance.db import rounds as rounds_db
@@ -38,6 +39,7 @@ from appliance.i18n import SOURCE, _, translate
 from appliance.model.marks import EventResults
 from appliance.scoring.standings import label
 from appliance.services import results
+from appliance.trust import checkpoints, crypto, sealed
 from appliance.words import round_name
 
 if TYPE_CHECKING:  # `cryptography` loads at the first signature or check, not with the server

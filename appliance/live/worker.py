@@ -1,4 +1,4 @@
-"""A live fan-out worker process: serves the viewers' streams the server hands it (see appliance/fanout.py).
+"""A live fan-out worker process: serves the viewers' streams the server hands it (see appliance/live/fanout.py).
 
     main([FEED_FD, CONTROL_FD, DATABASE, LOG_LEVEL])   (started by the server: fanout.LAUNCH, never by hand)
 
@@ -6,7 +6,7 @@ A lean process: plain asyncio, no Litestar, no uvloop, no OpenSSL (fanout.LAUNCH
 at `nice` NICE where the system lets it. It reads the database (read-only, on a thread of its own) for a new
 viewer's state (one read shared by the viewers arriving together) or the backlog a Last-Event-ID asks for,
 follows the change log through the feed (resyncing from the database when a message was dropped), and writes
-each frame to its viewers with the server's own code (appliance/live.py: one encoding per floor filter), each
+each frame to its viewers with the server's own code (appliance/live/stream.py: one encoding per floor filter), each
 viewer's live frames with one non-blocking `send` on its socket (Connection.push: no task, transport or ASGI
 message per viewer; a slow viewer cut off). A viewer's connection arrives as a file descriptor on the control
 socket, with its query string and Last-Event-ID; the worker answers on it (HTTP/1.1, chunked,
@@ -38,10 +38,10 @@ import msgspec
 
 from appliance.db import changelog
 from appliance.db.store import connect
-from appliance.live import Hub, stream
-from appliance.viewer import MAX_HELD
+from appliance.live.stream import Hub, stream
+from appliance.live.viewer import MAX_HELD
 
-log = logging.getLogger("appliance.liveworker")
+log = logging.getLogger("appliance.live.worker")
 T = TypeVar("T")
 UNLIMITED = 10**9  # the server enforces the viewers' cap over all workers
 STOP_WAIT = 3.0  # seconds the streams have to end on SIGTERM

@@ -11,7 +11,7 @@ are held back, and a viewer that falls too far behind is cut off (it reconnects 
 Viewers are capped (Hub.max_viewers, FLOORCRAFT_LIVE_MAX_VIEWERS): beyond the cap a viewer gets 503 with
 Retry-After and the connection is closed, so the audience never holds the connections the officials need;
 the pages then poll /api/live/state and try the stream again later (web/lib/live.js).
-With fan-out workers (appliance/fanout.py) the server only admits a viewer here and hands its connection on;
+With fan-out workers (appliance/live/fanout.py) the server only admits a viewer here and hands its connection on;
 each worker runs a Hub of its own, fed the committed rows, and serves the stream with the same code.
 Public means: what is on the floor, how many judges have sent each dance (never a mark before the round
 is computed), recalled couples, final placings with per-dance places, and whether a result is official.
@@ -30,12 +30,12 @@ from typing import Any, Protocol, TypeVar
 from appliance.db import changelog
 from appliance.db import rounds as rounds_db
 from appliance.i18n import _
-from appliance.liveparams import give_once, given_twice
+from appliance.live.params import give_once, given_twice
+from appliance.live.viewer import Send, Viewer
 from appliance.services.public import RESULT_KINDS
-from appliance.viewer import Send, Viewer
 
-# appliance.errors and appliance.connections are imported where an error is answered, which the fan-out workers
-# (appliance/liveworker.py, serving streams with this module) never do: they need no uvicorn protocol
+# appliance.errors and appliance.trust.connections are imported where an error is answered, which the fan-out workers
+# (appliance/live/worker.py, serving streams with this module) never do: they need no uvicorn protocol
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 30  # seconds a viewer refused for the cap waits before trying the stream again
@@ -109,7 +109,7 @@ class Hub:
     def __init__(self, store: Source, max_viewers: int = 1000, paced: bool = True):
         self.store, self.max_viewers = store, max_viewers
         self.paced = paced  # False (a fan-out worker, which serves no official): fan out as soon as the loop is free
-        self.elsewhere: Callable[[], int] = lambda: 0  # viewers the fan-out workers serve (appliance/fanout.py)
+        self.elsewhere: Callable[[], int] = lambda: 0  # viewers the fan-out workers serve (appliance/live/fanout.py)
         self.handoff: Callable[[Mapping[str, Any], Any], Awaitable[bool]] | None = None  # to a fan-out worker
         self.loop: asyncio.AbstractEventLoop | None = None
         self.viewers: set[Viewer] = set()
@@ -330,8 +330,8 @@ async def _refuse(scope: Mapping[str, Any], send: Send, message: str, field: str
 
 async def _too_many(hub: Hub, scope: Mapping[str, Any], send: Send) -> None:
     """503 beyond the viewers' cap; the connection is closed (its descriptor is freed for the officials)."""
-    from appliance.connections import WARNINGS
     from appliance.errors import send_error
+    from appliance.trust.connections import WARNINGS
 
     WARNINGS.warn(
         "viewers", "live viewers' cap of %d reached: new viewers get 503 and poll /api/live/state", hub.max_viewers

@@ -1,7 +1,7 @@
 """Live results on every core: the server hands its viewers' connections to fan-out worker processes.
 
 The server process takes the sheets (HTTP, signatures, the SQLite writer). With FLOORCRAFT_LIVE_WORKERS = N > 0
-it starts N worker processes (`appliance.liveworker` by LAUNCH, see there) and, for each worker, two Unix
+it starts N worker processes (`appliance.live.worker` by LAUNCH, see there) and, for each worker, two Unix
 SOCK_SEQPACKET socket pairs (message boundaries kept, nothing to parse):
 
 - the feed: right after each commit, on the writer thread, the commit's change-log rows go to every worker as one
@@ -24,7 +24,8 @@ for FLOORCRAFT_LIVE_WORKERS_IDLE seconds (the next viewer starts them again).
 
 The supervisor task restarts a worker that died (its viewers' connections closed with it; their pages reconnect
 within 2 s with Last-Event-ID and are handed to a live worker, which reads what they missed from the database).
-Until a worker is up again, or if none can take a viewer, the server serves the stream itself (appliance/live.py).
+Until a worker is up again, or if none can take a viewer, the server serves the stream itself
+(appliance/live/stream.py).
 With N = 0 the server serves every stream itself, as before.
 """
 
@@ -60,7 +61,7 @@ HANDOFF_WAIT, HANDOFF_TRIES = 0.01, 100  # a viewer waits up to 1 s for a worker
 # it runs without OpenSSL (ssl; _hashlib: hashlib's own SHA-256 serves): about 9 MB less per worker
 LAUNCH = (
     "import sys; sys.modules['ssl'] = sys.modules['_hashlib'] = None; "
-    "from appliance.liveworker import main; sys.exit(main(sys.argv[1:]))"
+    "from appliance.live.worker import main; sys.exit(main(sys.argv[1:]))"
 )
 
 
@@ -327,7 +328,7 @@ def attach(app: Any, settings: Settings, store: Store) -> Fanout | None:
     Not with TLS: a connection's encryption lives in this process, so its socket cannot be handed over."""
     if not settings.live_workers or settings.tls:
         return None
-    from appliance.browser import security_headers
+    from appliance.trust.browser import security_headers
 
     hub = app.state["hub"]
     headers = security_headers(settings.web_path)

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from appliance import crypto
 from appliance.db import changelog
 from appliance.db.store import StoreError
 from appliance.i18n import _
+from appliance.trust import crypto
 
 if TYPE_CHECKING:  # `cryptography` (~6 MB) loads at the first signature or check, not with the server
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -254,7 +254,7 @@ def key_at_first_use(data_dir: Path) -> Callable[[], Ed25519PrivateKey]:
     damaged file stops the start, as ever) and becomes a key at the first signature, so an idle box that has not
     written since it started has not loaded `cryptography`. A key file whose SHA-256 is not the one kept in
     PRINT_FILE (another box's key) stops the start too; with none kept yet (a box from before it) it is kept now."""
-    from appliance.export import box_key
+    from appliance.box.export import box_key
 
     path = Path(data_dir) / KEY_FILE
     if not path.exists():

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from appliance.commands import _fail, _open
-from appliance.datalock import exclusive
+from appliance.box.datalock import exclusive
+from appliance.cli.commands import _fail, _open
+from appliance.cli.terminal import reason, said, tell
 from appliance.db.store import StoreError, open_checked
 from appliance.i18n import _, for_terminal
-from appliance.terminal import reason, said, tell
 
 
 def verify(args: argparse.Namespace) -> int:
@@ -31,8 +31,8 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def export_to(args: argparse.Namespace) -> int:
-    from appliance import sealed
-    from appliance.export import NO_BACKUP, box_key, export, public_key_text
+    from appliance.box.export import NO_BACKUP, box_key, export, public_key_text
+    from appliance.trust import sealed
 
     passphrase = None
     if args.settings.backup_passphrase_file:
@@ -68,8 +68,8 @@ def export_to(args: argparse.Namespace) -> int:
 
 def verify_export(args: argparse.Namespace) -> int:
     """One export, or every export on a stick (its root): problems named per folder, exit 1 if any."""
-    from appliance.export import exports_in
-    from appliance.export import verify_export as check
+    from appliance.box.export import exports_in
+    from appliance.box.export import verify_export as check
 
     root = Path(args.folder)
     if not root.is_dir():
@@ -98,7 +98,7 @@ def verify_export(args: argparse.Namespace) -> int:
 
 
 def backup(args: argparse.Namespace) -> int:
-    from appliance.backups import rolling_backup
+    from appliance.box.backups import rolling_backup
 
     path = args.settings.database_path
     if not path.exists():
@@ -113,8 +113,8 @@ def backup(args: argparse.Namespace) -> int:
 
 @exclusive("restore")
 def restore(args: argparse.Namespace) -> int:
-    from appliance import sealed
-    from appliance.backups import restore as put_back
+    from appliance.box.backups import restore as put_back
+    from appliance.trust import sealed
 
     passphrase = None
     if sealed.is_sealed(Path(args.file)):
@@ -138,7 +138,7 @@ def _backup_passphrase(args: argparse.Namespace) -> str | None:
     """The sealed backup's passphrase: --passphrase-file, else asked for in a terminal (None: refused, said why)."""
     import getpass
 
-    from appliance import sealed
+    from appliance.trust import sealed
 
     if args.passphrase_file:
         try:

@@ -11,23 +11,25 @@ import signal
 import sys
 from pathlib import Path
 
-from appliance import calculator, startup, tls
-from appliance.datalock import exclusive
+from appliance import startup
+from appliance.box.datalock import exclusive
+from appliance.cli import calculator
+from appliance.cli.terminal import fail as _fail
+from appliance.cli.terminal import reason, said, tell
 from appliance.db import competitions as db_competitions
 from appliance.db.store import Store, StoreError
 from appliance.errors import AppError
-from appliance.hosts import forwarded
 from appliance.i18n import _, _n
 from appliance.model.devices import EnrolmentIn
 from appliance.scoring import MarksError
 from appliance.services import Context, enrolment, registration
 from appliance.settings import Settings
-from appliance.terminal import fail as _fail
-from appliance.terminal import reason, said, tell
+from appliance.trust import tls
+from appliance.trust.hosts import forwarded
 
 
 def _open(args: argparse.Namespace) -> Store:
-    from appliance.checkpoints import attach
+    from appliance.trust.checkpoints import attach
 
     store = Store(args.settings.database_path)
     attach(store, Path(args.settings.data_dir))  # every write from the CLI is checkpointed at close too
@@ -95,8 +97,8 @@ async def _simulate_in_process(ctx: Context, competition_id: int):
     import httpx
 
     from appliance.app import create_app
-    from appliance.client import SignedClient
     from appliance.simulate import Simulation
+    from appliance.trust.client import SignedClient
 
     app = create_app(ctx.settings, ctx.store)
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # httpx's ASGI type is narrower than Litestar's
@@ -110,8 +112,8 @@ async def simulate_against(settings: Settings, store: Store, pace: float) -> Non
     """Background task of `serve --simulate PACE`: judges at a realistic pace through the server's own HTTP port."""
     import httpx
 
-    from appliance.client import SignedClient
     from appliance.simulate import Simulation, SimulationError
+    from appliance.trust.client import SignedClient
 
     ctx = Context(store, settings)
     base = f"{'https' if settings.tls else 'http'}://127.0.0.1:{settings.port}"
@@ -141,11 +143,11 @@ async def simulate_against(settings: Settings, store: Store, pace: float) -> Non
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from appliance import fanout
     from appliance.app import create_app
-    from appliance.connections import KEEP_ALIVE, guarded
     from appliance.demo import load_demo
-    from appliance.redact import install as redact_logs
+    from appliance.live import fanout
+    from appliance.trust.connections import KEEP_ALIVE, guarded
+    from appliance.trust.redact import install as redact_logs
 
     settings = args.settings
     startup.configure_logging(settings)
@@ -198,7 +200,7 @@ def _background(app, settings: Settings, store: Store, simulate: float) -> None:
     async def start() -> None:
         loop = asyncio.get_running_loop()
         if settings.cloud_url:
-            from appliance.sync import Syncer
+            from appliance.box.sync import Syncer
 
             tasks.append(loop.create_task(Syncer(store, settings).run()))
         if settings.federation_url:  # the ESV results upload, from the same outbox (the change log)
@@ -261,7 +263,7 @@ def cloud(args: argparse.Namespace) -> int:
     import uvicorn
 
     from appliance.cloud import create_cloud_app
-    from appliance.redact import install as redact_logs
+    from appliance.trust.redact import install as redact_logs
 
     settings = args.settings
     startup.configure_logging(settings)

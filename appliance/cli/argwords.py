@@ -9,8 +9,8 @@ import argparse
 import re
 from collections.abc import Mapping, Sequence
 
+from appliance.cli.terminal import said
 from appliance.i18n import N_, Message, _
-from appliance.terminal import said
 
 WORDS = (
     (r"the following arguments are required: (?P<names>.+)", N_("the following arguments are required: {names}")),

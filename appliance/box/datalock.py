@@ -15,8 +15,8 @@ import inspect
 import os
 from pathlib import Path
 
+from appliance.cli.terminal import fail, reason
 from appliance.i18n import _
-from appliance.terminal import fail, reason
 
 LOCK_NAME = "floorcraft.lock"
 

@@ -3,7 +3,7 @@
 A handler that needs a device declares `principal: NamedDependency[Principal]` and lists the roles
 allowed in its `opt={"roles": (...)}`. The dependency checks, in order: the headers are there and
 the device is known (else 401), the signature (401), the role (403), the competition scope of the route's
-objects (403, `appliance/scope.py`), then in one write transaction
+objects (403, `appliance/trust/scope.py`), then in one write transaction
 that the device is not revoked (403) and that its counter is above the last one seen (401: a
 replay). A handler with `opt={"counter_in_tx": True}` does that last step inside its own write
 transaction instead, together with the idempotent answer (marks: one fsync per sheet).
@@ -18,11 +18,11 @@ import msgspec
 from litestar import Request, Response
 from litestar.di import NamedDependency
 
-from appliance import crypto, scope
 from appliance.db import devices as db
 from appliance.errors import Forbidden, Invalid, Unauthorized
 from appliance.i18n import _
 from appliance.services import Context
+from appliance.trust import crypto, scope
 
 HEADERS = ("x-device", "x-counter", "idempotency-key", "x-signature")
 
