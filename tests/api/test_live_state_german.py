@@ -8,22 +8,10 @@ after the Cha Cha), on one real server on loopback."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
-import pytest
 
-from tests.api.test_reasons_german import GERMAN, _set_up
+from tests.api.test_reasons_german import GERMAN, box  # noqa: F401 - the same box, set up once per module
 from tests.server import Server
-
-
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("box"), demo=False).start()
-    try:
-        yield server, asyncio.run(_set_up(server))
-    finally:
-        server.terminate()
 
 
 def _get(server: Server, path: str, headers: dict | None = None) -> dict:

@@ -115,19 +115,6 @@ async def test_a_warning_refused_says_why_and_writes_nothing(api, client, exampl
     assert after_dq.status_code == 409 and "disqualified" in after_dq.json()["error"]["message"], after_dq.text
 
 
-async def test_a_couple_not_drawn_yet_cannot_be_warned(api, client):
-    comp = await api.competition(floors=["Main floor"])
-    event = await api.event(comp["id"])
-    link = await api.link(comp["id"])
-    await api.register(link["token"], "Ann Early", "Bob Early", [event["id"]])
-    entry = (await api.ok("GET", f"/api/competitions/{comp['id']}/entries"))[0]
-    chair = await enrolled(client, "chair", competition_id=comp["id"])
-    head = await api.head()
-    answer = await chair.post(f"/api/entries/{entry['id']}/warn", {"reason": "lift"})
-    assert answer.status_code == 409 and "has not danced" in answer.json()["error"]["message"], answer.text
-    assert await api.head() == head
-
-
 async def test_after_the_sign_off_a_warning_needs_the_chairs_pin(api, client, example):
     ids, chair, entries = example
     assert (await chair.put(f"/api/competitions/{ids['competition']}/chair-pin", {"pin": PIN})).status_code == 204
