@@ -53,23 +53,39 @@ _SLOW = json.JSONDecoder(object_pairs_hook=_Pairs)
 
 def _first_twice(value: Any) -> tuple[str, str] | None:
     """(the object's path, the key) of the first object, depth first, that names a key twice (no recursion:
-    a body may be nested as deep as the json module reads)."""
-    stack: list[tuple[str, Any]] = [("", value)]
+    a body may be nested as deep as the json module reads). Each item on the stack links to its parent's
+    (path, key) node instead of carrying its path as text, so a deep body costs memory in proportion to its
+    size; the path is written out only for the object found, and shortened past PATH_PARTS parts."""
+    stack: list[tuple[tuple | None, Any]] = [(None, value)]
     while stack:
-        path, value = stack.pop()
+        node, value = stack.pop()
         if isinstance(value, _Pairs):
             seen: set[str] = set()
             for key, _item in value:
                 if key in seen:
-                    return path, key
+                    return _path(node), key if len(key) <= 60 else key[:60] + "..."
                 seen.add(key)
-            items = [(f"{path}.{key}" if path else key, item) for key, item in value]
+            stack.extend(((node, key), item) for key, item in reversed(value))
         elif isinstance(value, list):
-            items = [(f"{path}[{i}]", item) for i, item in enumerate(value)]
-        else:
-            continue
-        stack.extend(reversed(items))
+            stack.extend(((node, f"[{i}]"), item) for i, item in reversed(list(enumerate(value))))
     return None
+
+
+PATH_PARTS = 6  # a path deeper than this is said as its first parts and "..."
+
+
+def _path(node: tuple | None) -> str:
+    parts: list[str] = []
+    while node is not None:
+        node, part = node
+        parts.append(part if len(part) <= 40 else part[:40] + "...")
+    parts.reverse()
+    if len(parts) > PATH_PARTS:
+        parts = [*parts[:PATH_PARTS], "..."]
+    text = ""
+    for part in parts:
+        text += part if part.startswith("[") or not text else f".{part}"
+    return text
 
 
 def _where_twice(body: bytes) -> tuple[str, str] | None:

@@ -168,3 +168,28 @@ async def test_the_state_of_a_floor_that_does_not_exist_is_404(box):
     assert state.status_code == 200 and [f["floor_id"] for f in state.json()["floors"]] == [floor], state.text
     operation = (await api.raw.get("/api/schema")).json()["paths"]["/api/live/state"]["get"]
     assert "404" in operation["responses"] and "400" in operation["responses"]
+
+
+def test_a_deep_body_with_a_key_twice_costs_memory_in_proportion_to_its_size():
+    """Found by a probe: the path of every key was built as text at every level, so a 150 KB body nested 600 deep
+    (100-character keys, 20 siblings a level) took ~390 MB before the signature was even checked. Now the
+    path is written only for the object found, and shortened."""
+    import tracemalloc
+
+    from appliance.api.body import key_twice
+
+    inner = '{"k": 1, "k": 2}'
+    for _ in range(600):
+        siblings = ",".join(f'"{"x" * 100}{i}": 0' for i in range(20))
+        inner = "{" + siblings + f', "{"a" * 100}": ' + inner + "}"
+    body = inner.encode()
+    tracemalloc.start()
+    try:
+        found = key_twice(body)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found is not None
+    message, field = found
+    assert message.endswith("names k twice") and str(field).endswith("...") and len(str(field)) <= 300, found
+    assert peak < 20 * len(body) + 20_000_000, peak  # in proportion to the body (the old code: ~300x its size)
