@@ -188,7 +188,10 @@ def _bibs(conn: sqlite3.Connection, _: int, p: dict) -> None:
 
 
 def _planned(conn: sqlite3.Connection, event_id: int, p: dict) -> None:
-    rounds_db.delete_rounds(conn, event_id)
+    rounds_db.replace_rounds(conn, event_id, lambda: _insert_planned(conn, event_id, p))
+
+
+def _insert_planned(conn: sqlite3.Connection, event_id: int, p: dict) -> None:
     for planned, rid, seed in zip(p["rounds"], p["round_ids"], p["seeds"], strict=True):
         conn.execute(
             "INSERT INTO rounds (id, event_id, number, name, kind, planned_couples, recall, seed) "

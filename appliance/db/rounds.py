@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from appliance.db import inserted_id
 from appliance.planning import PlannedRound
@@ -22,6 +23,46 @@ def rounds_of(conn: sqlite3.Connection, event_id: int) -> list[sqlite3.Row]:
 
 def get_round(conn: sqlite3.Connection, round_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM rounds WHERE id = ?", (round_id,)).fetchone()
+
+
+def replace_rounds(conn: sqlite3.Connection, event_id: int, insert: Callable[[], object]) -> None:
+    """An event's rounds replaced by the ones `insert()` adds (a new plan before the event starts): the
+    withdrawals, disqualifications and warnings that named an old round name the new round of the same number
+    (a warning whose round is gone names the first round; a withdrawal's or disqualification's, none)."""
+    outcomes = conn.execute(
+        "SELECT o.entry_id, o.status, r.number FROM entry_outcomes o JOIN rounds r ON r.id = o.round_id "
+        "WHERE r.event_id = ?",
+        (event_id,),
+    ).fetchall()
+    warnings = conn.execute(
+        "SELECT w.entry_id, w.reason, w.by, r.number FROM entry_warnings w JOIN rounds r ON r.id = w.round_id "
+        "WHERE r.event_id = ?",
+        (event_id,),
+    ).fetchall()
+    conn.execute(
+        "UPDATE entry_outcomes SET round_id = NULL WHERE round_id IN (SELECT id FROM rounds WHERE event_id = ?)",
+        (event_id,),
+    )
+    conn.execute("DELETE FROM entry_warnings WHERE round_id IN (SELECT id FROM rounds WHERE event_id = ?)", (event_id,))
+    delete_rounds(conn, event_id)
+    insert()
+
+    def numbered(number: int) -> int | None:
+        row = conn.execute("SELECT id FROM rounds WHERE event_id = ? AND number = ?", (event_id, number)).fetchone()
+        return row[0] if row else None
+
+    for entry_id, status, number in outcomes:
+        conn.execute(
+            "UPDATE entry_outcomes SET round_id = ? WHERE entry_id = ? AND status = ?",
+            (numbered(number), entry_id, status),
+        )
+    for entry_id, reason, by, number in warnings:
+        round_id = numbered(number) or numbered(1)
+        if round_id is not None:
+            conn.execute(
+                "INSERT INTO entry_warnings (entry_id, round_id, reason, by) VALUES (?, ?, ?, ?)",
+                (entry_id, round_id, reason, by),
+            )
 
 
 def delete_rounds(conn: sqlite3.Connection, event_id: int) -> None:

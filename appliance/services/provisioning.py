@@ -182,15 +182,18 @@ def _replace_plan(ctx: Context, conn: sqlite3.Connection, event: Event, planned:
         if existing
         else None
     )
-    db.delete_rounds(conn, event.id)
     competition_seed = comp_db.draw_seed(conn, event.competition_id) or 0
-    _plan(
-        ctx,
+    db.replace_rounds(
         conn,
-        event,
-        planned,
-        lambda n: seeds.get(n, round_seed(competition_seed, event.id, n)),
-        position[0] if position else None,
+        event.id,
+        lambda: _plan(
+            ctx,
+            conn,
+            event,
+            planned,
+            lambda n: seeds.get(n, round_seed(competition_seed, event.id, n)),
+            position[0] if position else None,
+        ),
     )
 
 
