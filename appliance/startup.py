@@ -18,6 +18,8 @@ from appliance.cli.terminal import said, tell
 from appliance.i18n import _
 from appliance.model.devices import Enrolment
 from appliance.settings import Settings
+from appliance.trust import tls
+from appliance.trust.hosts import forwarded
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CLIENT_LOGGERS = ("httpx", "httpcore")  # our own client (simulated judges, cloud sync): one line per request
@@ -38,6 +40,27 @@ def configure_logging(settings: Settings) -> None:
 def uvicorn_logging(settings: Settings) -> dict:
     """uvicorn.Config's logging options: its records go to our handler; the access log only at debug."""
     return {"log_config": None, "log_level": settings.log_level, "access_log": settings.log_level == "debug"}
+
+
+def uvicorn_options(settings: Settings) -> dict:
+    """What `serve` and `cloud` give uvicorn alike: the loop, the graceful stop, the log, proxy trust and TLS."""
+    return {
+        "loop": "uvloop",
+        "timeout_graceful_shutdown": settings.stop_timeout,
+        **uvicorn_logging(settings),
+        **forwarded(settings),
+        **tls.uvicorn_options(settings),
+    }
+
+
+LISTEN_ERRORS = (tls.TLSError, PortError)
+
+
+def listen(settings: Settings) -> socket.socket:
+    """First, before a database, a QR code or mDNS: the certificate checked and the port bound (LISTEN_ERRORS say
+    in plain words why not)."""
+    tls.check(settings)
+    return bind(settings)
 
 
 def bind(settings: Settings) -> socket.socket:

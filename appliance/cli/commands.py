@@ -25,7 +25,6 @@ from appliance.scoring import MarksError
 from appliance.services import Context, enrolment, registration
 from appliance.settings import Settings
 from appliance.trust import tls
-from appliance.trust.hosts import forwarded
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -151,10 +150,9 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = args.settings
     startup.configure_logging(settings)
-    try:  # first: the certificate, a port in use stop here, before the database, a QR code or mDNS
-        tls.check(settings)
-        listener = startup.bind(settings)
-    except (tls.TLSError, startup.PortError) as exc:
+    try:
+        listener = startup.listen(settings)
+    except startup.LISTEN_ERRORS as exc:
         return _fail(reason(exc))
     try:
         store = _open(args)
@@ -173,15 +171,11 @@ def serve(args: argparse.Namespace) -> int:
         app,
         host=settings.host,
         port=settings.port,
-        loop="uvloop",
         http=protocol,
         ws="none",
         timeout_keep_alive=KEEP_ALIVE,
-        timeout_graceful_shutdown=settings.stop_timeout,
         lifespan="on",
-        **startup.uvicorn_logging(settings),
-        **forwarded(settings),
-        **tls.uvicorn_options(settings),
+        **startup.uvicorn_options(settings),
     )
     redact_logs()  # after uvicorn.Config set its loggers up: no token or enrolment secret in any log line
     startup.introduce(settings, first)
@@ -268,9 +262,8 @@ def cloud(args: argparse.Namespace) -> int:
     settings = args.settings
     startup.configure_logging(settings)
     try:
-        tls.check(settings)
-        listener = startup.bind(settings)
-    except (tls.TLSError, startup.PortError) as exc:
+        listener = startup.listen(settings)
+    except startup.LISTEN_ERRORS as exc:
         return _fail(reason(exc))
     try:
         app = create_cloud_app(Path(settings.data_dir), settings.web_path, settings)
@@ -280,15 +273,7 @@ def cloud(args: argparse.Namespace) -> int:
     scheme = "https" if settings.tls else "http"
     tell(_("Floorcraft cloud receiver on {url}", url=f"{scheme}://{settings.host}:{settings.port}/cloud/"), flush=True)
     signal.signal(signal.SIGTERM, _stopped)  # a graceful stop exits 0 (see serve)
-    config = uvicorn.Config(
-        app,
-        loop="uvloop",
-        http="httptools",
-        timeout_graceful_shutdown=settings.stop_timeout,
-        **startup.uvicorn_logging(settings),
-        **forwarded(settings),
-        **tls.uvicorn_options(settings),
-    )
+    config = uvicorn.Config(app, http="httptools", **startup.uvicorn_options(settings))
     redact_logs()
     uvicorn.Server(config).run(sockets=[listener])
     return 0
