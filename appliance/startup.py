@@ -43,9 +43,9 @@ def uvicorn_logging(settings: Settings) -> dict:
 
 
 def uvicorn_options(settings: Settings) -> dict:
-    """What `serve` and `cloud` give uvicorn alike: the loop, the graceful stop, the log, proxy trust and TLS."""
+    """What `serve` and `cloud` give uvicorn alike (beside `loop="uvloop"`, named at each call, where the dependency
+    check reads it): the graceful stop, the log, proxy trust and TLS."""
     return {
-        "loop": "uvloop",
         "timeout_graceful_shutdown": settings.stop_timeout,
         **uvicorn_logging(settings),
         **forwarded(settings),

@@ -171,6 +171,7 @@ def serve(args: argparse.Namespace) -> int:
         app,
         host=settings.host,
         port=settings.port,
+        loop="uvloop",
         http=protocol,
         ws="none",
         timeout_keep_alive=KEEP_ALIVE,
@@ -273,7 +274,7 @@ def cloud(args: argparse.Namespace) -> int:
     scheme = "https" if settings.tls else "http"
     tell(_("Floorcraft cloud receiver on {url}", url=f"{scheme}://{settings.host}:{settings.port}/cloud/"), flush=True)
     signal.signal(signal.SIGTERM, _stopped)  # a graceful stop exits 0 (see serve)
-    config = uvicorn.Config(app, http="httptools", **startup.uvicorn_options(settings))
+    config = uvicorn.Config(app, loop="uvloop", http="httptools", **startup.uvicorn_options(settings))
     redact_logs()
     uvicorn.Server(config).run(sockets=[listener])
     return 0
