@@ -8,7 +8,6 @@ import { danceName, roundName } from "../lib/dances.js";
 import { t, n_ } from "../lib/i18n.js";
 
 const said = new Map(); // event id -> { ok, text }: the last answer, shown again after the view is rebuilt
-const drafts = new Map(); // event id -> what the chair has chosen and typed, kept when a live refresh rebuilds the view
 
 const ACTIONS = {
   scrutineer: { withdraw: n_("Withdraw") },
@@ -108,19 +107,6 @@ export function outcomeControls(el, { event, entries, standing, plan, role, refr
     ...Object.entries(actions).map(([k, v]) => el("option", { value: k }, t(v))));
   const reason = el("input", { id: id("reason"), name: "reason", maxlength: 120, autocomplete: "off" });
   const pin = el("input", { id: id("pin"), name: "pin", type: "password", inputmode: "numeric", autocomplete: "off" });
-  const draft = drafts.get(event.id);
-  if (draft) {
-    const index = couples.findIndex((c) => c.bib === draft.bib);
-    if (index >= 0) couple.value = String(index);
-    if (actions[draft.action]) action.value = draft.action;
-    reason.value = draft.reason;
-    pin.value = draft.pin;
-  }
-  const keep = () => drafts.set(event.id, {
-    bib: (couples[Number(couple.value)] || {}).bib, action: action.value, reason: reason.value, pin: pin.value,
-  });
-  for (const input of [couple, action, reason, pin]) input.addEventListener("input", keep);
-  for (const input of [couple, action]) input.addEventListener("change", keep);
   const signedOff = role === "chair" && finalSignedOff(plan);
   const confirm = el("div", { class: "confirm", role: "group", "aria-label": t("Confirm") });
   confirm.hidden = true;
@@ -144,7 +130,6 @@ export function outcomeControls(el, { event, entries, standing, plan, role, refr
       if (pin.value) body.pin = pin.value;
       try {
         const done = await send(action.value, chosen, body);
-        drafts.delete(event.id);
         show(true, outcomeText(action.value, chosen, done, plan));
         confirm.hidden = true;
         await refresh();
