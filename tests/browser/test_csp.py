@@ -42,7 +42,9 @@ async def _watched(browser):
     return context, seen
 
 
-async def _visit_desk_and_enrol_a_judge(page, box: Server) -> None:
+async def _visit_desk_and_enrol_a_judge(page, box: Server, judges_tablet) -> None:
+    """The desk makes a judge's QR code; the judge's tablet (a browser context of its own: one device per browser,
+    as on the day; two pages of one context share the device slot in localStorage) scans it."""
     response = await page.goto(box.first_enrolment_url())  # /join/: the import map and the noble modules
     assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
     await page.wait_for_url("**/desk/")
@@ -56,7 +58,7 @@ async def _visit_desk_and_enrol_a_judge(page, box: Server) -> None:
     await page.get_by_role("button", name="Show QR").click()
     await page.locator("#qr-dialog[open] #qr-box svg").wait_for()  # the QR's SVG needs no inline style
     judge_url = await page.locator("#qr-url").inner_text()
-    judge = await page.context.new_page()
+    judge = await judges_tablet.new_page()
     await judge.goto(judge_url)
     await judge.wait_for_url("**/judge/")
     await judge.locator("#who").filter(has_text="A").wait_for()
@@ -74,9 +76,12 @@ async def test_every_page_works_under_the_policy_with_no_violation(box, browser)
     await page.locator("#status").filter(has_not_text="Loading").wait_for()
     await page.goto(box.base + "/register/#not-a-real-token")
     await page.locator("#status:not([hidden])").wait_for()
-    await _visit_desk_and_enrol_a_judge(page, box)
+    tablet, on_tablet = await _watched(browser)
+    await _visit_desk_and_enrol_a_judge(page, box, tablet)
     await context.close()
+    await tablet.close()
     assert seen["violations"] == [] and seen["errors"] == []
+    assert on_tablet["violations"] == [] and on_tablet["errors"] == []
 
 
 async def test_the_policy_is_enforced_an_injected_inline_script_is_refused(box, browser):
